@@ -1,0 +1,95 @@
+/**
+ * The one interface every exchange implements: data plus pure functions, no base class, no state.
+ *
+ * The facade (`src/backbone.ts`) and the transport (`src/transport/`) name no exchange; all they know
+ * of one is its adapter. Adding an exchange means a new folder under `src/exchanges/` and one line in
+ * `registry.ts`.
+ */
+import type { MarketDataError } from '../errors.js';
+import type { Candle, CandleInterval } from '../model/candle.js';
+import type { Market } from '../model/market.js';
+import type { OrderBook } from '../model/order-book.js';
+import type { SymbolParts } from '../model/symbol.js';
+import type { Ticker } from '../model/ticker.js';
+import type { Trade } from '../model/trade.js';
+import type { RateLimitFeedback, RateLimitRule } from '../transport/rate-limiter.js';
+
+/** One REST call, described as data: the transport sends it. */
+export interface RestRequest {
+  /** Path below the REST base URL, e.g. `/v1/ticker`. */
+  readonly path: string;
+  /** Query parameters, already in the exchange's spelling, in the order they should be sent. */
+  readonly query: Readonly<Record<string, string>>;
+  /** Rate-limit group the call counts against. */
+  readonly group: string;
+  /** Units of the group's budget the call costs. @default 1 */
+  readonly cost?: number;
+}
+
+/** A REST reply as the transport hands it to the adapter. */
+export interface RestReply {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  /** The body as text. */
+  readonly text: string;
+  /** The body parsed with `parseJsonExact`, or `undefined` when it is not JSON. */
+  readonly body: unknown;
+}
+
+/** Context handed to every reply mapper. */
+export interface MapContext {
+  /** Our clock when the reply arrived (ms). */
+  readonly receivedAt: number;
+}
+
+/** Options of a trades request. */
+export interface TradesQuery {
+  /** How many of the most recent trades. */
+  readonly count?: number | undefined;
+}
+
+/** Options of a candles request. */
+export interface CandlesQuery {
+  /** How many candles (the exchange caps it). */
+  readonly count?: number | undefined;
+  /** Exclusive upper bound of the period start (ms since epoch). */
+  readonly to?: number | undefined;
+}
+
+/** The REST half of an adapter: request builders and reply mappers. Every function is pure. */
+export interface ExchangeRestAdapter {
+  /** Default REST base URL (no trailing slash). */
+  readonly baseUrl: string;
+  /** The exchange's REST limits. */
+  readonly rateLimits: readonly RateLimitRule[];
+  /** How many markets one ticker / order-book request may carry (batching). */
+  readonly maxBatch: { readonly ticker: number; readonly orderBook: number };
+  /** Reads the server's view of a group's budget from a reply (Upbit `Remaining-Req`). */
+  readFeedback(reply: RestReply, request: RestRequest): RateLimitFeedback | undefined;
+  /**
+   * Maps an error reply (or an error disguised as a success) to a typed error; `undefined` means the
+   * reply is good. Must handle non-JSON bodies (plain-text 429s).
+   */
+  toError(reply: RestReply, request: RestRequest): MarketDataError | undefined;
+
+  markets(): RestRequest;
+  parseMarkets(body: unknown, context: MapContext): Market[];
+  tickers(markets: readonly string[]): RestRequest;
+  parseTickers(body: unknown, context: MapContext): Ticker[];
+  orderBooks(markets: readonly string[], depth?: number): RestRequest;
+  parseOrderBooks(body: unknown, context: MapContext): OrderBook[];
+  trades(market: string, query: TradesQuery): RestRequest;
+  parseTrades(body: unknown, context: MapContext): Trade[];
+  candles(market: string, interval: CandleInterval, query: CandlesQuery): RestRequest;
+  parseCandles(body: unknown, interval: CandleInterval, context: MapContext): Candle[];
+}
+
+/** An exchange: its id, its symbol rules and its REST adapter. */
+export interface ExchangeAdapter {
+  readonly id: string;
+  /** Splits a native market code into base and quote, or `undefined` when it is not one. */
+  parseMarket(market: string): SymbolParts | undefined;
+  /** Builds the native market code. */
+  formatMarket(parts: SymbolParts): string;
+  readonly rest: ExchangeRestAdapter;
+}

@@ -1,0 +1,10 @@
+export { Big, toBig, toBigOrUndefined, toIdString, isWireNumber } from './decimal.js';
+export type { WireNumber, DecimalInput } from './decimal.js';
+export type { Market, MarketRef } from './market.js';
+export type { Ticker } from './ticker.js';
+export type { Trade } from './trade.js';
+export type { OrderBook, OrderBookLevel } from './order-book.js';
+export { CANDLE_INTERVALS } from './candle.js';
+export type { Candle, CandleInterval } from './candle.js';
+export { toUnifiedSymbol, parseUnifiedSymbol } from './symbol.js';
+export type { SymbolParts } from './symbol.js';
