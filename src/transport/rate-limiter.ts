@@ -1,5 +1,7 @@
-// Placeholder: the RateLimiter is being written (see operators/rateLimit.ts). Interface fixed here.
-import type { Observable, SchedulerLike } from 'rxjs';
+/**
+ * The shared, per-group request budget of one exchange endpoint (see {@link RateLimiter}).
+ */
+import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
 
 /** A limit the exchange enforces: at most `limit` cost units per `windowMs` in `group`. */
 export interface RateLimitRule {
@@ -14,16 +16,306 @@ export interface RateLimitFeedback {
   readonly remaining: number;
 }
 
+/** Options of a {@link RateLimiter}. */
 export interface RateLimiterOptions {
+  /** Clock and timers; inject a `TestScheduler` for virtual time. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
+  /**
+   * Extra time a spent unit stays spent after its window, in ms: covers clock skew and network jitter
+   * between our clock and the server's window boundaries.
+   * @default 25
+   */
   readonly safetyMarginMs?: number;
+  /** Rule for groups not listed in `rules`; without it such groups are unlimited. @default undefined */
   readonly defaultRule?: Omit<RateLimitRule, 'group'>;
 }
 
-export declare class RateLimiter {
-  constructor(rules: readonly RateLimitRule[], options?: RateLimiterOptions);
-  acquire(group: string, cost?: number): Observable<void>;
-  update(feedback: RateLimitFeedback): void;
-  block(group: string, untilMs: number): void;
-  blockedUntil(group: string): number;
+interface Spend {
+  readonly returnAt: number;
+  readonly cost: number;
+}
+
+/** "At most `remaining` more units until `until`", from a server reply. */
+interface Cap {
+  readonly until: number;
+  remaining: number;
+}
+
+interface Waiter {
+  readonly cost: number;
+  readonly grant: () => void;
+}
+
+interface GroupState {
+  readonly rule: RateLimitRule | undefined;
+  readonly spends: Spend[];
+  inFlight: number;
+  caps: Cap[];
+  blockedUntil: number;
+  readonly queue: Waiter[];
+  timer: Subscription | undefined;
+  draining: boolean;
+}
+
+/**
+ * A per-group rate limiter shared by every caller of a group (one instance per exchange endpoint).
+ *
+ * Each unit spent comes back `windowMs + safetyMarginMs` after it was spent, so no interval of
+ * `windowMs` ever sees more than `limit` units: that holds for fixed server windows (each one is
+ * such an interval) and for sliding ones alike. A classic burst-plus-refill bucket does not: with 10/s
+ * it lets 10 requests through at once and then refills one every 100 ms, i.e. 19 requests within one
+ * second, and the server answers 429 (then 418).
+ *
+ * On top of the bucket, the server's own word wins: {@link RateLimiter.update} caps the units left
+ * in the server's current window (Upbit's `Remaining-Req: ...; sec=n`), {@link RateLimiter.block}
+ * stops a group until a 418 block ends. Waiters are served strictly FIFO per group, so a large cost
+ * is never overtaken. Groups without a rule (and no `defaultRule`) are unlimited: they are only held
+ * back by {@link RateLimiter.block}, and `update` is ignored for them since they have no window.
+ *
+ * All timing goes through the injected scheduler (`now()` and `schedule()`), at most one timer per
+ * group, and none while a group's queue is empty.
+ *
+ * @example
+ * ```ts
+ * import { RateLimiter } from 'market-data-backbone';
+ * const limiter = new RateLimiter([{ group: 'ticker', limit: 10, windowMs: 1000 }]);
+ * limiter.acquire('ticker').subscribe(() => void fetch('https://api.upbit.com/v1/ticker?markets=KRW-BTC'));
+ * ```
+ */
+export class RateLimiter {
+  readonly #rules = new Map<string, RateLimitRule>();
+  readonly #groups = new Map<string, GroupState>();
+  readonly #scheduler: SchedulerLike;
+  readonly #marginMs: number;
+  readonly #defaultRule: Omit<RateLimitRule, 'group'> | undefined;
+
+  constructor(rules: readonly RateLimitRule[], options: RateLimiterOptions = {}) {
+    const { scheduler = asyncScheduler, safetyMarginMs = 25, defaultRule } = options;
+    if (!(safetyMarginMs >= 0)) throw new RangeError(`Invalid safetyMarginMs: ${safetyMarginMs}`);
+    for (const rule of [...rules, ...(defaultRule ? [{ ...defaultRule, group: '(default)' }] : [])]) {
+      if (!(rule.limit > 0) || !(rule.windowMs > 0)) {
+        throw new RangeError(`Invalid rate limit rule: ${rule.group} ${rule.limit}/${rule.windowMs} ms`);
+      }
+    }
+    for (const rule of rules) {
+      if (this.#rules.has(rule.group)) throw new RangeError(`Duplicate rate limit rule: ${rule.group}`);
+      this.#rules.set(rule.group, rule);
+    }
+    this.#scheduler = scheduler;
+    this.#marginMs = safetyMarginMs;
+    this.#defaultRule = defaultRule;
+  }
+
+  /**
+   * Waits for the group's turn: the cold observable joins the group's FIFO queue on subscribe and
+   * emits once, then completes, when `cost` units may be spent (they are spent at that moment).
+   * Unsubscribing before that leaves the queue. Errors with a `RangeError` if `cost` can never fit.
+   *
+   * @example
+   * ```ts
+   * const ticker$ = limiter.acquire('ticker').pipe(switchMap(() => from(fetchTicker())));
+   * ```
+   */
+  acquire(group: string, cost = 1): Observable<void> {
+    return new Observable<void>((subscriber) => {
+      const state = this.#state(group);
+      const limit = state.rule?.limit ?? Infinity;
+      if (!(cost >= 0) || cost > limit) {
+        subscriber.error(new RangeError(`Invalid cost for rate limit group ${group}: ${cost} (limit ${limit})`));
+        return undefined;
+      }
+      const waiter: Waiter = {
+        cost,
+        grant: () => {
+          subscriber.next();
+          subscriber.complete();
+        },
+      };
+      state.queue.push(waiter);
+      this.#drain(state);
+      return () => {
+        const index = state.queue.indexOf(waiter);
+        if (index < 0) return;
+        state.queue.splice(index, 1);
+        // A smaller cost may now head the queue, or the queue is empty and the timer must go.
+        if (index === 0) this.#drain(state);
+      };
+    });
+  }
+
+  /**
+   * Applies the server's word: no more than `remaining` further units are granted to the group before
+   * one window (plus the safety margin) has passed. `remaining: 0` holds the group for a full window.
+   *
+   * @example
+   * ```ts
+   * limiter.update({ group: 'ticker', remaining: 0 }); // Remaining-Req: group=ticker; min=600; sec=0
+   * ```
+   */
+  update(feedback: RateLimitFeedback): void {
+    const state = this.#state(feedback.group);
+    if (state.rule === undefined) return;
+    const remaining = Math.max(0, feedback.remaining);
+    // The bucket alone never grants more than `limit` per window; a larger cap adds nothing.
+    if (remaining >= state.rule.limit) return;
+    state.caps.push({ until: this.now() + state.rule.windowMs + this.#marginMs, remaining });
+    this.#drain(state);
+  }
+
+  /**
+   * Grants nothing to `group` until `untilMs` (scheduler time), e.g. after an HTTP 418 block.
+   * A shorter block never shortens a longer one.
+   *
+   * @example
+   * ```ts
+   * limiter.block('ticker', limiter.now() + error.retryAfterMs);
+   * ```
+   */
+  block(group: string, untilMs: number): void {
+    const state = this.#state(group);
+    state.blockedUntil = Math.max(state.blockedUntil, untilMs);
+    this.#drain(state);
+  }
+
+  /**
+   * The time (scheduler ms) until which `group` is blocked; a value ≤ {@link RateLimiter.now} (0 when
+   * never blocked) means it is not.
+   *
+   * @example
+   * ```ts
+   * if (limiter.blockedUntil('ticker') > limiter.now()) status = 'blocked';
+   * ```
+   */
+  blockedUntil(group: string): number {
+    return this.#groups.get(group)?.blockedUntil ?? 0;
+  }
+
+  /**
+   * How many requests wait in the group's queue.
+   *
+   * @example
+   * ```ts
+   * metrics.gauge('ratelimit.queued', limiter.queued('ticker'));
+   * ```
+   */
+  queued(group: string): number {
+    return this.#groups.get(group)?.queue.length ?? 0;
+  }
+
+  /**
+   * Units that could be granted right now, ignoring the queue: 0 while blocked, `Infinity` for an
+   * unlimited group.
+   *
+   * @example
+   * ```ts
+   * limiter.available('ticker'); // 10 on a fresh 10/s limiter
+   * ```
+   */
+  available(group: string): number {
+    const state = this.#state(group);
+    const now = this.now();
+    pruneGroup(state, now);
+    if (state.blockedUntil > now) return 0;
+    const capped = state.caps.reduce((least, cap) => Math.min(least, cap.remaining), Infinity);
+    return Math.min((state.rule?.limit ?? Infinity) - state.inFlight, capped);
+  }
+
+  /**
+   * The rule that applies to `group` (its own or the default), or `undefined` when it is unlimited.
+   *
+   * @example
+   * ```ts
+   * limiter.rule('ticker')?.windowMs; // 1000
+   * ```
+   */
+  rule(group: string): RateLimitRule | undefined {
+    return this.#state(group).rule;
+  }
+
+  /**
+   * The limiter's clock (the scheduler's `now()`), the time base of `block` and `blockedUntil`.
+   *
+   * @example
+   * ```ts
+   * limiter.block('ticker', limiter.now() + 60_000);
+   * ```
+   */
+  now(): number {
+    return this.#scheduler.now();
+  }
+
+  #state(group: string): GroupState {
+    let state = this.#groups.get(group);
+    if (state === undefined) {
+      const rule = this.#rules.get(group) ?? (this.#defaultRule ? { ...this.#defaultRule, group } : undefined);
+      state = createGroupState(rule);
+      this.#groups.set(group, state);
+    }
+    return state;
+  }
+
+  /** Grants what can be granted now, then leaves exactly one timer for the queue's head (or none). */
+  #drain(state: GroupState): void {
+    // A grant runs subscriber code that may re-enter (acquire, update); the running loop sees it all.
+    if (state.draining) return;
+    state.draining = true;
+    try {
+      state.timer?.unsubscribe();
+      state.timer = undefined;
+      const now = this.now();
+      pruneGroup(state, now);
+      let head = state.queue[0];
+      while (head !== undefined) {
+        const waitMs = computeWaitMs(state, head.cost, now);
+        if (waitMs > 0) {
+          state.timer = this.#scheduler.schedule(() => {
+            state.timer = undefined;
+            this.#drain(state);
+          }, waitMs);
+          return;
+        }
+        state.queue.shift();
+        spendUnits(state, head.cost, now, this.#marginMs);
+        head.grant();
+        head = state.queue[0];
+      }
+    } finally {
+      state.draining = false;
+    }
+  }
+}
+
+function createGroupState(rule: RateLimitRule | undefined): GroupState {
+  return { rule, spends: [], inFlight: 0, caps: [], blockedUntil: 0, queue: [], timer: undefined, draining: false };
+}
+
+/** Returns spent units whose time has come and forgets expired caps. */
+function pruneGroup(state: GroupState, now: number): void {
+  while (state.spends.length > 0 && state.spends[0]!.returnAt <= now) {
+    state.inFlight -= state.spends.shift()!.cost;
+  }
+  if (state.caps.some((cap) => cap.until <= now)) state.caps = state.caps.filter((cap) => cap.until > now);
+}
+
+/** How long until `cost` units may be granted (0: now): the latest of block end, cap ends, unit returns. */
+function computeWaitMs(state: GroupState, cost: number, now: number): number {
+  let waitUntil = Math.max(now, state.blockedUntil);
+  for (const cap of state.caps) if (cap.remaining < cost) waitUntil = Math.max(waitUntil, cap.until);
+  if (state.rule !== undefined) {
+    let missing = cost - (state.rule.limit - state.inFlight);
+    for (const spend of state.spends) {
+      if (missing <= 0) break;
+      missing -= spend.cost;
+      waitUntil = Math.max(waitUntil, spend.returnAt);
+    }
+  }
+  return waitUntil - now;
+}
+
+/** Spends `cost` units now: they come back one window plus the margin later. */
+function spendUnits(state: GroupState, cost: number, now: number, marginMs: number): void {
+  for (const cap of state.caps) cap.remaining -= cost;
+  if (state.rule === undefined || cost === 0) return;
+  state.spends.push({ returnAt: now + state.rule.windowMs + marginMs, cost });
+  state.inFlight += cost;
 }
