@@ -5,7 +5,8 @@
  * of one is its adapter. Adding an exchange means a new folder under `src/exchanges/` and one line in
  * `registry.ts`.
  */
-import type { MarketDataError } from '../errors.js';
+import type { ExchangeError, MarketDataError } from '../errors.js';
+import type { MarketEvent } from '../model/market-event.js';
 import type { Candle, CandleInterval } from '../model/candle.js';
 import type { Market } from '../model/market.js';
 import type { OrderBook } from '../model/order-book.js';
@@ -84,7 +85,46 @@ export interface ExchangeRestAdapter {
   parseCandles(body: unknown, interval: CandleInterval, context: MapContext): Candle[];
 }
 
-/** An exchange: its id, its symbol rules and its REST adapter. */
+/**
+ * One stream subscription, exchange-neutral. `market` is the native code (`KRW-BTC`).
+ * Native channel names appear only in the exchange's own `ws.ts`.
+ */
+export type Subscription =
+  | { readonly channel: 'ticker'; readonly market: string }
+  | { readonly channel: 'trades'; readonly market: string }
+  | { readonly channel: 'orderBook'; readonly market: string; readonly depth?: number | undefined }
+  | { readonly channel: 'candles'; readonly market: string; readonly interval: CandleInterval };
+
+/** A decoded frame: market events, a heartbeat reply, or an exchange error. */
+export type WsMessage =
+  | { readonly kind: 'events'; readonly events: readonly MarketEvent[] }
+  | { readonly kind: 'heartbeat' }
+  | { readonly kind: 'error'; readonly error: ExchangeError }
+  | { readonly kind: 'ignore' };
+
+/** The WebSocket half of an adapter: how to subscribe and how to read frames. Every function is pure. */
+export interface ExchangeWsAdapter {
+  /** Default public WebSocket URL. */
+  readonly url: string;
+  /**
+   * The frames to send to move the connection from `previous` to `next` subscriptions. Upbit resends
+   * the complete request (a new request replaces the old one); others send SUBSCRIBE/UNSUBSCRIBE diffs.
+   * An empty result with an empty `next` means the connection may close.
+   */
+  subscriptionFrames(next: readonly Subscription[], previous: readonly Subscription[]): string[];
+  /** Decodes one frame's text (UTF-8 of binary frames, or text frames). Throws `ParseError` on garbage. */
+  decode(text: string, receivedAt: number): WsMessage;
+  /** Keepalive: what to send and how often, so the server's idle timeout never fires. */
+  readonly keepalive: { readonly intervalMs: number; readonly frame: string };
+  /** Client-side message limits of the exchange (frames sent per window). */
+  readonly sendLimits: readonly { readonly limit: number; readonly windowMs: number }[];
+  /** Most subscriptions one connection may carry, if the exchange caps it. */
+  readonly maxSubscriptions?: number | undefined;
+  /** Reconnect before this age (Binance closes connections at 24 h). */
+  readonly maxConnectionAgeMs?: number | undefined;
+}
+
+/** An exchange: its id, its symbol rules and its REST and WebSocket adapters. */
 export interface ExchangeAdapter {
   readonly id: string;
   /** Splits a native market code into base and quote, or `undefined` when it is not one. */
@@ -92,4 +132,6 @@ export interface ExchangeAdapter {
   /** Builds the native market code. */
   formatMarket(parts: SymbolParts): string;
   readonly rest: ExchangeRestAdapter;
+  /** Public streams; absent for an exchange without them. */
+  readonly ws?: ExchangeWsAdapter | undefined;
 }

@@ -8,3 +8,4 @@ export { CANDLE_INTERVALS } from './candle.js';
 export type { Candle, CandleInterval } from './candle.js';
 export { toUnifiedSymbol, parseUnifiedSymbol } from './symbol.js';
 export type { SymbolParts } from './symbol.js';
+export type { MarketEvent, StatusEvent } from './market-event.js';

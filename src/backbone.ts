@@ -1,0 +1,190 @@
+/**
+ * The facade: one object, every exchange. Routes each call to the exchange it names (or the default
+ * one) and hides batching, rate limiting and retries. Names no exchange itself.
+ */
+import { MarketDataError } from './errors.js';
+import { ExchangeClient, type ExchangeClientOptions, type ExchangeClientStats } from './exchange-client.js';
+import { DEFAULT_EXCHANGE, exchangeAdapters, isExchangeId, type ExchangeId } from './exchanges/registry.js';
+import type { Candle, CandleInterval } from './model/candle.js';
+import type { Market } from './model/market.js';
+import type { OrderBook } from './model/order-book.js';
+import type { Ticker } from './model/ticker.js';
+import type { Trade } from './model/trade.js';
+
+/** Per-exchange settings. */
+export interface ExchangeOptions extends ExchangeClientOptions {
+  /** WebSocket URL (used by streams). @default the real exchange */
+  readonly wsUrl?: string | undefined;
+}
+
+/** Options of a {@link MarketDataBackbone}. */
+export interface MarketDataBackboneOptions extends ExchangeClientOptions {
+  /** Settings per exchange; they override the shared ones above. @default {} */
+  readonly exchanges?: Partial<Record<ExchangeId, ExchangeOptions>> | undefined;
+  /** Exchange used when a call names none. @default 'upbit' */
+  readonly defaultExchange?: ExchangeId | undefined;
+}
+
+/** Names the exchange a call goes to. */
+export interface ExchangeSelector {
+  /** @default the backbone's `defaultExchange` */
+  readonly exchange?: ExchangeId | undefined;
+}
+
+/**
+ * One typed interface to crypto market data.
+ *
+ * Symbols are accepted in the exchange's own form (`KRW-BTC`) or unified (`BTC/KRW`). Prices and
+ * amounts are exact `Big` decimals. Concurrent calls for different markets are batched into one request
+ * where the exchange allows it, and every request waits for the exchange's rate limits.
+ *
+ * @example
+ * ```ts
+ * import { MarketDataBackbone } from 'market-data-backbone';
+ *
+ * const backbone = new MarketDataBackbone();
+ * const ticker = await backbone.getTicker('KRW-BTC');
+ * console.log(ticker.symbol, ticker.last.toString());
+ * await backbone.close();
+ * ```
+ */
+export class MarketDataBackbone {
+  readonly #options: MarketDataBackboneOptions;
+  readonly #clients = new Map<ExchangeId, ExchangeClient>();
+  #closed = false;
+
+  constructor(options: MarketDataBackboneOptions = {}) {
+    this.#options = options;
+  }
+
+  /**
+   * The client of one exchange (created on first use), for lower-level access.
+   *
+   * @example
+   * ```ts
+   * backbone.exchange('upbit').stats.requests;
+   * ```
+   */
+  exchange(id: ExchangeId = this.#options.defaultExchange ?? DEFAULT_EXCHANGE): ExchangeClient {
+    if (this.#closed) throw new MarketDataError('MarketDataBackbone is closed');
+    if (!isExchangeId(id)) throw new MarketDataError(`Unknown exchange: ${String(id)}`);
+    let client = this.#clients.get(id);
+    if (client === undefined) {
+      const { exchanges, defaultExchange: _default, ...shared } = this.#options;
+      client = new ExchangeClient(exchangeAdapters[id], { ...shared, ...exchanges?.[id] });
+      this.#clients.set(id, client);
+    }
+    return client;
+  }
+
+  /**
+   * Every market of an exchange.
+   *
+   * @example
+   * ```ts
+   * const markets = await backbone.getMarkets();
+   * ```
+   */
+  getMarkets(options: ExchangeSelector = {}): Promise<Market[]> {
+    return this.#call(options, (client) => client.getMarkets());
+  }
+
+  /**
+   * The ticker of one market.
+   *
+   * @example
+   * ```ts
+   * const { last, changeRate } = await backbone.getTicker('BTC/KRW');
+   * ```
+   */
+  getTicker(symbol: string, options: ExchangeSelector = {}): Promise<Ticker> {
+    return this.#call(options, (client) => client.getTicker(symbol));
+  }
+
+  /**
+   * Tickers of several markets in as few requests as the exchange allows, in the order asked.
+   *
+   * @example
+   * ```ts
+   * const [btc, eth] = await backbone.getTickers(['KRW-BTC', 'KRW-ETH']);
+   * ```
+   */
+  getTickers(symbols: readonly string[], options: ExchangeSelector = {}): Promise<Ticker[]> {
+    return this.#call(options, (client) => Promise.all(symbols.map((symbol) => client.getTicker(symbol))));
+  }
+
+  /**
+   * The order book of one market: bids and asks best first, `depth` levels each.
+   *
+   * @example
+   * ```ts
+   * const book = await backbone.getOrderBook('KRW-BTC', { depth: 5 });
+   * ```
+   */
+  getOrderBook(symbol: string, options: ExchangeSelector & { readonly depth?: number } = {}): Promise<OrderBook> {
+    return this.#call(options, (client) => client.getOrderBook(symbol, options.depth));
+  }
+
+  /**
+   * Recent trades, oldest first.
+   *
+   * @example
+   * ```ts
+   * const trades = await backbone.getTrades('KRW-BTC', { count: 100 });
+   * ```
+   */
+  getTrades(symbol: string, options: ExchangeSelector & { readonly count?: number } = {}): Promise<Trade[]> {
+    return this.#call(options, (client) => client.getTrades(symbol, { count: options.count }));
+  }
+
+  /**
+   * Candles, oldest first. Periods without a trade have no candle.
+   *
+   * @example
+   * ```ts
+   * const candles = await backbone.getCandles('KRW-BTC', '1m', { count: 60 });
+   * ```
+   */
+  getCandles(
+    symbol: string,
+    interval: CandleInterval,
+    options: ExchangeSelector & { readonly count?: number; readonly to?: number | Date } = {},
+  ): Promise<Candle[]> {
+    const to = options.to instanceof Date ? options.to.getTime() : options.to;
+    return this.#call(options, (client) => client.getCandles(symbol, interval, { count: options.count, to }));
+  }
+
+  /** Request counters of every exchange used so far. */
+  get stats(): Partial<Record<ExchangeId, ExchangeClientStats>> {
+    const stats: Partial<Record<ExchangeId, ExchangeClientStats>> = {};
+    for (const [id, client] of this.#clients) stats[id] = client.stats;
+    return stats;
+  }
+
+  /**
+   * Releases every resource; later calls reject.
+   *
+   * @example
+   * ```ts
+   * await backbone.close();
+   * ```
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const client of this.#clients.values()) client.close();
+    this.#clients.clear();
+  }
+
+  /** Hides secrets and internals from `console.log` and `util.inspect`. */
+  toString(): string {
+    return `MarketDataBackbone { exchanges: [${[...this.#clients.keys()].join(', ')}] }`;
+  }
+
+  #call<T>(options: ExchangeSelector, run: (client: ExchangeClient) => Promise<T>): Promise<T> {
+    try {
+      return run(this.exchange(options.exchange));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * One exchange as the facade sees it: its adapter, its REST client and limiter, batching of ticker and
+ * order-book requests, and the cached market list used to resolve and validate symbols.
+ * Names no exchange: everything exchange-specific comes from the adapter.
+ */
+import type { Candle, CandleInterval } from './model/candle.js';
+import type { Market } from './model/market.js';
+import type { OrderBook } from './model/order-book.js';
+import { parseUnifiedSymbol } from './model/symbol.js';
+import type { Ticker } from './model/ticker.js';
+import type { Trade } from './model/trade.js';
+import { MarketDataError, UnknownSymbolError } from './errors.js';
+import type { CandlesQuery, ExchangeAdapter, RestRequest, TradesQuery } from './exchanges/exchange-adapter.js';
+import { Batcher } from './transport/batcher.js';
+import { RateLimiter, type RateLimitRule } from './transport/rate-limiter.js';
+import { RestClient, type FetchLike } from './transport/rest-client.js';
+import type { RetryBackoffConfig } from '../operators/retryBackoff.js';
+
+/** Options of an {@link ExchangeClient}. */
+export interface ExchangeClientOptions {
+  /** REST base URL. @default the adapter's (the real exchange) */
+  readonly restUrl?: string | undefined;
+  /** Fetch implementation. @default cross-fetch */
+  readonly fetch?: FetchLike | undefined;
+  /** Request timeout. @default 10_000 */
+  readonly timeoutMs?: number | undefined;
+  /** Retry policy for retryable failures, or `false`. @default { maxRetries: 4 } */
+  readonly retry?: RetryBackoffConfig | false | undefined;
+  /** Check symbols against the market list before asking for them. @default true */
+  readonly validateSymbols?: boolean | undefined;
+  /** How long the market list is reused. @default 300_000 */
+  readonly marketsTtlMs?: number | undefined;
+  /** Coalesce concurrent ticker/order-book calls into batched requests. @default true */
+  readonly batch?: boolean | undefined;
+  /** Override the adapter's rate limits (e.g. a simulator configured with other limits). @default adapter's */
+  readonly rateLimits?: readonly RateLimitRule[] | undefined;
+  /** Clock for `receivedAt`. @default Date.now */
+  readonly now?: (() => number) | undefined;
+}
+
+/** Counters of what an exchange client did. */
+export interface ExchangeClientStats {
+  /** HTTP exchanges by status code. */
+  readonly replies: Readonly<Record<number, number>>;
+  /** HTTP requests sent. */
+  readonly requests: number;
+}
+
+/**
+ * REST access to one exchange, batched and rate-limited.
+ *
+ * @example
+ * ```ts
+ * const client = new ExchangeClient(upbitAdapter, { restUrl: simulator.url });
+ * const ticker = await client.getTicker('BTC/KRW');
+ * ```
+ */
+export class ExchangeClient {
+  readonly adapter: ExchangeAdapter;
+  readonly limiter: RateLimiter;
+  readonly rest: RestClient;
+  readonly #now: () => number;
+  readonly #validate: boolean;
+  readonly #batch: boolean;
+  readonly #marketsTtlMs: number;
+  readonly #tickers: Batcher<string, Ticker>;
+  readonly #books = new Map<number, Batcher<string, OrderBook>>();
+  readonly #inflight = new Map<string, Promise<unknown>>();
+  readonly #replies: Record<number, number> = {};
+  #requests = 0;
+  #markets: { readonly at: number; readonly list: Promise<Market[]> } | undefined;
+  #closed = false;
+
+  constructor(adapter: ExchangeAdapter, options: ExchangeClientOptions = {}) {
+    this.adapter = adapter;
+    this.#now = options.now ?? Date.now;
+    this.#validate = options.validateSymbols ?? true;
+    this.#marketsTtlMs = options.marketsTtlMs ?? 300_000;
+    this.limiter = new RateLimiter(options.rateLimits ?? adapter.rest.rateLimits);
+    this.#batch = options.batch ?? true;
+    this.rest = new RestClient({
+      exchange: adapter.id,
+      adapter: adapter.rest,
+      limiter: this.limiter,
+      baseUrl: options.restUrl,
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      retry: options.retry,
+      onReply: (_request, status) => {
+        this.#requests += 1;
+        this.#replies[status] = (this.#replies[status] ?? 0) + 1;
+      },
+    });
+    this.#tickers = new Batcher<string, Ticker>({
+      maxBatch: this.#batch ? adapter.rest.maxBatch.ticker : 1,
+      load: (markets) => this.#loadBatch(markets, (m) => adapter.rest.tickers(m), (body, at) => adapter.rest.parseTickers(body, { receivedAt: at })),
+      missing: (market) => this.#unknown(market),
+    });
+  }
+
+  /** What this client has sent so far. */
+  get stats(): ExchangeClientStats {
+    return { replies: { ...this.#replies }, requests: this.#requests };
+  }
+
+  /**
+   * The exchange's markets (cached for `marketsTtlMs`; concurrent callers share one request).
+   *
+   * @example
+   * ```ts
+   * const krw = (await client.getMarkets()).filter((m) => m.quote === 'KRW');
+   * ```
+   */
+  getMarkets(): Promise<Market[]> {
+    if (this.#closed) return Promise.reject(this.#closedError());
+    const cached = this.#markets;
+    if (cached !== undefined && this.#now() - cached.at < this.#marketsTtlMs) return cached.list;
+    const request = this.adapter.rest.markets();
+    const list = this.rest.fetch(request).then((reply) => this.adapter.rest.parseMarkets(reply.body, { receivedAt: this.#now() }));
+    this.#markets = { at: this.#now(), list };
+    list.catch(() => {
+      if (this.#markets?.list === list) this.#markets = undefined;
+    });
+    return list;
+  }
+
+  /**
+   * Resolves a native (`KRW-BTC`) or unified (`BTC/KRW`) symbol to the native market code, checking that
+   * the exchange lists it. Throws {@link UnknownSymbolError} otherwise.
+   *
+   * @example
+   * ```ts
+   * await client.resolveMarket('btc/krw'); // 'KRW-BTC'
+   * ```
+   */
+  async resolveMarket(symbol: string): Promise<string> {
+    const market = this.#toNative(symbol);
+    if (!this.#validate) return market;
+    let markets: Market[];
+    try {
+      markets = await this.getMarkets();
+    } catch {
+      return market; // the list is only a pre-check: without it, let the exchange judge
+    }
+    if (!markets.some((m) => m.market === market)) throw this.#unknown(symbol);
+    return market;
+  }
+
+  /**
+   * The ticker of one market, batched with concurrent calls.
+   *
+   * @example
+   * ```ts
+   * const { last } = await client.getTicker('KRW-BTC');
+   * ```
+   */
+  async getTicker(symbol: string): Promise<Ticker> {
+    this.#assertOpen();
+    return this.#tickers.load(await this.resolveMarket(symbol));
+  }
+
+  /**
+   * The order book of one market, best level first, batched with concurrent calls of the same depth.
+   *
+   * @example
+   * ```ts
+   * const book = await client.getOrderBook('KRW-BTC', 5);
+   * ```
+   */
+  async getOrderBook(symbol: string, depth?: number): Promise<OrderBook> {
+    this.#assertOpen();
+    const market = await this.resolveMarket(symbol);
+    const key = depth ?? 0;
+    let batcher = this.#books.get(key);
+    if (batcher === undefined) {
+      const rest = this.adapter.rest;
+      batcher = new Batcher<string, OrderBook>({
+        maxBatch: this.#batch ? rest.maxBatch.orderBook : 1,
+        load: (markets) => this.#loadBatch(markets, (m) => rest.orderBooks(m, depth), (body, at) => rest.parseOrderBooks(body, { receivedAt: at })),
+        missing: (m) => this.#unknown(m),
+      });
+      this.#books.set(key, batcher);
+    }
+    return batcher.load(market);
+  }
+
+  /**
+   * Recent trades of one market, oldest first.
+   *
+   * @example
+   * ```ts
+   * const trades = await client.getTrades('KRW-BTC', { count: 50 });
+   * ```
+   */
+  async getTrades(symbol: string, query: TradesQuery = {}): Promise<Trade[]> {
+    this.#assertOpen();
+    const request = this.adapter.rest.trades(await this.resolveMarket(symbol), query);
+    const trades = await this.#shared(request, (body, at) => this.adapter.rest.parseTrades(body, { receivedAt: at }));
+    return [...trades].sort((a, b) => a.timestamp - b.timestamp || compareIds(a.id, b.id));
+  }
+
+  /**
+   * Candles of one market, oldest first (periods without trades have no candle).
+   *
+   * @example
+   * ```ts
+   * const candles = await client.getCandles('KRW-BTC', '1m', { count: 200 });
+   * ```
+   */
+  async getCandles(symbol: string, interval: CandleInterval, query: CandlesQuery = {}): Promise<Candle[]> {
+    this.#assertOpen();
+    const request = this.adapter.rest.candles(await this.resolveMarket(symbol), interval, query);
+    const candles = await this.#shared(request, (body, at) => this.adapter.rest.parseCandles(body, interval, { receivedAt: at }));
+    return [...candles].sort((a, b) => a.openTime - b.openTime);
+  }
+
+  /** Stops accepting calls. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  /** Identical requests in flight share one HTTP exchange. */
+  #shared<T>(request: RestRequest, parse: (body: unknown, receivedAt: number) => T): Promise<T> {
+    const key = `${request.path}?${new URLSearchParams(request.query).toString()}`;
+    const existing = this.#inflight.get(key);
+    if (existing !== undefined) return existing as Promise<T>;
+    const promise = this.rest.fetch(request).then((reply) => parse(reply.body, this.#now()));
+    this.#inflight.set(key, promise);
+    const forget = (): void => {
+      this.#inflight.delete(key);
+    };
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  /**
+   * Loads a batch; when the exchange rejects the whole batch for an unknown market, asks for each market
+   * alone so that only the bad one fails.
+   */
+  async #loadBatch<T extends { readonly market: string }>(
+    markets: readonly string[],
+    build: (markets: readonly string[]) => RestRequest,
+    parse: (body: unknown, receivedAt: number) => T[],
+  ): Promise<Map<string, T | Error>> {
+    try {
+      const reply = await this.rest.fetch(build(markets));
+      return new Map(parse(reply.body, this.#now()).map((item) => [item.market, item]));
+    } catch (error) {
+      if (!(error instanceof UnknownSymbolError) || markets.length === 1) throw error;
+      const singles = await Promise.all(
+        markets.map(async (market): Promise<[string, T | Error]> => {
+          try {
+            const [item] = parse((await this.rest.fetch(build([market]))).body, this.#now());
+            return [market, item ?? this.#unknown(market)];
+          } catch (single) {
+            return [market, single instanceof Error ? single : new MarketDataError(String(single))];
+          }
+        }),
+      );
+      return new Map(singles);
+    }
+  }
+
+  #toNative(symbol: string): string {
+    const unified = parseUnifiedSymbol(symbol);
+    if (unified !== undefined) return this.adapter.formatMarket(unified);
+    const parts = this.adapter.parseMarket(symbol.trim().toUpperCase());
+    if (parts === undefined) throw this.#unknown(symbol);
+    return this.adapter.formatMarket(parts);
+  }
+
+  #unknown(symbol: string): UnknownSymbolError {
+    return new UnknownSymbolError(`${this.adapter.id} has no market ${symbol}`, { exchange: this.adapter.id, symbol });
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw this.#closedError();
+  }
+
+  #closedError(): MarketDataError {
+    return new MarketDataError(`${this.adapter.id} client is closed`, { exchange: this.adapter.id });
+  }
+}
+
+/** Orders decimal-string ids numerically (length first, then digits). */
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}

@@ -1,0 +1,75 @@
+/**
+ * The Upbit adapter: market codes `QUOTE-BASE` (`KRW-BTC`), REST quotation requests and mappers.
+ * Data plus pure functions; the transport sends the requests and hands the replies back.
+ */
+import type { ExchangeAdapter, ExchangeRestAdapter } from '../exchange-adapter.js';
+import { parseCandles, parseMarkets, parseOrderBooks, parseTickers, parseTrades } from './mapper.js';
+import { readUpbitFeedback, toUpbitError } from './reply.js';
+import {
+  buildCandlesRequest,
+  buildMarketsRequest,
+  buildOrderBooksRequest,
+  buildTickersRequest,
+  buildTradesRequest,
+  UPBIT_MAX_BATCH,
+  UPBIT_RATE_LIMITS,
+  UPBIT_REST_URL,
+} from './rest.js';
+import { formatUpbitMarket, parseUpbitMarket, UPBIT_ID } from './symbols.js';
+
+/**
+ * Upbit's REST half: request builders, reply mappers, limits and error mapping.
+ *
+ * @example
+ * ```ts
+ * import { upbitRest } from 'market-data-backbone';
+ * const request = upbitRest.tickers(['KRW-BTC', 'KRW-ETH']); // GET /v1/ticker?markets=KRW-BTC,KRW-ETH
+ * ```
+ */
+export const upbitRest: ExchangeRestAdapter = {
+  baseUrl: UPBIT_REST_URL,
+  rateLimits: UPBIT_RATE_LIMITS,
+  maxBatch: UPBIT_MAX_BATCH,
+  readFeedback: readUpbitFeedback,
+  toError: toUpbitError,
+  markets: buildMarketsRequest,
+  parseMarkets,
+  tickers: buildTickersRequest,
+  parseTickers,
+  orderBooks: buildOrderBooksRequest,
+  parseOrderBooks,
+  trades: buildTradesRequest,
+  parseTrades,
+  candles: buildCandlesRequest,
+  parseCandles,
+};
+
+/**
+ * The Upbit exchange: id `'upbit'`, market codes `KRW-BTC` ↔ unified `BTC/KRW`, and {@link upbitRest}.
+ *
+ * @example
+ * ```ts
+ * import { upbitAdapter } from 'market-data-backbone';
+ * upbitAdapter.parseMarket('KRW-BTC'); // { base: 'BTC', quote: 'KRW' }
+ * upbitAdapter.formatMarket({ base: 'BTC', quote: 'KRW' }); // 'KRW-BTC'
+ * ```
+ */
+export const upbitAdapter = {
+  id: UPBIT_ID,
+  parseMarket: parseUpbitMarket,
+  formatMarket: formatUpbitMarket,
+  rest: upbitRest,
+} satisfies ExchangeAdapter;
+
+export { formatUpbitMarket, parseUpbitMarket, toUpbitSymbol, UPBIT_ID } from './symbols.js';
+export { formatUpbitTime, toUpbitCandlePath, UPBIT_MAX_BATCH, UPBIT_MAX_COUNT, UPBIT_RATE_LIMITS } from './rest.js';
+export { parseRemainingReq, UPBIT_BLOCK_WAIT_MS, UPBIT_RATE_LIMIT_WAIT_MS } from './reply.js';
+export { toCandle, toMarket, toOrderBook, toTicker, toTrade } from './mapper.js';
+export {
+  UPBIT_REST_CANDLE_KEYS,
+  UPBIT_REST_ORDER_BOOK_KEYS,
+  UPBIT_REST_TICKER_KEYS,
+  UPBIT_REST_TRADE_KEYS,
+} from './fields.js';
+export type { UpbitCandleKeys, UpbitOrderBookKeys, UpbitRecord, UpbitTickerKeys, UpbitTradeKeys } from './fields.js';
+export type * from './wire.js';

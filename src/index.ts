@@ -1,0 +1,62 @@
+/**
+ * market-data-backbone: one typed, reactive interface to crypto market data.
+ * Browser-safe: nothing here imports a Node built-in.
+ */
+
+// Facade
+export { MarketDataBackbone } from './backbone.js';
+export type { MarketDataBackboneOptions, ExchangeOptions, ExchangeSelector } from './backbone.js';
+export { ExchangeClient } from './exchange-client.js';
+export type { ExchangeClientOptions, ExchangeClientStats } from './exchange-client.js';
+
+// Exchanges
+export { exchangeAdapters, isExchangeId, DEFAULT_EXCHANGE } from './exchanges/registry.js';
+export type { ExchangeId } from './exchanges/registry.js';
+export type {
+  ExchangeAdapter,
+  ExchangeRestAdapter,
+  RestRequest,
+  RestReply,
+  MapContext,
+  TradesQuery,
+  CandlesQuery,
+} from './exchanges/exchange-adapter.js';
+
+// Model
+export { Big, toBig, toBigOrUndefined, toIdString, isWireNumber, CANDLE_INTERVALS, toUnifiedSymbol, parseUnifiedSymbol } from './model/index.js';
+export type {
+  WireNumber,
+  DecimalInput,
+  Market,
+  MarketRef,
+  Ticker,
+  Trade,
+  OrderBook,
+  OrderBookLevel,
+  Candle,
+  CandleInterval,
+  SymbolParts,
+} from './model/index.js';
+
+// Errors
+export {
+  MarketDataError,
+  ConnectionError,
+  RateLimitError,
+  StaleStreamError,
+  ExchangeError,
+  UnknownSymbolError,
+  ParseError,
+  SequenceGapError,
+  isMarketDataError,
+  isRetryableError,
+} from './errors.js';
+
+// Transport
+export { RestClient, buildUrl } from './transport/rest-client.js';
+export type { RestClientOptions, FetchLike } from './transport/rest-client.js';
+export { RateLimiter } from './transport/rate-limiter.js';
+export type { RateLimitRule, RateLimitFeedback, RateLimiterOptions } from './transport/rate-limiter.js';
+export { Batcher } from './transport/batcher.js';
+export type { BatcherOptions, BatchLoader } from './transport/batcher.js';
+export { parseJsonExact } from './transport/json.js';

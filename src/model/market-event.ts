@@ -1,0 +1,27 @@
+import type { Candle } from './candle.js';
+import type { OrderBook } from './order-book.js';
+import type { Ticker } from './ticker.js';
+import type { Trade } from './trade.js';
+
+/** Every market-data value a stream can carry; route on `type`. */
+export type MarketEvent = Ticker | Trade | OrderBook | Candle;
+
+/**
+ * Connection status, in-band on streams so stateful operators can reset.
+ *
+ * - `connected`: the socket is open and the subscription request was sent;
+ * - `disconnect`: the socket dropped (or went stale); a reconnect is scheduled after `retryInMs`;
+ * - `reconnect`: the socket is open again and everything was resubscribed.
+ */
+export interface StatusEvent {
+  readonly type: 'status';
+  readonly exchange: string;
+  readonly status: 'connecting' | 'connected' | 'disconnect' | 'reconnect' | 'closed';
+  /** Why the socket dropped, for `disconnect`. */
+  readonly reason?: string | undefined;
+  /** Reconnect attempt number (1-based) for `disconnect`/`reconnect`. */
+  readonly attempt?: number | undefined;
+  /** Delay before the next attempt, for `disconnect`. */
+  readonly retryInMs?: number | undefined;
+  readonly timestamp: number;
+}
