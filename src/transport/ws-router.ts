@@ -1,0 +1,163 @@
+/**
+ * The subscription set of one connection and the routing of decoded events to the streams that
+ * asked for them. Pure bookkeeping: no sockets, no timers.
+ */
+import type { Subscriber } from 'rxjs';
+import type { Subscription } from '../exchanges/exchange-adapter.js';
+import type { MarketEvent, StatusEvent } from '../model/market-event.js';
+import type { OrderBook } from '../model/order-book.js';
+
+/** What a connection's streams carry: market events and in-band status events. */
+export type StreamEvent = MarketEvent | StatusEvent;
+
+/**
+ * The identity of a subscription: two subscriptions with the same key are one entry of the set.
+ *
+ * @example
+ * ```ts
+ * subscriptionKey({ channel: 'orderBook', market: 'KRW-BTC', depth: 5 }); // 'orderBook|KRW-BTC|5'
+ * ```
+ */
+export function subscriptionKey(subscription: Subscription): string {
+  switch (subscription.channel) {
+    case 'orderBook':
+      return `orderBook|${subscription.market}|${subscription.depth ?? ''}`;
+    case 'candles':
+      return `candles|${subscription.market}|${subscription.interval}`;
+    default:
+      return `${subscription.channel}|${subscription.market}`;
+  }
+}
+
+/** One entry of the set: a subscription and the stream subscribers sharing it. */
+interface RouteEntry {
+  readonly key: string;
+  readonly subscription: Subscription;
+  readonly subscribers: Set<Subscriber<StreamEvent>>;
+}
+
+type EventType = MarketEvent['type'];
+
+const EVENT_TYPE = {
+  ticker: 'ticker',
+  trades: 'trade',
+  orderBook: 'orderBook',
+  candles: 'candle',
+} as const satisfies Record<Subscription['channel'], EventType>;
+
+/** An order book cut to the depth a subscription asked for (only copied when it is deeper). */
+function cutOrderBook(book: OrderBook, depth: number | undefined): OrderBook {
+  if (depth === undefined || (book.bids.length <= depth && book.asks.length <= depth)) return book;
+  return { ...book, bids: book.bids.slice(0, depth), asks: book.asks.slice(0, depth) };
+}
+
+/**
+ * Ref-counted subscription set plus an index from event type and market to the entries an event
+ * belongs to, so routing one event is two map lookups (not a scan over every stream).
+ *
+ * @example
+ * ```ts
+ * const router = new SubscriptionRouter();
+ * new Observable<StreamEvent>((subscriber) => {
+ *   router.add({ channel: 'ticker', market: 'KRW-BTC' }, subscriber);
+ *   return () => router.remove({ channel: 'ticker', market: 'KRW-BTC' }, subscriber);
+ * });
+ * router.route(ticker); // reaches that subscriber
+ * ```
+ */
+export class SubscriptionRouter {
+  readonly #entries = new Map<string, RouteEntry>();
+  readonly #index: Record<EventType, Map<string, RouteEntry[]>> = {
+    ticker: new Map(),
+    trade: new Map(),
+    orderBook: new Map(),
+    candle: new Map(),
+  };
+
+  /** Number of distinct subscriptions. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The distinct subscriptions, in the order they were first asked for. */
+  subscriptions(): Subscription[] {
+    return Array.from(this.#entries.values(), (entry) => entry.subscription);
+  }
+
+  /** The keys of the distinct subscriptions. */
+  keys(): IterableIterator<string> {
+    return this.#entries.keys();
+  }
+
+  /** Whether `key` is in the set. */
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
+  /** Adds a stream subscriber; `true` when its subscription is new to the set. */
+  add(subscription: Subscription, subscriber: Subscriber<StreamEvent>): boolean {
+    const key = subscriptionKey(subscription);
+    const existing = this.#entries.get(key);
+    if (existing !== undefined) {
+      existing.subscribers.add(subscriber);
+      return false;
+    }
+    const entry: RouteEntry = { key, subscription, subscribers: new Set([subscriber]) };
+    this.#entries.set(key, entry);
+    const byMarket = this.#index[EVENT_TYPE[subscription.channel]];
+    const list = byMarket.get(subscription.market);
+    if (list === undefined) byMarket.set(subscription.market, [entry]);
+    else list.push(entry);
+    return true;
+  }
+
+  /** Removes a stream subscriber; `true` when its subscription left the set (no subscriber left). */
+  remove(subscription: Subscription, subscriber: Subscriber<StreamEvent>): boolean {
+    const key = subscriptionKey(subscription);
+    const entry = this.#entries.get(key);
+    if (entry === undefined || !entry.subscribers.delete(subscriber) || entry.subscribers.size > 0) return false;
+    this.#entries.delete(key);
+    const byMarket = this.#index[EVENT_TYPE[subscription.channel]];
+    const list = byMarket.get(subscription.market) ?? [];
+    const remaining = list.filter((other) => other !== entry);
+    if (remaining.length === 0) byMarket.delete(subscription.market);
+    else byMarket.set(subscription.market, remaining);
+    return true;
+  }
+
+  /** Delivers a market event to the streams of the subscriptions it belongs to. */
+  route(event: MarketEvent): void {
+    const list = this.#index[event.type].get(event.market);
+    if (list === undefined) return;
+    for (const entry of list) {
+      const { subscription } = entry;
+      let routed: MarketEvent = event;
+      if (subscription.channel === 'candles') {
+        if (event.type !== 'candle' || event.interval !== subscription.interval) continue;
+      } else if (subscription.channel === 'orderBook' && event.type === 'orderBook') {
+        routed = cutOrderBook(event, subscription.depth);
+      }
+      for (const subscriber of entry.subscribers) subscriber.next(routed);
+    }
+  }
+
+  /** Delivers a status event to every stream. */
+  broadcast(event: StatusEvent): void {
+    for (const subscriber of this.#everySubscriber()) subscriber.next(event);
+  }
+
+  /** Empties the set; returns the subscribers that were in it (to complete or error them). */
+  clear(): Subscriber<StreamEvent>[] {
+    const subscribers = this.#everySubscriber();
+    this.#entries.clear();
+    for (const byMarket of Object.values(this.#index)) byMarket.clear();
+    return subscribers;
+  }
+
+  /** A copy, so subscribers may leave while it is walked. */
+  #everySubscriber(): Subscriber<StreamEvent>[] {
+    const all: Subscriber<StreamEvent>[] = [];
+    for (const entry of this.#entries.values()) for (const subscriber of entry.subscribers) all.push(subscriber);
+    return all;
+  }
+}

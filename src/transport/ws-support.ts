@@ -1,0 +1,68 @@
+/**
+ * Small pure helpers of the WebSocket connection: the send-limit permit and error normalisation.
+ */
+import { concatMap, of, type Observable, type SchedulerLike } from 'rxjs';
+import { isMarketDataError, MarketDataError, ParseError } from '../errors.js';
+import type { ExchangeWsAdapter } from '../exchanges/exchange-adapter.js';
+import { RateLimiter } from './rate-limiter.js';
+import { frameText } from './websocket-factory.js';
+
+/**
+ * A permit source for outgoing subscription frames: each call returns a cold Observable that emits
+ * once when every one of `sendLimits` allows one more frame. One limiter group per limit, the longest
+ * window first, so a long wait happens before a short window's unit is spent.
+ *
+ * @example
+ * ```ts
+ * const permit = createSendPermit([{ limit: 5, windowMs: 1_000 }, { limit: 100, windowMs: 60_000 }]);
+ * permit().subscribe(() => socket.send(frame));
+ * ```
+ */
+export function createSendPermit(
+  sendLimits: ExchangeWsAdapter['sendLimits'],
+  scheduler: SchedulerLike,
+): () => Observable<void> {
+  const rules = [...sendLimits]
+    .sort((a, b) => b.windowMs - a.windowMs)
+    .map((rule, index) => ({ group: `send-${index}`, limit: rule.limit, windowMs: rule.windowMs }));
+  const limiter = new RateLimiter(rules, { scheduler });
+  return () =>
+    rules.reduce<Observable<void>>(
+      (ready$, { group }) => ready$.pipe(concatMap(() => limiter.acquire(group))),
+      of(undefined),
+    );
+}
+
+/**
+ * Any failure as a {@link MarketDataError}; foreign errors are wrapped (not retryable).
+ *
+ * @example
+ * ```ts
+ * toMarketDataError(new TypeError('boom'), adapter.id).message; // 'WebSocket failed: <id>: boom'
+ * ```
+ */
+export function toMarketDataError(error: unknown, exchange: string): MarketDataError {
+  if (isMarketDataError(error)) return error;
+  const detail = error instanceof Error ? `: ${error.message}` : '';
+  return new MarketDataError(`WebSocket failed: ${exchange}${detail}`, { exchange, cause: error });
+}
+
+/**
+ * The error of a frame the adapter could not decode: its own `MarketDataError` (normally a
+ * `ParseError`), else a `ParseError` wrapping what it threw, with the frame's text as `raw`.
+ *
+ * @example
+ * ```ts
+ * toFrameError(new SyntaxError('Unexpected token'), 'garbage', adapter.id).raw; // 'garbage'
+ * ```
+ */
+export function toFrameError(error: unknown, data: unknown, exchange: string): MarketDataError {
+  if (isMarketDataError(error)) return error;
+  let raw: string;
+  try {
+    raw = frameText(data);
+  } catch {
+    raw = Object.prototype.toString.call(data);
+  }
+  return new ParseError(`Frame could not be decoded: ${exchange}`, { exchange, channel: 'websocket', raw, cause: error });
+}

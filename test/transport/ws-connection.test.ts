@@ -1,0 +1,319 @@
+import { map, type Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import { ExchangeError, MarketDataError, ParseError, StaleStreamError } from '../../src/errors.js';
+import type { ExchangeWsAdapter, Subscription } from '../../src/exchanges/exchange-adapter.js';
+import type { StatusEvent } from '../../src/model/market-event.js';
+import { WsConnection, type WsConnectionOptions } from '../../src/transport/ws-connection.js';
+import type { StreamEvent } from '../../src/transport/ws-router.js';
+import { createFakeAdapter, FakeWebSocketServer, type FakeWire } from '../helpers/fake-websocket.js';
+
+const TRADES_BTC: Subscription = { channel: 'trades', market: 'KRW-BTC' };
+const SUB_FRAME = JSON.stringify(['trades|KRW-BTC']);
+
+const frame = (wire: FakeWire): string => JSON.stringify(wire);
+const trade = (id: string, market = 'KRW-BTC'): string => frame({ type: 'trade', market, id });
+
+/** A compact, diffable view of a stream event. */
+function label(event: StreamEvent): unknown {
+  if (event.type === 'status') return { status: event.status, attempt: event.attempt, retryInMs: event.retryInMs };
+  return event.type === 'trade' ? `trade ${event.market} ${event.id}` : `${event.type} ${event.market}`;
+}
+
+interface Harness {
+  readonly ts: TestScheduler;
+  readonly server: FakeWebSocketServer;
+  readonly connection: WsConnection;
+  readonly errors: MarketDataError[];
+  readonly statuses: StatusEvent[];
+  /** Runs `fn` at virtual time `ms` (inside `ts.run`). */
+  at(ms: number, fn: () => void): void;
+}
+
+/**
+ * Sockets open 10 ms after they are created; backoff 100 ms doubling to 400 ms, half jittered away
+ * (`random: () => 0`), so retry delays are exactly 50, 100, 200, 200 ms.
+ */
+function createHarness(options: Partial<WsConnectionOptions> = {}, adapter?: Partial<ExchangeWsAdapter>): Harness {
+  const ts = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  const server = new FakeWebSocketServer(() => ts.now());
+  server.onConnect = (socket) => void ts.schedule(() => socket.open(), 10);
+  const connection = new WsConnection({
+    adapter: createFakeAdapter(adapter),
+    exchange: 'fake',
+    webSocketFactory: server.factory,
+    scheduler: ts,
+    staleAfterMs: 3_000,
+    backoff: { initialDelayMs: 100, maxDelayMs: 400, factor: 2, jitter: 0.5, random: () => 0 },
+    ...options,
+  });
+  const errors: MarketDataError[] = [];
+  const statuses: StatusEvent[] = [];
+  connection.errors$.subscribe((error) => errors.push(error));
+  connection.status$.subscribe((status) => statuses.push(status));
+  return { ts, server, connection, errors, statuses, at: (ms, fn) => void ts.schedule(fn, ms) };
+}
+
+const labelled = (events$: Observable<StreamEvent>): Observable<unknown> => events$.pipe(map(label));
+
+describe('WsConnection', () => {
+  it('should send 100 subscription changes made in one tick as one frame', () => {
+    const { ts, server, connection, at } = createHarness();
+    const markets = Array.from({ length: 100 }, (_, i) => `KRW-C${i}`);
+    ts.run(() => {
+      const first = markets.map((market) => connection.stream({ channel: 'trades', market }).subscribe());
+      at(50, () => {
+        for (const sub of first.slice(0, 50)) sub.unsubscribe();
+        for (let i = 0; i < 50; i++) connection.stream({ channel: 'ticker', market: `KRW-T${i}` }).subscribe();
+        connection.stream({ channel: 'ticker', market: 'KRW-T0' }).subscribe(); // same key: no new entry
+      });
+      at(100, () => connection.close());
+    });
+    expect(server.sockets).toHaveLength(1);
+    const sent = server.latest.sent;
+    expect(sent.map((frame) => frame.at)).toEqual([10, 50]);
+    expect(JSON.parse(sent[0]!.data)).toEqual(markets.map((market) => `trades|${market}`));
+    expect(JSON.parse(sent[1]!.data)).toHaveLength(100);
+    expect(JSON.parse(sent[1]!.data)).toContain('ticker|KRW-T49');
+    expect(connection.stats.framesSent).toBe(2);
+  });
+
+  it('should send subscription frames within the adapter send limits, keepalives aside', () => {
+    const { ts, server, connection, at } = createHarness();
+    ts.run(() => {
+      connection.stream(TRADES_BTC).subscribe();
+      for (let i = 1; i <= 6; i++) at(10 + 10 * i, () => connection.stream({ channel: 'ticker', market: `KRW-${i}` }).subscribe());
+      at(1_100, () => connection.close());
+    });
+    // 5 per second: the 6th and 7th frames wait until the 1st and 2nd units return (1 s + 25 ms margin).
+    const frames = server.latest.sent.filter((frame) => frame.data !== 'PING');
+    expect(frames.map((frame) => frame.at)).toEqual([10, 20, 30, 40, 50, 1_035, 1_045]);
+    expect(JSON.parse(frames[6]!.data)).toHaveLength(7);
+    expect(server.latest.sent.filter((frame) => frame.data === 'PING').map((frame) => frame.at)).toEqual([1_010]);
+  });
+
+  it('should send keepalives at the adapter cadence while the server answers them', () => {
+    const { ts, server, connection, at } = createHarness();
+    ts.run(() => {
+      connection.stream(TRADES_BTC).subscribe();
+      for (let t = 1_011; t < 10_000; t += 1_000) at(t, () => server.latest.receive('{"status":"UP"}'));
+      at(10_000, () => connection.close());
+    });
+    const socket = server.latest;
+    expect(server.sockets).toHaveLength(1); // heartbeats keep it from going stale
+    expect(socket.sent.map((frame) => `${frame.at} ${frame.data}`)).toEqual([
+      `10 ${SUB_FRAME}`,
+      ...Array.from({ length: 9 }, (_, i) => `${1_010 + 1_000 * i} PING`),
+    ]);
+    expect(connection.stats.framesReceived).toBe(9);
+  });
+
+  it('should treat silence as a dead socket and reconnect with exact backoff delays, resubscribing', () => {
+    const { ts, server, connection, errors, at } = createHarness();
+    ts.run(({ expectObservable }) => {
+      at(6_200, () => server.latest.receive(trade('7')));
+      at(7_000, () => connection.close());
+      expectObservable(labelled(connection.stream(TRADES_BTC))).toBe(
+        'a 9ms b 2989ms c 59ms d 2989ms e 109ms f 39ms g 799ms (h|)',
+        {
+          a: { status: 'connecting' },
+          b: { status: 'connected' },
+          c: { status: 'disconnect', attempt: 1, retryInMs: 50 },
+          d: { status: 'reconnect', attempt: 1 },
+          e: { status: 'disconnect', attempt: 2, retryInMs: 100 },
+          f: { status: 'reconnect', attempt: 2 },
+          g: 'trade KRW-BTC 7',
+          h: { status: 'closed' },
+        },
+      );
+    });
+    expect(server.sockets.map((socket) => socket.closedAt)).toEqual([3_000, 6_050, 7_000]);
+    expect(server.sockets.map((socket) => socket.sent[0])).toEqual([
+      { at: 10, data: SUB_FRAME },
+      { at: 3_060, data: SUB_FRAME },
+      { at: 6_160, data: SUB_FRAME },
+    ]);
+    expect(server.sockets[0]!.texts).toEqual([SUB_FRAME, 'PING', 'PING']);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toBeInstanceOf(StaleStreamError);
+    expect((errors[0] as StaleStreamError).lastMessageAt).toBeUndefined();
+    expect(connection.stats).toEqual({ framesReceived: 1, framesSent: 7, reconnects: 2, errors: 2 });
+  });
+
+  it('should reset the backoff once a reconnected socket delivers a frame', () => {
+    const { ts, server, connection, statuses, at } = createHarness();
+    ts.run(() => {
+      connection.stream(TRADES_BTC).subscribe();
+      at(20, () => server.latest.receive(trade('1')));
+      at(100, () => server.latest.drop(1006));
+      at(200, () => server.latest.drop(1006)); // reopened at 160, no frame yet
+      at(320, () => server.latest.receive(trade('2'))); // reopened at 310
+      at(400, () => server.latest.drop(1011, 'server restart'));
+      at(500, () => connection.close());
+    });
+    const summary = statuses.map((event) => [event.timestamp, event.status, event.attempt, event.retryInMs]);
+    expect(summary).toEqual([
+      [0, 'connecting', undefined, undefined],
+      [10, 'connected', undefined, undefined],
+      [100, 'disconnect', 1, 50],
+      [160, 'reconnect', 1, undefined],
+      [200, 'disconnect', 2, 100],
+      [310, 'reconnect', 2, undefined],
+      [400, 'disconnect', 1, 50],
+      [460, 'reconnect', 1, undefined],
+      [500, 'closed', undefined, undefined],
+    ]);
+    expect(statuses[2]!.reason).toBe('WebSocket closed: fake (code 1006)');
+    expect(statuses[6]!.reason).toBe('WebSocket closed: fake (code 1011, server restart)');
+  });
+
+  it('should report garbage and exchange error frames on errors$ and keep the stream going', () => {
+    const { ts, server, connection, errors, at } = createHarness();
+    ts.run(({ expectObservable }) => {
+      at(20, () => server.latest.receive('{oops'));
+      at(30, () => server.latest.receive('{"error":"NO_CODES"}'));
+      at(40, () => server.latest.receive('{"status":"UP"}'));
+      at(50, () => server.latest.receive(trade('1')));
+      at(60, () => server.latest.receive(new TextEncoder().encode(trade('2')))); // binary frame
+      at(70, () => server.latest.receive(trade('3', 'KRW-ETH'))); // not subscribed
+      at(100, () => connection.close());
+      expectObservable(labelled(connection.stream(TRADES_BTC))).toBe('a 9ms b 39ms c 9ms d 39ms (e|)', {
+        a: { status: 'connecting' },
+        b: { status: 'connected' },
+        c: 'trade KRW-BTC 1',
+        d: 'trade KRW-BTC 2',
+        e: { status: 'closed' },
+      });
+    });
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toBeInstanceOf(ParseError);
+    expect((errors[0] as ParseError).raw).toBe('{oops');
+    expect(errors[1]).toBeInstanceOf(ExchangeError);
+    expect((errors[1] as ExchangeError).code).toBe('NO_CODES');
+    expect(server.sockets).toHaveLength(1);
+    expect(connection.stats.framesReceived).toBe(6);
+  });
+
+  it('should ref-count subscriptions and close the socket, with no timer left, when the last one leaves', () => {
+    const { ts, server, connection, statuses, at } = createHarness();
+    const seen: unknown[][] = [[], []];
+    let timersAfterLastLeft = -1;
+    ts.run(() => {
+      const first = connection.stream(TRADES_BTC).subscribe((event) => seen[0]!.push(label(event)));
+      const second = connection.stream(TRADES_BTC).subscribe((event) => seen[1]!.push(label(event)));
+      at(1, () => expect(connection.subscriptions).toEqual([TRADES_BTC]));
+      at(20, () => server.latest.receive(trade('1')));
+      at(30, () => first.unsubscribe());
+      at(40, () => server.latest.receive(trade('2')));
+      at(50, () => second.unsubscribe());
+      at(60, () => {
+        timersAfterLastLeft = ts.actions.length;
+        expect(connection.isOpen).toBe(false);
+      });
+    });
+    expect(seen[0]).toEqual([{ status: 'connecting' }, { status: 'connected' }, 'trade KRW-BTC 1']);
+    expect(seen[1]).toEqual([{ status: 'connecting' }, { status: 'connected' }, 'trade KRW-BTC 1', 'trade KRW-BTC 2']);
+    expect(server.latest.texts).toEqual([SUB_FRAME]); // one entry; the first leaving changed nothing
+    expect(server.latest.closedAt).toBe(50);
+    expect(statuses.at(-1)).toMatchObject({ status: 'closed', timestamp: 50 });
+    expect(connection.subscriptions).toEqual([]);
+    expect(timersAfterLastLeft).toBe(0);
+  });
+
+  it('should reopen on demand after the set emptied, and keep the socket through churn within one tick', () => {
+    const { ts, server, connection, at } = createHarness();
+    ts.run(() => {
+      const sub = connection.stream(TRADES_BTC).subscribe();
+      at(20, () => {
+        sub.unsubscribe();
+        connection.stream(TRADES_BTC).subscribe(); // same tick: the set never changed
+      });
+      at(30, () => connection.stream({ channel: 'ticker', market: 'KRW-BTC' }).subscribe().unsubscribe());
+      at(100, () => connection.close());
+    });
+    expect(server.sockets).toHaveLength(1);
+    expect(server.latest.texts).toEqual([SUB_FRAME]);
+
+    const again = createHarness();
+    again.ts.run(() => {
+      const sub = again.connection.stream(TRADES_BTC).subscribe();
+      again.at(50, () => sub.unsubscribe());
+      again.at(200, () => again.connection.stream(TRADES_BTC).subscribe());
+      again.at(300, () => again.connection.close());
+    });
+    expect(again.server.sockets.map((socket) => [socket.sent[0]?.at, socket.closedAt])).toEqual([
+      [10, 50],
+      [210, 300],
+    ]);
+    expect(again.statuses.map((event) => event.status)).toEqual(['connecting', 'connected', 'closed', 'connecting', 'connected', 'closed']);
+  });
+
+  it('should reconnect when the connection reaches the adapter maximum age', () => {
+    const { ts, server, connection, statuses, at } = createHarness({}, { maxConnectionAgeMs: 500 });
+    ts.run(() => {
+      connection.stream(TRADES_BTC).subscribe();
+      at(20, () => server.latest.receive(trade('1')));
+      at(600, () => connection.close());
+    });
+    expect(statuses.map((event) => [event.timestamp, event.status])).toEqual([
+      [0, 'connecting'],
+      [10, 'connected'],
+      [510, 'disconnect'],
+      [570, 'reconnect'],
+      [600, 'closed'],
+    ]);
+    expect(statuses[2]!.reason).toMatch(/maximum age/);
+    expect(server.sockets[1]!.texts).toEqual([SUB_FRAME]);
+  });
+
+  it('should close everything on close(): streams complete, status$ completes, no timer is left', () => {
+    const { ts, connection, at } = createHarness();
+    let completed = 0;
+    let timersAfterClose = -1;
+    let lateCompleted = false;
+    ts.run(() => {
+      connection.stream(TRADES_BTC).subscribe({ complete: () => completed++ });
+      connection.stream({ channel: 'ticker', market: 'KRW-BTC' }).subscribe({ complete: () => completed++ });
+      connection.status$.subscribe({ complete: () => completed++ });
+      at(1_500, () => {
+        connection.close();
+        timersAfterClose = ts.actions.length;
+        connection.stream(TRADES_BTC).subscribe({ complete: () => (lateCompleted = true) });
+      });
+    });
+    expect(completed).toBe(3);
+    expect(timersAfterClose).toBe(0);
+    expect(lateCompleted).toBe(true);
+    expect(connection.isOpen).toBe(false);
+    expect(connection.status).toBe('closed');
+  });
+
+  it('should error the streams, without retrying, when a socket cannot even be created', () => {
+    const cause = new SyntaxError('Invalid URL');
+    const { ts, connection } = createHarness({
+      webSocketFactory: () => {
+        throw cause;
+      },
+    });
+    let failure: unknown;
+    ts.run(() => {
+      connection.stream(TRADES_BTC).subscribe({ error: (error: unknown) => (failure = error) });
+    });
+    expect(failure).toBeInstanceOf(MarketDataError);
+    expect((failure as MarketDataError).cause).toBe(cause);
+    expect(connection.status).toBe('closed');
+    expect(connection.subscriptions).toEqual([]);
+  });
+
+  it('should refuse subscriptions beyond the adapter maximum', () => {
+    const { ts, connection } = createHarness({}, { maxSubscriptions: 1 });
+    const outcome: string[] = [];
+    ts.run(() => {
+      connection.stream(TRADES_BTC).subscribe({ error: () => outcome.push('first failed') });
+      connection.stream(TRADES_BTC).subscribe({ error: () => outcome.push('same key failed') });
+      connection.stream({ channel: 'ticker', market: 'KRW-BTC' }).subscribe({ error: () => outcome.push('second key failed') });
+      ts.schedule(() => connection.close(), 100);
+    });
+    expect(outcome).toEqual(['second key failed']);
+  });
+});
