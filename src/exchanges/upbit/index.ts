@@ -16,6 +16,7 @@ import {
   UPBIT_REST_URL,
 } from './rest.js';
 import { formatUpbitMarket, parseUpbitMarket, UPBIT_ID } from './symbols.js';
+import { upbitWs } from './ws.js';
 
 /**
  * Upbit's REST half: request builders, reply mappers, limits and error mapping.
@@ -45,7 +46,8 @@ export const upbitRest: ExchangeRestAdapter = {
 };
 
 /**
- * The Upbit exchange: id `'upbit'`, market codes `KRW-BTC` ↔ unified `BTC/KRW`, and {@link upbitRest}.
+ * The Upbit exchange: id `'upbit'`, market codes `KRW-BTC` ↔ unified `BTC/KRW`, {@link upbitRest} and
+ * {@link upbitWs}.
  *
  * @example
  * ```ts
@@ -59,6 +61,7 @@ export const upbitAdapter = {
   parseMarket: parseUpbitMarket,
   formatMarket: formatUpbitMarket,
   rest: upbitRest,
+  ws: upbitWs,
 } satisfies ExchangeAdapter;
 
 export { formatUpbitMarket, parseUpbitMarket, toUpbitSymbol, UPBIT_ID } from './symbols.js';
@@ -73,3 +76,15 @@ export {
 } from './fields.js';
 export type { UpbitCandleKeys, UpbitOrderBookKeys, UpbitRecord, UpbitTickerKeys, UpbitTradeKeys } from './fields.js';
 export type * from './wire.js';
+export { createUpbitWs, upbitWs, UPBIT_WS_KEEPALIVE, UPBIT_WS_SEND_LIMITS, UPBIT_WS_URL } from './ws.js';
+export type { UpbitWsOptions } from './ws.js';
+export { buildUpbitWsRequest } from './ws-request.js';
+export type { UpbitWsFormat, UpbitWsRequestOptions } from './ws-request.js';
+export { decodeUpbitFrame, UPBIT_WS_CHANNEL } from './ws-decode.js';
+export {
+  isUpbitWsCandleInterval,
+  UPBIT_WS_CANDLE_TYPES,
+  UPBIT_WS_DEFAULT_KEYS,
+  UPBIT_WS_SIMPLE_KEYS,
+} from './ws-keys.js';
+export type { UpbitWsCandleInterval, UpbitWsKeySet } from './ws-keys.js';
