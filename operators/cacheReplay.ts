@@ -1,0 +1,62 @@
+import { asyncScheduler, ReplaySubject, share, timer } from 'rxjs';
+import type { MonoTypeOperatorFunction, Observable, SchedulerLike } from 'rxjs';
+
+/** Configuration of {@link cacheReplay}. */
+export interface CacheReplayConfig {
+  /**
+   * How long the last value stays replayable, in ms of scheduler time. A late subscriber gets it only
+   * while it is younger than `ttlMs` (a value of age exactly `ttlMs` is expired). `Infinity` = forever.
+   */
+  readonly ttlMs: number;
+  /** Unsubscribe from the source when the last subscriber leaves (after the grace delay). @default true */
+  readonly refCount?: boolean;
+  /**
+   * Grace delay, in ms, between the last subscriber leaving and the source being unsubscribed; a
+   * subscriber arriving within it reuses the live connection and the cache. Only with `refCount`.
+   * @default 0
+   */
+  readonly resetOnRefCountZeroDelayMs?: number;
+  /** Scheduler that stamps values for the TTL and runs the grace timer. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * Multicasts the source and replays its last value to late subscribers while it is younger than `ttlMs`.
+ *
+ * `shareReplay(1)` would hand a subscriber arriving ten minutes after the socket went quiet a ten-minute-old
+ * ticker as if it were current. `cacheReplay` is `share()` with a `ReplaySubject(1, ttlMs, scheduler)`
+ * connector: the value expires `ttlMs` after it arrived. With `refCount` the source is unsubscribed when the
+ * last subscriber leaves, optionally after a grace delay so a quick re-subscribe (a page switch) keeps the
+ * connection. An error resets the cache (the next subscriber re-subscribes the source). A completed source
+ * keeps serving its cache (fresh value, then completion) for `ttlMs` after completing and then resets, so
+ * a one-shot REST request piped through `cacheReplay` is a TTL cache.
+ *
+ * ```
+ * source:                      --a---------------
+ * cacheReplay({ ttlMs: 5 }):   --a---------------
+ * subscriber at frame 4:           a-------------   (age 2 < 5: replayed)
+ * subscriber at frame 8:               ----------   (age 6: expired)
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { cacheReplay } from 'market-data-backbone/operators';
+ * const ticker$ = wsTicker$.pipe(cacheReplay({ ttlMs: 5_000, resetOnRefCountZeroDelayMs: 10_000 }));
+ * ticker$.subscribe(render); // later subscribers get the last ticker at once if it is < 5 s old
+ * ```
+ * @param config TTL, ref-counting, grace delay and scheduler.
+ * @returns An operator that shares one subscription of the source with a TTL-bounded replay of one value.
+ * @see {@link staleAfter} to detect a source that went quiet.
+ */
+export function cacheReplay<T>(config: CacheReplayConfig): MonoTypeOperatorFunction<T> {
+  const { ttlMs, refCount = true, resetOnRefCountZeroDelayMs = 0, scheduler = asyncScheduler } = config;
+  // A timer of Infinity would fire at once (setTimeout clamps it), so "keep forever" means "never reset".
+  const after = (ms: number): (() => Observable<0>) | false => (ms === Infinity ? false : () => timer(ms, scheduler));
+
+  return share<T>({
+    connector: () => new ReplaySubject<T>(1, ttlMs, scheduler),
+    resetOnError: true,
+    resetOnComplete: after(ttlMs),
+    resetOnRefCountZero: refCount && (resetOnRefCountZeroDelayMs > 0 ? after(resetOnRefCountZeroDelayMs) : true),
+  });
+}

@@ -1,0 +1,20 @@
+/**
+ * market-data-backbone/operators: pipeable RxJS operators for market data, one per file, each proven by
+ * a marble spec in `marbles/`. Browser-safe.
+ */
+
+// Requests: rate limiting and retries
+export { rateLimit } from './rateLimit.js';
+export type { RateLimitConfig } from './rateLimit.js';
+export { retryBackoff } from './retryBackoff.js';
+export type { RetryBackoffConfig, RetryEvent } from './retryBackoff.js';
+
+// Streams: staleness, source switching, caching, deduplication
+export { staleAfter } from './staleAfter.js';
+export type { StaleAfterConfig, StaleAfterErrorConfig, StaleAfterSignalConfig, StaleAfterBaseConfig, StaleAfterEvent } from './staleAfter.js';
+export { fallbackSwitch } from './fallbackSwitch.js';
+export type { FallbackSwitchConfig, FallbackSource, FallbackValue, FallbackSwitchReason } from './fallbackSwitch.js';
+export { cacheReplay } from './cacheReplay.js';
+export type { CacheReplayConfig } from './cacheReplay.js';
+export { dedupeBy, compareDecimalIds } from './dedupeBy.js';
+export type { DedupeByConfig } from './dedupeBy.js';

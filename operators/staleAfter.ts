@@ -1,0 +1,104 @@
+import { asyncScheduler, identity, map, Observable } from 'rxjs';
+import type { MonoTypeOperatorFunction, OperatorFunction, SchedulerLike, Subscription } from 'rxjs';
+import { StaleStreamError } from '../src/errors.js';
+
+/** Options shared by both modes of {@link staleAfter}. */
+export interface StaleAfterBaseConfig {
+  /** Longest allowed silence, in ms, measured from subscription and then from each value. `Infinity` disables it. */
+  readonly timeoutMs: number;
+  /** Scheduler for the silence timer and for `lastMessageAt`. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** {@link staleAfter} in `'error'` mode: silence errors the stream. */
+export interface StaleAfterErrorConfig extends StaleAfterBaseConfig {
+  /** What silence does: error the stream with a {@link StaleStreamError}. @default 'error' */
+  readonly mode?: 'error';
+}
+
+/** {@link staleAfter} in `'signal'` mode: silence is reported in-band and the stream keeps going. */
+export interface StaleAfterSignalConfig extends StaleAfterBaseConfig {
+  /** What silence does: emit a `{ kind: 'stale' }` event and keep waiting. */
+  readonly mode: 'signal';
+}
+
+/** Configuration of {@link staleAfter}; `mode` selects the output type. */
+export type StaleAfterConfig = StaleAfterErrorConfig | StaleAfterSignalConfig;
+
+/**
+ * What {@link staleAfter} emits in `'signal'` mode: every source value wrapped as `{ kind: 'value' }`,
+ * plus one `{ kind: 'stale' }` per silent period (the next value implicitly means "fresh again").
+ */
+export type StaleAfterEvent<T> =
+  | { readonly kind: 'value'; readonly value: T }
+  | { readonly kind: 'stale'; readonly error: StaleStreamError };
+
+export function staleAfter<T>(config: StaleAfterErrorConfig): MonoTypeOperatorFunction<T>;
+export function staleAfter<T>(config: StaleAfterSignalConfig): OperatorFunction<T, StaleAfterEvent<T>>;
+
+/**
+ * Turns silence into a typed {@link StaleStreamError}.
+ *
+ * A socket can stay open while the exchange stops sending (a dead route, a stuck matcher); nothing
+ * errors and a consumer would show old prices forever. `staleAfter` starts a timer of `timeoutMs` at
+ * subscription and restarts it on every value. When it fires, `'error'` mode (the default) errors the
+ * stream so a `retry`/reconnect can take over; `'signal'` mode emits `{ kind: 'stale', error }` once and
+ * keeps waiting, for callers that switch to a fallback instead. The error's `lastMessageAt` is the
+ * scheduler time of the last value, or `undefined` when none arrived. Values, errors and completion of
+ * the source pass through. The mode changes the output type, hence the overloads (a deliberate
+ * exception to the "overloads only for number-or-config" rule).
+ *
+ * ```
+ * source:                       --a--b--------c--|
+ * staleAfter({ timeoutMs: 5 }): --a--b----#
+ * mode 'signal':                --A--B----S---C--|
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { retry } from 'rxjs';
+ * import { staleAfter } from 'market-data-backbone/operators';
+ * trades$.pipe(staleAfter({ timeoutMs: 30_000 }), retry({ delay: 1_000 }));
+ * ticker$.pipe(staleAfter({ timeoutMs: 5_000, mode: 'signal' })).subscribe((event) => {
+ *   if (event.kind === 'stale') console.warn(event.error.message);
+ *   else render(event.value);
+ * });
+ * ```
+ * @param config Silence allowed, scheduler and mode.
+ * @returns An operator that mirrors the source and reports silence as an error or a `'stale'` event.
+ * @see {@link fallbackSwitch} which uses `'signal'` mode to leave a silent primary.
+ */
+export function staleAfter<T>(config: StaleAfterConfig): OperatorFunction<T, T | StaleAfterEvent<T>> {
+  const { timeoutMs, scheduler = asyncScheduler, mode = 'error' } = config;
+  const wrap = mode === 'signal' ? (value: T): StaleAfterEvent<T> => ({ kind: 'value', value }) : undefined;
+  // A timer of Infinity would fire at once (setTimeout clamps it), so "never stale" short-circuits.
+  if (timeoutMs === Infinity) return wrap === undefined ? identity : map(wrap);
+
+  return (source) =>
+    new Observable<T | StaleAfterEvent<T>>((subscriber) => {
+      let lastMessageAt: number | undefined;
+      let timer: Subscription | undefined;
+      const arm = (): void => {
+        timer?.unsubscribe();
+        timer = scheduler.schedule(() => {
+          const error = new StaleStreamError(`Stream stale: no message for ${timeoutMs} ms`, { lastMessageAt });
+          if (wrap === undefined) subscriber.error(error);
+          else subscriber.next({ kind: 'stale', error });
+        }, timeoutMs);
+      };
+      arm();
+      const subscription = source.subscribe({
+        next: (value) => {
+          lastMessageAt = scheduler.now();
+          arm();
+          subscriber.next(wrap === undefined ? value : wrap(value));
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        timer?.unsubscribe();
+        subscription.unsubscribe();
+      };
+    });
+}
