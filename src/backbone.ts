@@ -2,20 +2,19 @@
  * The facade: one object, every exchange. Routes each call to the exchange it names (or the default
  * one) and hides batching, rate limiting and retries. Names no exchange itself.
  */
+import { defer, from, Observable, switchMap } from 'rxjs';
 import { MarketDataError } from './errors.js';
 import { ExchangeClient, type ExchangeClientOptions, type ExchangeClientStats } from './exchange-client.js';
 import { DEFAULT_EXCHANGE, exchangeAdapters, isExchangeId, type ExchangeId } from './exchanges/registry.js';
 import type { Candle, CandleInterval } from './model/candle.js';
 import type { Market } from './model/market.js';
+import type { StatusEvent } from './model/market-event.js';
 import type { OrderBook } from './model/order-book.js';
 import type { Ticker } from './model/ticker.js';
 import type { Trade } from './model/trade.js';
 
-/** Per-exchange settings. */
-export interface ExchangeOptions extends ExchangeClientOptions {
-  /** WebSocket URL (used by streams). @default the real exchange */
-  readonly wsUrl?: string | undefined;
-}
+/** Per-exchange settings: REST and WebSocket endpoints, timeouts, stream timings. */
+export type ExchangeOptions = ExchangeClientOptions;
 
 /** Options of a {@link MarketDataBackbone}. */
 export interface MarketDataBackboneOptions extends ExchangeClientOptions {
@@ -90,15 +89,17 @@ export class MarketDataBackbone {
   }
 
   /**
-   * The ticker of one market.
+   * The ticker of one market, from the cheapest fresh source: a live ticker stream's latest value when
+   * one is open and fresh (no request), else REST. `{ realtime: true }` opens the stream and resolves
+   * with its first value.
    *
    * @example
    * ```ts
    * const { last, changeRate } = await backbone.getTicker('BTC/KRW');
    * ```
    */
-  getTicker(symbol: string, options: ExchangeSelector = {}): Promise<Ticker> {
-    return this.#call(options, (client) => client.getTicker(symbol));
+  getTicker(symbol: string, options: ExchangeSelector & { readonly realtime?: boolean } = {}): Promise<Ticker> {
+    return this.#call(options, (client) => client.getTicker(symbol, options));
   }
 
   /**
@@ -154,6 +155,56 @@ export class MarketDataBackbone {
     return this.#call(options, (client) => client.getCandles(symbol, interval, { count: options.count, to }));
   }
 
+  /**
+   * A hot ticker stream: shared per market, replaying the latest ticker, served by the WebSocket and by
+   * REST polling while the socket is down. It errors only for non-retryable faults (unknown market).
+   *
+   * @example
+   * ```ts
+   * backbone.streamTicker('KRW-BTC').subscribe((t) => console.log(t.last.toFixed()));
+   * ```
+   */
+  streamTicker(symbol: string, options: ExchangeSelector = {}): Observable<Ticker> {
+    return this.#stream(options, symbol, (client, market) => client.streams.ticker(market));
+  }
+
+  /**
+   * A hot trade stream: every trade once, in order, across reconnects and source switches.
+   *
+   * @example
+   * ```ts
+   * backbone.streamTrades('KRW-BTC').pipe(filter((t) => t.side === 'buy')).subscribe(strategy);
+   * ```
+   */
+  streamTrades(symbol: string, options: ExchangeSelector = {}): Observable<Trade> {
+    return this.#stream(options, symbol, (client, market) => client.streams.trades(market));
+  }
+
+  /**
+   * A hot order-book stream of full snapshots, `depth` levels a side (best first).
+   *
+   * @example
+   * ```ts
+   * backbone.streamOrderBook('KRW-BTC', { depth: 5 }).subscribe((book) => render(book));
+   * ```
+   */
+  streamOrderBook(symbol: string, options: ExchangeSelector & { readonly depth?: number } = {}): Observable<OrderBook> {
+    return this.#stream(options, symbol, (client, market) => client.streams.orderBook(market, options.depth));
+  }
+
+  /**
+   * Connection status events of an exchange's socket: `connecting`, `connected`, `disconnect`,
+   * `reconnect`, `closed`.
+   *
+   * @example
+   * ```ts
+   * backbone.streamStatus().subscribe((s) => console.log(s.status, s.reason ?? ''));
+   * ```
+   */
+  streamStatus(options: ExchangeSelector = {}): Observable<StatusEvent> {
+    return defer(() => this.exchange(options.exchange).streams.status$);
+  }
+
   /** Request counters of every exchange used so far. */
   get stats(): Partial<Record<ExchangeId, ExchangeClientStats>> {
     const stats: Partial<Record<ExchangeId, ExchangeClientStats>> = {};
@@ -178,6 +229,13 @@ export class MarketDataBackbone {
   /** Hides secrets and internals from `console.log` and `util.inspect`. */
   toString(): string {
     return `MarketDataBackbone { exchanges: [${[...this.#clients.keys()].join(', ')}] }`;
+  }
+
+  #stream<T>(options: ExchangeSelector, symbol: string, open: (client: ExchangeClient, market: string) => Observable<T>): Observable<T> {
+    return defer(() => {
+      const client = this.exchange(options.exchange);
+      return from(client.resolveMarket(symbol)).pipe(switchMap((market) => open(client, market)));
+    });
   }
 
   #call<T>(options: ExchangeSelector, run: (client: ExchangeClient) => Promise<T>): Promise<T> {

@@ -9,15 +9,18 @@ import type { OrderBook } from './model/order-book.js';
 import { parseUnifiedSymbol } from './model/symbol.js';
 import type { Ticker } from './model/ticker.js';
 import type { Trade } from './model/trade.js';
+import { firstValueFrom } from 'rxjs';
 import { MarketDataError, UnknownSymbolError } from './errors.js';
 import type { CandlesQuery, ExchangeAdapter, RestRequest, TradesQuery } from './exchanges/exchange-adapter.js';
 import { Batcher } from './transport/batcher.js';
 import { RateLimiter, type RateLimitRule } from './transport/rate-limiter.js';
 import { RestClient, type FetchLike } from './transport/rest-client.js';
+import { compareDecimalIds } from '../operators/dedupeBy.js';
 import type { RetryBackoffConfig } from '../operators/retryBackoff.js';
+import { StreamHub, type StreamOptions } from './stream-hub.js';
 
 /** Options of an {@link ExchangeClient}. */
-export interface ExchangeClientOptions {
+export interface ExchangeClientOptions extends StreamOptions {
   /** REST base URL. @default the adapter's (the real exchange) */
   readonly restUrl?: string | undefined;
   /** Fetch implementation. @default cross-fetch */
@@ -34,6 +37,8 @@ export interface ExchangeClientOptions {
   readonly batch?: boolean | undefined;
   /** Override the adapter's rate limits (e.g. a simulator configured with other limits). @default adapter's */
   readonly rateLimits?: readonly RateLimitRule[] | undefined;
+  /** A live stream value younger than this answers `getTicker` without a request. @default 2_000 */
+  readonly streamFreshMs?: number | undefined;
   /** Clock for `receivedAt`. @default Date.now */
   readonly now?: (() => number) | undefined;
 }
@@ -44,6 +49,10 @@ export interface ExchangeClientStats {
   readonly replies: Readonly<Record<number, number>>;
   /** HTTP requests sent. */
   readonly requests: number;
+  /** Which source answered `getTicker` calls: a fresh live stream, REST, or a newly opened stream. */
+  readonly served: { readonly stream: number; readonly rest: number; readonly realtime: number };
+  /** Values the hot streams delivered, by source (WebSocket, or REST polling during outages). */
+  readonly streamed: { readonly ws: number; readonly rest: number };
 }
 
 /**
@@ -68,11 +77,15 @@ export class ExchangeClient {
   readonly #inflight = new Map<string, Promise<unknown>>();
   readonly #replies: Record<number, number> = {};
   #requests = 0;
+  readonly #options: ExchangeClientOptions;
+  readonly #served = { stream: 0, rest: 0, realtime: 0 };
+  #hub: StreamHub | undefined;
   #markets: { readonly at: number; readonly list: Promise<Market[]> } | undefined;
   #closed = false;
 
   constructor(adapter: ExchangeAdapter, options: ExchangeClientOptions = {}) {
     this.adapter = adapter;
+    this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#validate = options.validateSymbols ?? true;
     this.#marketsTtlMs = options.marketsTtlMs ?? 300_000;
@@ -100,7 +113,26 @@ export class ExchangeClient {
 
   /** What this client has sent so far. */
   get stats(): ExchangeClientStats {
-    return { replies: { ...this.#replies }, requests: this.#requests };
+    return {
+      replies: { ...this.#replies },
+      requests: this.#requests,
+      served: { ...this.#served },
+      streamed: this.#hub?.sources ?? { ws: 0, rest: 0 },
+    };
+  }
+
+  /**
+   * The hot streams of this exchange (the WebSocket opens with the first subscriber).
+   *
+   * @example
+   * ```ts
+   * client.streams.ticker('KRW-BTC').subscribe(render);
+   * ```
+   */
+  get streams(): StreamHub {
+    this.#assertOpen();
+    this.#hub ??= new StreamHub(this, this.#options);
+    return this.#hub;
   }
 
   /**
@@ -134,7 +166,7 @@ export class ExchangeClient {
    * ```
    */
   async resolveMarket(symbol: string): Promise<string> {
-    const market = this.#toNative(symbol);
+    const market = this.toNative(symbol);
     if (!this.#validate) return market;
     let markets: Market[];
     try {
@@ -154,9 +186,20 @@ export class ExchangeClient {
    * const { last } = await client.getTicker('KRW-BTC');
    * ```
    */
-  async getTicker(symbol: string): Promise<Ticker> {
+  async getTicker(symbol: string, options: { readonly realtime?: boolean } = {}): Promise<Ticker> {
     this.#assertOpen();
-    return this.#tickers.load(await this.resolveMarket(symbol));
+    const market = await this.resolveMarket(symbol);
+    const live = this.#hub?.latest('ticker', market, this.#options.streamFreshMs ?? 2_000);
+    if (live?.type === 'ticker') {
+      this.#served.stream += 1;
+      return live;
+    }
+    if (options.realtime === true) {
+      this.#served.realtime += 1;
+      return firstValueFrom(this.streams.ticker(market));
+    }
+    this.#served.rest += 1;
+    return this.#tickers.load(market);
   }
 
   /**
@@ -196,7 +239,7 @@ export class ExchangeClient {
     this.#assertOpen();
     const request = this.adapter.rest.trades(await this.resolveMarket(symbol), query);
     const trades = await this.#shared(request, (body, at) => this.adapter.rest.parseTrades(body, { receivedAt: at }));
-    return [...trades].sort((a, b) => a.timestamp - b.timestamp || compareIds(a.id, b.id));
+    return [...trades].sort((a, b) => a.timestamp - b.timestamp || compareDecimalIds(a.id, b.id));
   }
 
   /**
@@ -214,9 +257,10 @@ export class ExchangeClient {
     return [...candles].sort((a, b) => a.openTime - b.openTime);
   }
 
-  /** Stops accepting calls. */
+  /** Stops accepting calls and closes the streams' socket. */
   close(): void {
     this.#closed = true;
+    this.#hub?.close();
   }
 
   /** Identical requests in flight share one HTTP exchange. */
@@ -261,7 +305,15 @@ export class ExchangeClient {
     }
   }
 
-  #toNative(symbol: string): string {
+  /**
+   * The native market code of a native or unified symbol, without asking the exchange.
+   *
+   * @example
+   * ```ts
+   * client.toNative('BTC/KRW'); // 'KRW-BTC'
+   * ```
+   */
+  toNative(symbol: string): string {
     const unified = parseUnifiedSymbol(symbol);
     if (unified !== undefined) return this.adapter.formatMarket(unified);
     const parts = this.adapter.parseMarket(symbol.trim().toUpperCase());
@@ -280,9 +332,4 @@ export class ExchangeClient {
   #closedError(): MarketDataError {
     return new MarketDataError(`${this.adapter.id} client is closed`, { exchange: this.adapter.id });
   }
-}
-
-/** Orders decimal-string ids numerically (length first, then digits). */
-function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }

@@ -1,0 +1,245 @@
+/**
+ * Hot market-data streams of one exchange: one shared WebSocket connection, one hot Observable per
+ * stream key (ref-counted, replaying its latest value), REST polling while the socket is down.
+ * Names no exchange: the adapter supplies every detail.
+ */
+import {
+  asyncScheduler,
+  catchError,
+  defer,
+  EMPTY,
+  exhaustMap,
+  filter,
+  from,
+  map,
+  mergeMap,
+  Observable,
+  share,
+  Subject,
+  tap,
+  timer,
+  type SchedulerLike,
+} from 'rxjs';
+import { cacheReplay } from '../operators/cacheReplay.js';
+import { compareDecimalIds, dedupeBy } from '../operators/dedupeBy.js';
+import { fallbackSwitch, type FallbackSource } from '../operators/fallbackSwitch.js';
+import { ConnectionError, isRetryableError, MarketDataError } from './errors.js';
+import type { ExchangeClient } from './exchange-client.js';
+import type { Subscription } from './exchanges/exchange-adapter.js';
+import type { MarketEvent, StatusEvent } from './model/market-event.js';
+import type { OrderBook } from './model/order-book.js';
+import type { Ticker } from './model/ticker.js';
+import type { Trade } from './model/trade.js';
+import { WsConnection } from './transport/ws-connection.js';
+import type { StreamEvent } from './transport/ws-router.js';
+import type { WebSocketFactory } from './transport/websocket-factory.js';
+import type { BackoffOptions } from './transport/backoff.js';
+
+/** Options of the streams of one exchange. */
+export interface StreamOptions {
+  /** WebSocket URL. @default the adapter's (the real exchange) */
+  readonly wsUrl?: string | undefined;
+  /** Socket factory (tests, proxies, browsers without a global WebSocket). @default global WebSocket, else `ws` */
+  readonly webSocketFactory?: WebSocketFactory | undefined;
+  /** Silence of one stream after which REST polling takes over. @default 10_000 */
+  readonly staleAfterMs?: number | undefined;
+  /** Silence of the whole socket (heartbeats included) after which it reconnects. @default 2 × keepalive */
+  readonly socketStaleAfterMs?: number | undefined;
+  /** REST polling period while a stream is on the fallback. @default 1_000 */
+  readonly pollIntervalMs?: number | undefined;
+  /** After an outage, how long to wait before trying the stream again. @default 1_000 */
+  readonly recoverAfterMs?: number | undefined;
+  /** How long a stream stays connected after its last subscriber leaves. @default 2_000 */
+  readonly gracePeriodMs?: number | undefined;
+  /** How long the latest value is replayed to late subscribers. @default 60_000 */
+  readonly replayTtlMs?: number | undefined;
+  /** Reconnect backoff of the socket. @default 250 ms doubling to 32 s, half jittered */
+  readonly backoff?: BackoffOptions | undefined;
+  /** Timers. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike | undefined;
+}
+
+/** Which source served values: counts per stream kind. */
+export interface SourceCounters {
+  /** Values delivered from the WebSocket. */
+  readonly ws: number;
+  /** Values delivered from REST polling while the socket was down. */
+  readonly rest: number;
+}
+
+type Channel = Subscription['channel'];
+
+/**
+ * The hot streams of one exchange.
+ *
+ * @example
+ * ```ts
+ * const hub = new StreamHub(client, { wsUrl: simulator.wsUrl });
+ * hub.ticker('KRW-BTC').subscribe((t) => console.log(t.last.toFixed()));
+ * ```
+ */
+export class StreamHub {
+  readonly #client: ExchangeClient;
+  readonly #options: StreamOptions;
+  readonly #scheduler: SchedulerLike;
+  readonly #streams = new Map<string, Observable<MarketEvent>>();
+  readonly #latest = new Map<string, MarketEvent>();
+  readonly #counts: Record<FallbackSource, number> = { primary: 0, fallback: 0 };
+  readonly #status$ = new Subject<StatusEvent>();
+  #connection: WsConnection | undefined;
+
+  constructor(client: ExchangeClient, options: StreamOptions = {}) {
+    this.#client = client;
+    this.#options = options;
+    this.#scheduler = options.scheduler ?? asyncScheduler;
+  }
+
+  /** Values served so far, by source. */
+  get sources(): SourceCounters {
+    return { ws: this.#counts.primary, rest: this.#counts.fallback };
+  }
+
+  /** The shared connection (created on first use). */
+  get connection(): WsConnection {
+    if (this.#connection === undefined) {
+      const ws = this.#client.adapter.ws;
+      if (ws === undefined) throw new MarketDataError(`${this.#client.adapter.id} has no public streams`, { exchange: this.#client.adapter.id });
+      this.#connection = new WsConnection({
+        adapter: ws,
+        exchange: this.#client.adapter.id,
+        url: this.#options.wsUrl,
+        webSocketFactory: this.#options.webSocketFactory,
+        staleAfterMs: this.#options.socketStaleAfterMs,
+        backoff: this.#options.backoff,
+        scheduler: this.#options.scheduler,
+      });
+      this.#connection.status$.subscribe(this.#status$);
+    }
+    return this.#connection;
+  }
+
+  /** Connection status events (connecting, connected, disconnect, reconnect, closed). */
+  get status$(): Observable<StatusEvent> {
+    return this.#status$.asObservable();
+  }
+
+  /**
+   * The latest value of an open stream if it arrived within `maxAgeMs`, else `undefined`.
+   *
+   * @example
+   * ```ts
+   * hub.latest('ticker', 'KRW-BTC', 2_000);
+   * ```
+   */
+  latest<C extends Channel>(channel: C, market: string, maxAgeMs: number): MarketEvent | undefined {
+    const value = this.#latest.get(`${channel}|${market}`);
+    return value !== undefined && this.#scheduler.now() - value.receivedAt <= maxAgeMs ? value : undefined;
+  }
+
+  /**
+   * The hot ticker stream of one market (native code).
+   *
+   * @example
+   * ```ts
+   * hub.ticker('KRW-BTC').subscribe(render);
+   * ```
+   */
+  ticker(market: string): Observable<Ticker> {
+    return this.#hot({ channel: 'ticker', market }, () => from(this.#client.getTicker(market)), (e): e is Ticker => e.type === 'ticker');
+  }
+
+  /**
+   * The hot trade stream of one market: deduplicated by id, in id order, across reconnects and sources.
+   *
+   * @example
+   * ```ts
+   * hub.trades('KRW-BTC').subscribe((trade) => console.log(trade.id, trade.price.toFixed()));
+   * ```
+   */
+  trades(market: string): Observable<Trade> {
+    return this.#hot(
+      { channel: 'trades', market },
+      () => from(this.#client.getTrades(market, { count: 50 })).pipe(mergeMap((trades) => from(trades))),
+      (e): e is Trade => e.type === 'trade',
+      (trade$) => trade$.pipe(dedupeBy((trade) => trade.id, { order: compareDecimalIds })),
+    );
+  }
+
+  /**
+   * The hot order-book stream of one market: full snapshots, `depth` levels a side.
+   *
+   * @example
+   * ```ts
+   * hub.orderBook('KRW-BTC', 5).subscribe((book) => console.log(book.bids[0]?.price.toFixed()));
+   * ```
+   */
+  orderBook(market: string, depth?: number): Observable<OrderBook> {
+    return this.#hot(
+      { channel: 'orderBook', market, depth },
+      () => from(this.#client.getOrderBook(market, depth)),
+      (e): e is OrderBook => e.type === 'orderBook',
+    );
+  }
+
+  /** Closes the socket and completes every stream. */
+  close(): void {
+    this.#connection?.close();
+    this.#status$.complete();
+    this.#streams.clear();
+  }
+
+  /**
+   * One hot stream per key: WebSocket events while the socket is healthy, REST polling while it is not,
+   * shared, replaying the latest value, torn down `gracePeriodMs` after the last subscriber leaves.
+   */
+  #hot<T extends MarketEvent>(
+    subscription: Subscription,
+    poll: () => Observable<T>,
+    isValue: (event: StreamEvent) => event is T,
+    post: (value$: Observable<T>) => Observable<T> = (value$) => value$,
+  ): Observable<T> {
+    const key = `${subscription.channel}|${subscription.market}${subscription.channel === 'orderBook' ? `|${subscription.depth ?? ''}` : ''}`;
+    const existing = this.#streams.get(key);
+    if (existing !== undefined) return existing as Observable<T>;
+    const {
+      staleAfterMs = 10_000, pollIntervalMs = 1_000, recoverAfterMs = 1_000, gracePeriodMs = 2_000, replayTtlMs = 60_000,
+    } = this.#options;
+    const scheduler = this.#scheduler;
+    const latestKey = `${subscription.channel}|${subscription.market}`;
+
+    const stream$ = defer(() => {
+      // One socket subscription for the life of this hot stream, whatever the fallback does meanwhile.
+      const events$ = this.connection.stream(subscription).pipe(share());
+      const primary$ = events$.pipe(
+        tap((event) => {
+          if (event.type === 'status' && event.status === 'disconnect') {
+            throw new ConnectionError(`${event.exchange} stream dropped: ${event.reason ?? 'disconnect'}`, { exchange: event.exchange });
+          }
+        }),
+        filter(isValue),
+      );
+      const fallback = (): Observable<T> =>
+        timer(0, pollIntervalMs, scheduler).pipe(
+          exhaustMap(() => poll().pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : thrown(error))))),
+        );
+      return primary$.pipe(
+        fallbackSwitch<T>({ fallback, staleAfterMs, recoverAfter: recoverAfterMs, scheduler }),
+        tap(({ source }) => {
+          this.#counts[source] += 1;
+        }),
+        map(({ value }) => value),
+        post,
+        tap((value) => this.#latest.set(latestKey, value)),
+      );
+    }).pipe(
+      cacheReplay<T>({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs, scheduler }),
+      // The cached Observable stays in the map; a later subscriber reconnects it after a teardown.
+    );
+    this.#streams.set(key, stream$);
+    return stream$;
+  }
+}
+
+function thrown(error: unknown): Observable<never> {
+  return new Observable<never>((subscriber) => subscriber.error(error));
+}
