@@ -1,0 +1,16 @@
+/**
+ * `npm run bench`: every benchmark, each printing ratios against a baseline measured in the same run.
+ * Pass a name to run one: `npm run bench -- streams`.
+ */
+import { benchStreams } from './ws.js';
+
+const suites: Record<string, () => Promise<void>> = {
+  streams: benchStreams,
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, run] of Object.entries(suites)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  console.log(`\n# ${name}`);
+  await run();
+}

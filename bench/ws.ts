@@ -1,0 +1,180 @@
+/**
+ * Stream throughput, latency and memory: a local `ws` server pushes the same pre-serialized Upbit ticker
+ * and trade frames (binary, as Upbit sends them) to a bare `ws` client that only runs JSON.parse, and to
+ * the library's streamTicker/streamTrades. Prints messages/s of both and the ratio, p50/p99 latency from
+ * frame arrival to subscriber, and heap per subscribed market with 200 markets subscribed.
+ */
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Observable } from 'rxjs';
+import { WebSocket, WebSocketServer } from 'ws';
+import { MarketDataBackbone } from '../src/index.js';
+import { nodeWebSocketFactory, type WebSocketFactory, type WebSocketLike } from '../src/transport/websocket-factory.js';
+import { collectGarbage, fmt, quantile, report } from './stats.js';
+
+const FIXTURES = new URL('../../shared/fixtures/upbit/', import.meta.url);
+const tickerTemplate = readFileSync(new URL('ws_ticker_default.json', FIXTURES), 'utf8');
+const tradeTemplate = JSON.stringify(JSON.parse(readFileSync(new URL('ws_trade_default.json', FIXTURES), 'utf8'))[0]);
+
+/** `count` binary frames: tickers of KRW-BTC, or trades with increasing sequential ids. */
+function makeFrames(kind: 'ticker' | 'trade', count: number): Buffer[] {
+  return Array.from({ length: count }, (_, i) => {
+    const text = kind === 'ticker'
+      ? tickerTemplate.replace('"trade_timestamp": 1676965262139', `"trade_timestamp": ${1676965262139 + i}`)
+      : tradeTemplate.replace('17877285547970000', String(17877285547970000n + BigInt(i) * 10000n)).replace('"stream_type":"SNAPSHOT"', '"stream_type":"REALTIME"');
+    return Buffer.from(text, 'utf8');
+  });
+}
+
+/** A server that answers the first message of each client with all `frames`, in one burst. */
+async function startPushServer(frames: readonly Buffer[]): Promise<{ url: string; close(): Promise<void> }> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  server.on('connection', (socket) => {
+    socket.once('message', () => {
+      for (const frame of frames) socket.send(frame, { binary: true });
+    });
+    socket.on('message', (data) => {
+      if (String(data) === 'PING') socket.send(Buffer.from('{"status":"UP"}'), { binary: true });
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}/websocket/v1`,
+    close: () => new Promise((resolve) => {
+      for (const client of server.clients) client.terminate();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** Bare client: connect, send one request, JSON.parse every frame; resolves with messages/s. */
+async function runBare(url: string, count: number): Promise<number> {
+  const socket = new WebSocket(url);
+  socket.binaryType = 'nodebuffer';
+  await new Promise((resolve) => socket.once('open', resolve));
+  let received = 0;
+  let started = 0;
+  const done = new Promise<void>((resolve) => {
+    socket.on('message', (data: Buffer) => {
+      if (received === 0) started = performance.now();
+      JSON.parse(data.toString('utf8'));
+      if (++received === count) resolve();
+    });
+  });
+  socket.send('[{"ticket":"bench"},{"type":"ticker","codes":["KRW-BTC"]}]');
+  await done;
+  const rate = (count - 1) / ((performance.now() - started) / 1000);
+  socket.terminate();
+  return rate;
+}
+
+/** Wraps a factory so every frame's arrival time is recorded before the library sees it. */
+function timedFactory(base: WebSocketFactory, arrivals: number[]): WebSocketFactory {
+  return (url, protocols) => {
+    const socket = base(url, protocols);
+    let handler: WebSocketLike['onmessage'] = null;
+    return Object.assign(Object.create(null) as object, {
+      send: (data: string) => socket.send(data),
+      close: () => socket.close(),
+      set onopen(h: WebSocketLike['onopen']) { socket.onopen = h; },
+      set onclose(h: WebSocketLike['onclose']) { socket.onclose = h; },
+      set onerror(h: WebSocketLike['onerror']) { socket.onerror = h; },
+      set onmessage(h: WebSocketLike['onmessage']) {
+        handler = h;
+        socket.onmessage = h === null ? null : (event: unknown) => {
+          arrivals.push(performance.now());
+          handler?.(event);
+        };
+      },
+      get onopen() { return socket.onopen; },
+      get onclose() { return socket.onclose; },
+      get onerror() { return socket.onerror; },
+      get onmessage() { return handler; },
+    }) as WebSocketLike;
+  };
+}
+
+/** Library client: streamTicker or streamTrades; resolves with messages/s and per-value latencies. */
+async function runLibrary(url: string, kind: 'ticker' | 'trade', count: number): Promise<{ rate: number; latencies: number[] }> {
+  const arrivals: number[] = [];
+  const factory = timedFactory(await nodeWebSocketFactory(), arrivals);
+  const backbone = new MarketDataBackbone({
+    validateSymbols: false,
+    restUrl: 'http://127.0.0.1:9',
+    exchanges: { upbit: { wsUrl: url, webSocketFactory: factory, staleAfterMs: 60_000 } },
+  });
+  const latencies: number[] = [];
+  let received = 0;
+  let started = 0;
+  await new Promise<void>((resolve, reject) => {
+    const stream$: Observable<unknown> = kind === 'ticker' ? backbone.streamTicker('KRW-BTC') : backbone.streamTrades('KRW-BTC');
+    const subscription = stream$.subscribe({
+      next: () => {
+        const now = performance.now();
+        if (received === 0) started = now;
+        const arrived = arrivals[received];
+        if (arrived !== undefined) latencies.push(now - arrived);
+        if (++received === count) {
+          subscription.unsubscribe();
+          resolve();
+        }
+      },
+      error: reject,
+    });
+  });
+  const rate = (count - 1) / ((performance.now() - started) / 1000);
+  await backbone.close();
+  return { rate, latencies };
+}
+
+/** Heap per market with `markets` ticker streams open, each holding one SNAPSHOT ticker. */
+async function measureHeap(markets: number): Promise<number> {
+  const codes = Array.from({ length: markets }, (_, i) => `KRW-C${i}`);
+  const frames = codes.map((code) => Buffer.from(tickerTemplate.replace('"code": "KRW-BTC"', `"code": "${code}"`)));
+  const push = await startPushServer(frames);
+  const backbone = new MarketDataBackbone({ validateSymbols: false, restUrl: 'http://127.0.0.1:9', exchanges: { upbit: { wsUrl: push.url, staleAfterMs: 60_000 } } });
+  // Open the socket with one market first so the connection's fixed cost is not counted per market.
+  let seen = 0;
+  const first = backbone.streamTicker('KRW-BTC').subscribe();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  collectGarbage();
+  const before = process.memoryUsage().heapUsed;
+  const subscriptions = await new Promise<{ unsubscribe(): void }[]>((resolve) => {
+    const subs = codes.map((code) => backbone.streamTicker(code).subscribe(() => {
+      if (++seen === markets) resolve(subs);
+    }));
+  });
+  collectGarbage();
+  const after = process.memoryUsage().heapUsed;
+  for (const s of subscriptions) s.unsubscribe();
+  first.unsubscribe();
+  await backbone.close();
+  await push.close();
+  return (after - before) / markets;
+}
+
+export async function benchStreams(): Promise<void> {
+  const count = 20_000;
+  for (const kind of ['ticker', 'trade'] as const) {
+    const frames = makeFrames(kind, count);
+    const push = await startPushServer(frames);
+    await runBare(push.url, count); // warm-up
+    await runLibrary(push.url, kind, count);
+    const bare = await runBare(push.url, count);
+    const lib = await runLibrary(push.url, kind, count);
+    await push.close();
+    report(`stream ${kind}: ${count} binary frames pushed in one burst`, [
+      ['bare ws + JSON.parse (msg/s)', fmt(bare, 0)],
+      [`library stream${kind === 'ticker' ? 'Ticker' : 'Trades'} (msg/s)`, fmt(lib.rate, 0)],
+      ['ratio library / bare (target >= 0.50)', fmt(lib.rate / bare, 2)],
+      ['latency frame -> subscriber p50 (ms)', fmt(quantile(lib.latencies, 0.5), 3)],
+      ['latency frame -> subscriber p99 (ms)', fmt(quantile(lib.latencies, 0.99), 3)],
+    ]);
+  }
+  const perMarket = await measureHeap(200);
+  report('memory: 200 ticker streams subscribed', [
+    ['heap per subscribed market (bytes, target < 4096)', fmt(perMarket, 0)],
+    ['gc exposed (exact numbers need --expose-gc)', String(typeof (globalThis as { gc?: unknown }).gc === 'function')],
+  ]);
+}

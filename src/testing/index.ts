@@ -1,0 +1,33 @@
+/**
+ * market-data-backbone/testing: offline, deterministic exchange simulators for tests, demos and
+ * benchmarks. The {@link MarketModel} is the transport-free source of truth; {@link startUpbitSimulator}
+ * serves it as Upbit's REST quotation API on 127.0.0.1.
+ */
+export { MarketModel } from './market-model.js';
+export type { MarketModelOptions } from './market-model.js';
+export { ManualClock } from './manual-clock.js';
+export { CAUTION_FLAGS, DEFAULT_LISTED_AT, DEFAULT_MARKETS } from './markets.js';
+export type { CautionFlag, SimMarketSpec } from './markets.js';
+export type {
+  SimAggregate,
+  SimCandle,
+  SimChange,
+  SimClock,
+  SimMarket,
+  SimOrderBook,
+  SimOrderBookUnit,
+  SimSide,
+  SimTicker,
+  SimTrade,
+} from './model-types.js';
+export { tickFor, nextPriceDown, nextPriceUp } from './ticks.js';
+export { startUpbitSimulator } from './upbit-simulator.js';
+export type {
+  ForcedReply,
+  RateLimitNextOptions,
+  RequestLogEntry,
+  UpbitSimulator,
+  UpbitSimulatorOptions,
+} from './upbit-simulator.js';
+export type { UpbitGroup } from './upbit-route-kit.js';
+export type { UpbitRateLimitOptions } from './upbit-rate-limits.js';

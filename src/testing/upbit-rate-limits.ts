@@ -1,0 +1,135 @@
+/**
+ * Upbit's per-group request limits as the simulator enforces them, on the simulator's clock.
+ *
+ * Each group has fixed one-second windows (`perSecond` requests each); `Remaining-Req: sec=` is what is
+ * left in the current window after the request. Past the limit a request gets 429. A client that keeps
+ * sending while limited (more than `blockAfter` 429s within `blockWindowMs`) is blocked for that group:
+ * every request gets 418 until the block ends. Each further offence doubles the block, from
+ * `blockBaseMs` up to `blockMaxMs`. Requests with an `Origin` header (browsers) have their own, much
+ * tighter window: `originLimit` per `originWindowMs` (1 per 10 s on Upbit).
+ *
+ * Upbit documents that the 418 carries the block time but not how; the simulator states it in the body
+ * message and ALSO sends `Retry-After` (seconds). That header is a simulator choice.
+ */
+
+/** Limits of an {@link UpbitRateLimits}. */
+export interface UpbitRateLimitOptions {
+  /** Requests per window per group. @default 10 */
+  readonly perSecond?: number | undefined;
+  /** Window length (ms). @default 1000 */
+  readonly windowMs?: number | undefined;
+  /** 429s tolerated within `blockWindowMs`; one more blocks the group. @default 10 */
+  readonly blockAfter?: number | undefined;
+  /** Window over which 429s are counted toward a block (ms). @default 10000 */
+  readonly blockWindowMs?: number | undefined;
+  /** First block length (ms); doubles with each offence. @default 1000 */
+  readonly blockBaseMs?: number | undefined;
+  /** Longest block (ms). @default 60000 */
+  readonly blockMaxMs?: number | undefined;
+  /** Requests per `originWindowMs` for requests carrying an `Origin` header. @default 1 */
+  readonly originLimit?: number | undefined;
+  /** Window of `Origin` requests (ms). @default 10000 */
+  readonly originWindowMs?: number | undefined;
+}
+
+/** The verdict on one request. */
+export type LimitDecision =
+  | { readonly kind: 'ok'; readonly remaining: number }
+  | { readonly kind: 'limited' }
+  | { readonly kind: 'blocked'; readonly untilMs: number };
+
+interface GroupState {
+  window: number;
+  used: number;
+  rejectWindow: number;
+  rejects: number;
+  offences: number;
+  blockedUntil: number;
+}
+
+/**
+ * Per-group windows, 429 counting and 418 blocks.
+ *
+ * @example
+ * ```ts
+ * const limits = new UpbitRateLimits({ perSecond: 10 });
+ * limits.check('ticker', Date.now(), false); // { kind: 'ok', remaining: 9 }
+ * ```
+ */
+export class UpbitRateLimits {
+  readonly #perSecond: number;
+  readonly #windowMs: number;
+  readonly #blockAfter: number;
+  readonly #blockWindowMs: number;
+  readonly #blockBaseMs: number;
+  readonly #blockMaxMs: number;
+  readonly #originLimit: number;
+  readonly #originWindowMs: number;
+  readonly #states = new Map<string, GroupState>();
+  #allBlockedUntil = 0;
+
+  constructor(options: UpbitRateLimitOptions = {}) {
+    this.#perSecond = options.perSecond ?? 10;
+    this.#windowMs = options.windowMs ?? 1000;
+    this.#blockAfter = options.blockAfter ?? 10;
+    this.#blockWindowMs = options.blockWindowMs ?? 10_000;
+    this.#blockBaseMs = options.blockBaseMs ?? 1000;
+    this.#blockMaxMs = options.blockMaxMs ?? 60_000;
+    this.#originLimit = options.originLimit ?? 1;
+    this.#originWindowMs = options.originWindowMs ?? 10_000;
+  }
+
+  /** The configured per-window limit (what `sec=` starts from). */
+  get perSecond(): number {
+    return this.#perSecond;
+  }
+
+  /** Counts a request of `group` at `now` and says whether it may be served. */
+  check(group: string, now: number, hasOrigin: boolean): LimitDecision {
+    const state = this.#state(hasOrigin ? `origin:${group}` : group);
+    const blockedUntil = Math.max(state.blockedUntil, this.#allBlockedUntil, this.#state(group).blockedUntil);
+    if (now < blockedUntil) return { kind: 'blocked', untilMs: blockedUntil };
+    const limit = hasOrigin ? this.#originLimit : this.#perSecond;
+    const window = Math.floor(now / (hasOrigin ? this.#originWindowMs : this.#windowMs));
+    if (state.window !== window) {
+      state.window = window;
+      state.used = 0;
+    }
+    if (state.used < limit) {
+      state.used++;
+      return { kind: 'ok', remaining: limit - state.used };
+    }
+    const rejectWindow = Math.floor(now / this.#blockWindowMs);
+    if (state.rejectWindow !== rejectWindow) {
+      state.rejectWindow = rejectWindow;
+      state.rejects = 0;
+    }
+    state.rejects++;
+    if (state.rejects <= this.#blockAfter) return { kind: 'limited' };
+    state.offences++;
+    state.rejects = 0;
+    state.blockedUntil = now + Math.min(this.#blockBaseMs * 2 ** (state.offences - 1), this.#blockMaxMs);
+    return { kind: 'blocked', untilMs: state.blockedUntil };
+  }
+
+  /** Blocks `group` (every group when `undefined`) until `untilMs`. */
+  block(group: string | undefined, untilMs: number): void {
+    if (group === undefined) this.#allBlockedUntil = Math.max(this.#allBlockedUntil, untilMs);
+    else this.#state(group).blockedUntil = Math.max(this.#state(group).blockedUntil, untilMs);
+  }
+
+  /** Forgets every window, count, offence and block. */
+  reset(): void {
+    this.#states.clear();
+    this.#allBlockedUntil = 0;
+  }
+
+  #state(key: string): GroupState {
+    let state = this.#states.get(key);
+    if (state === undefined) {
+      state = { window: Number.NaN, used: 0, rejectWindow: Number.NaN, rejects: 0, offences: 0, blockedUntil: 0 };
+      this.#states.set(key, state);
+    }
+    return state;
+  }
+}

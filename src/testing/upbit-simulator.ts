@@ -1,0 +1,292 @@
+/**
+ * A protocol-faithful Upbit REST quotation server on 127.0.0.1, fed by a deterministic
+ * {@link MarketModel}: same paths, parameters, reply shapes, number spelling, headers, errors and rate
+ * limits as api.upbit.com, plus controls to inject latency, failures, 429s, 418 blocks and stalls.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { MarketModel, type MarketModelOptions } from './market-model.js';
+import type { SimClock } from './model-types.js';
+import { UpbitRateLimits, type UpbitRateLimitOptions } from './upbit-rate-limits.js';
+import { UpbitReplyError } from './upbit-params.js';
+import type { UpbitGroup } from './upbit-route-kit.js';
+import { findRoute } from './upbit-routes.js';
+import { stringifyWire, type WireValue } from './wire-json.js';
+
+/** A raw reply to inject with {@link UpbitSimulator.failNext}. */
+export interface ForcedReply {
+  readonly status: number;
+  /** Sent verbatim when a string (e.g. malformed JSON), serialised otherwise. */
+  readonly body: string | WireValue;
+  /** @default 'application/json;charset=UTF-8' */
+  readonly contentType?: string | undefined;
+}
+
+/** Options of {@link UpbitSimulator.rateLimitNext}. */
+export interface RateLimitNextOptions {
+  /** Send the plain-text body `Too many API requests.` instead of the JSON error. @default false */
+  readonly plainText?: boolean | undefined;
+}
+
+/** One served request, as the simulator saw it. */
+export interface RequestLogEntry {
+  /** Simulator clock time of arrival (ms). */
+  readonly at: number;
+  /** Wall-clock time of arrival (`Date.now()`), for tests that run the model on a manual clock. */
+  readonly receivedAt: number;
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  /** Rate-limit group, `undefined` for unknown paths. */
+  readonly group: UpbitGroup | undefined;
+  readonly status: number;
+}
+
+/** Options of {@link startUpbitSimulator}. Model options apply when no `model` is given. */
+export interface UpbitSimulatorOptions extends MarketModelOptions {
+  /** Serve this model instead of creating one (share it with a WebSocket simulator). */
+  readonly model?: MarketModel | undefined;
+  /** Port on 127.0.0.1. @default 0 (any free port) */
+  readonly port?: number | undefined;
+  /** Rate limits. @default Upbit's: 10 per second per group */
+  readonly rateLimits?: UpbitRateLimitOptions | undefined;
+  /** Delay before every reply (ms). @default 0 */
+  readonly latencyMs?: number | undefined;
+  /**
+   * Clock of rate-limit windows and blocks. Pass a real clock when the model runs on a manual one, so
+   * the per-second windows still roll while the market stands still. @default the model's clock
+   */
+  readonly limitClock?: SimClock | undefined;
+}
+
+/** A running simulator. */
+export interface UpbitSimulator {
+  /** Base URL, e.g. `http://127.0.0.1:54321` (paths start with `/v1`). */
+  readonly url: string;
+  readonly port: number;
+  readonly model: MarketModel;
+  /** Every request so far, oldest first. */
+  readonly requests: readonly RequestLogEntry[];
+  /** Stops listening and closes every socket. */
+  close(): Promise<void>;
+  /** Delays every later reply by `ms`. */
+  setLatency(ms: number): void;
+  /** Answers the next `n` requests (any path) with `reply`, bypassing routes and limits. */
+  failNext(n: number, reply: ForcedReply): void;
+  /** Answers the next `n` requests with 429 (JSON body, or plain text). */
+  rateLimitNext(n: number, options?: RateLimitNextOptions): void;
+  /** Blocks `group` (every group when omitted) for `ms` of simulator-clock time: 418 meanwhile. */
+  ban(ms: number, group?: UpbitGroup): void;
+  /** Holds replies until {@link UpbitSimulator.resume}. */
+  pause(): void;
+  /** Sends held replies and stops holding. */
+  resume(): void;
+  /** Empties {@link UpbitSimulator.requests}. */
+  clearLog(): void;
+  /** Forgets rate-limit windows, counts and blocks. */
+  resetLimits(): void;
+}
+
+const JSON_TYPE = 'application/json;charset=UTF-8';
+const TEXT_TYPE = 'text/plain;charset=UTF-8';
+const TOO_MANY = 'Too many API requests.';
+
+interface Reply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+function remainingReq(group: UpbitGroup, sec: number): Record<string, string> {
+  return { 'remaining-req': `group=${group}; min=600; sec=${sec}`, 'limit-by-ip': 'Yes' };
+}
+
+function jsonReply(status: number, body: WireValue, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { 'content-type': JSON_TYPE, ...headers }, body: stringifyWire(body) };
+}
+
+class RestSimulator implements UpbitSimulator {
+  readonly model: MarketModel;
+  readonly #server: Server;
+  readonly #limits: UpbitRateLimits;
+  readonly #limitClock: SimClock;
+  readonly #sockets = new Set<Socket>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #log: RequestLogEntry[] = [];
+  #held: Array<() => void> = [];
+  #forced: ForcedReply[] = [];
+  #rateLimited: RateLimitNextOptions[] = [];
+  #latencyMs: number;
+  #paused = false;
+  #port = 0;
+
+  constructor(options: UpbitSimulatorOptions) {
+    this.model = options.model ?? new MarketModel(options);
+    this.#limits = new UpbitRateLimits(options.rateLimits);
+    this.#limitClock = options.limitClock ?? this.model.clock;
+    this.#latencyMs = options.latencyMs ?? 0;
+    this.#server = createServer((request, response) => this.#serve(request, response));
+    this.#server.on('connection', (socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  get requests(): readonly RequestLogEntry[] {
+    return this.#log;
+  }
+
+  listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, '127.0.0.1', () => {
+        this.#server.off('error', reject);
+        this.#port = (this.#server.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#held = [];
+    return new Promise((resolve) => {
+      this.#server.close(() => resolve());
+      for (const socket of this.#sockets) socket.destroy();
+    });
+  }
+
+  setLatency(ms: number): void {
+    this.#latencyMs = Math.max(0, ms);
+  }
+
+  failNext(n: number, reply: ForcedReply): void {
+    for (let i = 0; i < n; i++) this.#forced.push(reply);
+  }
+
+  rateLimitNext(n: number, options: RateLimitNextOptions = {}): void {
+    for (let i = 0; i < n; i++) this.#rateLimited.push(options);
+  }
+
+  ban(ms: number, group?: UpbitGroup): void {
+    this.#limits.block(group, this.#limitClock.now() + ms);
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    const held = this.#held;
+    this.#held = [];
+    for (const send of held) send();
+  }
+
+  clearLog(): void {
+    this.#log.length = 0;
+  }
+
+  resetLimits(): void {
+    this.#limits.reset();
+  }
+
+  #serve(request: IncomingMessage, response: ServerResponse): void {
+    const at = this.model.now();
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const method = request.method ?? 'GET';
+    const match = method === 'GET' ? findRoute(url.pathname) : undefined;
+    const group = match?.route.group;
+    let reply: Reply;
+    const forced = this.#forced.shift();
+    const limited = forced === undefined ? this.#rateLimited.shift() : undefined;
+    if (forced !== undefined) {
+      const body = typeof forced.body === 'string' ? forced.body : stringifyWire(forced.body);
+      reply = { status: forced.status, headers: { 'content-type': forced.contentType ?? JSON_TYPE }, body };
+    } else if (limited !== undefined) {
+      reply = this.#tooMany(group, limited.plainText === true);
+    } else if (match === undefined || group === undefined) {
+      const error = UpbitReplyError.notFound();
+      reply = jsonReply(error.status, error.body);
+    } else {
+      reply = this.#routed(group, at, this.#limitClock.now(), request.headers.origin !== undefined, () =>
+        match.route.handle({ model: this.model, now: at, query: url.searchParams, params: match.params }),
+      );
+    }
+    const query = Object.fromEntries(url.searchParams);
+    this.#log.push({ at, receivedAt: Date.now(), method, path: url.pathname, query, group, status: reply.status });
+    this.#deliver(response, reply);
+  }
+
+  #routed(group: UpbitGroup, at: number, limitAt: number, hasOrigin: boolean, handle: () => WireValue): Reply {
+    const decision = this.#limits.check(group, limitAt, hasOrigin);
+    if (decision.kind === 'limited') return this.#tooMany(group, false);
+    if (decision.kind === 'blocked') {
+      const seconds = Math.max(1, Math.ceil((decision.untilMs - limitAt) / 1000));
+      const body = { error: { name: 'too_many_requests', message: `${TOO_MANY} Access blocked for ${seconds} seconds.` } };
+      return jsonReply(418, body, { ...remainingReq(group, 0), 'retry-after': String(seconds) });
+    }
+    const headers = remainingReq(group, decision.remaining);
+    try {
+      return jsonReply(200, handle(), headers);
+    } catch (error) {
+      if (error instanceof UpbitReplyError) return jsonReply(error.status, error.body, headers);
+      const message = error instanceof Error ? error.message : String(error);
+      return jsonReply(500, { error: { name: 500, message: `Simulator failure: ${message}` } }, headers);
+    }
+  }
+
+  #tooMany(group: UpbitGroup | undefined, plainText: boolean): Reply {
+    const headers = group === undefined ? {} : remainingReq(group, 0);
+    if (plainText) return { status: 429, headers: { 'content-type': TEXT_TYPE, ...headers }, body: TOO_MANY };
+    return jsonReply(429, { error: { name: 'too_many_requests', message: TOO_MANY } }, headers);
+  }
+
+  #deliver(response: ServerResponse, reply: Reply): void {
+    const write = (): void => {
+      if (response.destroyed) return;
+      response.writeHead(reply.status, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.body)) });
+      response.end(reply.body);
+    };
+    const send = (): void => {
+      if (this.#paused) this.#held.push(write);
+      else write();
+    };
+    if (this.#latencyMs <= 0) {
+      send();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      send();
+    }, this.#latencyMs);
+    this.#timers.add(timer);
+  }
+}
+
+/**
+ * Starts an Upbit REST simulator on 127.0.0.1.
+ *
+ * @example
+ * ```ts
+ * import { startUpbitSimulator } from 'market-data-backbone/testing';
+ * const sim = await startUpbitSimulator({ seed: 7 });
+ * const reply = await fetch(`${sim.url}/v1/ticker?markets=KRW-BTC`);
+ * reply.headers.get('remaining-req'); // 'group=ticker; min=600; sec=9'
+ * await sim.close();
+ * ```
+ */
+export async function startUpbitSimulator(options: UpbitSimulatorOptions = {}): Promise<UpbitSimulator> {
+  const simulator = new RestSimulator(options);
+  await simulator.listen(options.port ?? 0);
+  return simulator;
+}
