@@ -12,6 +12,7 @@ import { UpbitReplyError } from './upbit-params.js';
 import type { UpbitGroup } from './upbit-route-kit.js';
 import { findRoute } from './upbit-routes.js';
 import { stringifyWire, type WireValue } from './wire-json.js';
+import { attachUpbitWebSocket, type UpbitWsSimulator, type UpbitWsSimulatorOptions } from './upbit-ws-simulator.js';
 
 /** A raw reply to inject with {@link UpbitSimulator.failNext}. */
 export interface ForcedReply {
@@ -57,14 +58,20 @@ export interface UpbitSimulatorOptions extends MarketModelOptions {
    * the per-second windows still roll while the market stands still. @default the model's clock
    */
   readonly limitClock?: SimClock | undefined;
+  /** WebSocket options (public streams on `/websocket/v1` of the same port). @default Upbit's behaviour */
+  readonly ws?: UpbitWsSimulatorOptions | undefined;
 }
 
 /** A running simulator. */
 export interface UpbitSimulator {
   /** Base URL, e.g. `http://127.0.0.1:54321` (paths start with `/v1`). */
   readonly url: string;
+  /** Public WebSocket URL on the same port, e.g. `ws://127.0.0.1:54321/websocket/v1`. */
+  readonly wsUrl: string;
   readonly port: number;
   readonly model: MarketModel;
+  /** The WebSocket side and its fault controls (drop, stall, garbage, refuse). */
+  readonly ws: UpbitWsSimulator;
   /** Every request so far, oldest first. */
   readonly requests: readonly RequestLogEntry[];
   /** Stops listening and closes every socket. */
@@ -107,6 +114,7 @@ function jsonReply(status: number, body: WireValue, headers: Record<string, stri
 
 class RestSimulator implements UpbitSimulator {
   readonly model: MarketModel;
+  readonly ws: UpbitWsSimulator;
   readonly #server: Server;
   readonly #limits: UpbitRateLimits;
   readonly #limitClock: SimClock;
@@ -130,6 +138,11 @@ class RestSimulator implements UpbitSimulator {
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
     });
+    this.ws = attachUpbitWebSocket(this.#server, this.model, { limitClock: options.limitClock, ...options.ws });
+  }
+
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.#port}/websocket/v1`;
   }
 
   get url(): string {
@@ -155,11 +168,12 @@ class RestSimulator implements UpbitSimulator {
     });
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.ws.close();
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     this.#held = [];
-    return new Promise((resolve) => {
+    return new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
       for (const socket of this.#sockets) socket.destroy();
     });

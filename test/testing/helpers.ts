@@ -1,9 +1,10 @@
 /** Shared helpers of the simulator tests: HTTP calls, exact parsing and JSON shape comparison. */
+import { fixtureDir } from '../helpers/shared.js';
 import { isWireNumber } from '../../src/model/decimal.js';
 import { parseJsonExact } from '../../src/transport/json.js';
 
 /** Upbit's published examples (see SOURCES.md there). */
-export const FIXTURES = '/work/shared/fixtures/upbit';
+export const FIXTURES = fixtureDir('upbit');
 
 /** 2025-07-30T17:03:15.113Z: the instant of the 2025 ticker capture. */
 export const T0 = Date.UTC(2025, 6, 30, 17, 3, 15, 113);

@@ -3,7 +3,7 @@
  * (a `number` when exact, else a `LosslessNumber`). These types document the wire; the mappers still
  * check every field they read, since nothing guarantees a reply matches them.
  *
- * Samples live in `/work/shared/fixtures/upbit/`, not here.
+ * Samples live in `../shared/fixtures/upbit/` (beside the repository), not here.
  */
 import type { WireNumber } from '../../model/decimal.js';
 

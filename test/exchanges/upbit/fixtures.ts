@@ -1,10 +1,11 @@
 /** Loads Upbit's published example payloads from the shared fixture folder, parsed exactly. */
+import { fixtureDir } from '../../helpers/shared.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RestReply } from '../../../src/exchanges/exchange-adapter.js';
 import { parseJsonExact } from '../../../src/transport/json.js';
 
-export const FIXTURES = '/work/shared/fixtures/upbit';
+export const FIXTURES = fixtureDir('upbit');
 
 /** The text of a fixture file. */
 export function readFixtureText(name: string): string {

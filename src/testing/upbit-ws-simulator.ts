@@ -1,0 +1,300 @@
+/**
+ * The WebSocket side of the Upbit simulator: Upbit's public stream protocol on `/websocket/v1`,
+ * served from a {@link MarketModel}, with controls to drop, stall, corrupt and refuse connections.
+ *
+ * It attaches to an existing `node:http` server (REST and WebSocket share one port) or starts its own.
+ * Data is a pure function of the model's clock: a real timer (every `pushIntervalMs`) asks the model
+ * what happened since the previous push. Limits and `refuseConnections` also run on the model clock;
+ * the idle timeout runs on real time. Everything binds to 127.0.0.1.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { MarketModel, type MarketModelOptions } from './market-model.js';
+import type { SimClock } from './model-types.js';
+import { UpbitWsClient, type UpbitWsHost, type UpbitWsRequestLogEntry } from './upbit-ws-connection.js';
+import { UpbitWsFeed } from './upbit-ws-feed.js';
+import { ConnectionLimits, type UpbitWsLimitOptions } from './upbit-ws-limits.js';
+import { stringifyWire } from './wire-json.js';
+
+/** Options of {@link attachUpbitWebSocket}. */
+export interface UpbitWsSimulatorOptions {
+  /** Path served. @default '/websocket/v1' */
+  readonly path?: string | undefined;
+  /** Real time between two pushes of REALTIME frames; `0` disables the timer (call `tick()`). @default 100 */
+  readonly pushIntervalMs?: number | undefined;
+  /** Least model-clock time between two candle frames of one stream. @default 1000 */
+  readonly candleIntervalMs?: number | undefined;
+  /** Real time without any client message or control frame before the server closes. @default 120000 */
+  readonly idleTimeoutMs?: number | undefined;
+  /** Connection and message limits (model clock). @default Upbit's: 5 connections/s per IP, 5 requests/s and 100/min per connection */
+  readonly limits?: UpbitWsLimitOptions | undefined;
+  /**
+   * Clock of connection/message limits and `refuseConnections`. Pass a real clock when the model runs
+   * on a manual one, so limit windows still roll. @default the model's clock
+   */
+  readonly limitClock?: SimClock | undefined;
+  /** Offer permessage-deflate, as Upbit does. @default true */
+  readonly perMessageDeflate?: boolean | undefined;
+}
+
+/** Options of {@link startUpbitWsSimulator}. Model options apply when no `model` is given. */
+export interface StartUpbitWsSimulatorOptions extends UpbitWsSimulatorOptions, MarketModelOptions {
+  /** Serve this model instead of creating one. @default a new `MarketModel` built from the model options */
+  readonly model?: MarketModel | undefined;
+  /** Port on 127.0.0.1. @default 0 (any free port) */
+  readonly port?: number | undefined;
+}
+
+/** A running WebSocket simulator and its test controls. */
+export interface UpbitWsSimulator {
+  readonly model: MarketModel;
+  /** `ws://127.0.0.1:<port>/websocket/v1` (empty while the http server is not listening). */
+  readonly url: string;
+  /** Open connections. */
+  readonly connections: number;
+  /** Every request frame received, oldest first. */
+  readonly requests: readonly UpbitWsRequestLogEntry[];
+  /** Text `PING`s received. */
+  readonly pings: number;
+  /** Errors the model threw while pushing (each closed its connection with 1011), oldest first. */
+  readonly failures: readonly unknown[];
+  /** Terminates every connection without a close frame (clients see an abnormal close, 1006). */
+  dropAll(): void;
+  /** While on, connections stay open but nothing is sent: no data, no `{"status":"UP"}`, no pongs. */
+  stall(on: boolean): void;
+  /** Sends a binary frame that is not JSON (nor valid UTF-8) to every client. */
+  sendGarbage(): void;
+  /** Sends `frame` as is to every client: a binary frame unless `binary` is `false`. */
+  sendRaw(frame: string | Uint8Array, binary?: boolean): void;
+  /** Answers upgrades with HTTP 503 for `ms` of model-clock time. */
+  refuseConnections(ms: number): void;
+  /** Pushes REALTIME frames for the model's now, without waiting for the timer. */
+  tick(): void;
+  /** Empties {@link UpbitWsSimulator.requests} and the ping count. */
+  clearLog(): void;
+  /** Forgets the connection-limit windows. */
+  resetLimits(): void;
+  /** Closes every connection and stops the timers (and the http server, when the simulator started it). */
+  close(): Promise<void>;
+}
+
+const TOO_MANY = stringifyWire({ error: { name: 'too_many_requests', message: 'Too many API requests.' } });
+const UNAVAILABLE = stringifyWire({ error: { name: 'service_unavailable', message: 'Service temporarily unavailable.' } });
+const NOT_FOUND = stringifyWire({ error: { name: 'not_found', message: 'Not found' } });
+const GARBAGE = Buffer.concat([Buffer.from([0xff, 0xfe, 0x00]), Buffer.from('{not json', 'utf8')]);
+const REASONS: Readonly<Record<number, string>> = { 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+
+/** Answers an upgrade request with a plain HTTP error and closes the socket. */
+function rejectUpgrade(socket: Duplex, status: number, body: string): void {
+  socket.on('error', () => undefined);
+  const head = [
+    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}`,
+    'Content-Type: application/json;charset=UTF-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+}
+
+class WsSimulator implements UpbitWsSimulator, UpbitWsHost {
+  readonly model: MarketModel;
+  readonly feed: UpbitWsFeed;
+  readonly idleTimeoutMs: number;
+  readonly limits: UpbitWsLimitOptions;
+  readonly #server: Server;
+  readonly #path: string;
+  readonly #wss: WebSocketServer;
+  readonly #clients = new Set<UpbitWsClient>();
+  readonly #connectionLimits: ConnectionLimits;
+  readonly #log: UpbitWsRequestLogEntry[] = [];
+  readonly #timer: NodeJS.Timeout | undefined;
+  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(request, socket, head);
+  readonly #failures: unknown[] = [];
+  #pings = 0;
+  #nextId = 1;
+  #stalled = false;
+  #refuseUntil = -Infinity;
+  #closed = false;
+  readonly #ownsServer: boolean;
+  readonly #limitClock: SimClock;
+
+  constructor(server: Server, model: MarketModel, options: UpbitWsSimulatorOptions, ownsServer: boolean) {
+    this.model = model;
+    this.#server = server;
+    this.#ownsServer = ownsServer;
+    this.#limitClock = options.limitClock ?? model.clock;
+    this.#path = options.path ?? '/websocket/v1';
+    this.feed = new UpbitWsFeed(model, options.candleIntervalMs ?? 1000);
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
+    this.limits = options.limits ?? {};
+    this.#connectionLimits = new ConnectionLimits(this.limits);
+    this.#wss = new WebSocketServer({ noServer: true, autoPong: false, perMessageDeflate: options.perMessageDeflate ?? true });
+    server.on('upgrade', this.#onUpgrade);
+    const interval = options.pushIntervalMs ?? 100;
+    if (interval > 0) {
+      this.#timer = setInterval(() => this.tick(), interval);
+      this.#timer.unref();
+    }
+  }
+
+  get url(): string {
+    const address = this.#server.address();
+    return address === null || typeof address === 'string' ? '' : `ws://127.0.0.1:${(address as AddressInfo).port}${this.#path}`;
+  }
+
+  get connections(): number {
+    return [...this.#clients].filter((client) => client.open).length;
+  }
+
+  get requests(): readonly UpbitWsRequestLogEntry[] {
+    return this.#log;
+  }
+
+  get pings(): number {
+    return this.#pings;
+  }
+
+  get failures(): readonly unknown[] {
+    return this.#failures;
+  }
+
+  isStalled(): boolean {
+    return this.#stalled;
+  }
+
+  record(entry: UpbitWsRequestLogEntry): void {
+    this.#log.push(entry);
+  }
+
+  countPing(): void {
+    this.#pings++;
+  }
+
+  reportFailure(error: unknown): void {
+    this.#failures.push(error);
+  }
+
+  dropAll(): void {
+    for (const client of this.#clients) client.terminate();
+  }
+
+  stall(on: boolean): void {
+    this.#stalled = on;
+  }
+
+  sendGarbage(): void {
+    for (const client of this.#clients) client.sendRaw(GARBAGE);
+  }
+
+  sendRaw(frame: string | Uint8Array, binary = true): void {
+    for (const client of this.#clients) client.sendRaw(frame, binary);
+  }
+
+  refuseConnections(ms: number): void {
+    this.#refuseUntil = this.limitNow() + ms;
+  }
+
+  tick(): void {
+    if (this.#closed || this.#clients.size === 0) return;
+    const now = this.model.now();
+    this.feed.beginPush(now);
+    for (const client of this.#clients) client.push(now);
+  }
+
+  limitNow(): number {
+    return this.#limitClock.now();
+  }
+
+  clearLog(): void {
+    this.#log.length = 0;
+    this.#pings = 0;
+  }
+
+  resetLimits(): void {
+    this.#connectionLimits.reset();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#server.off('upgrade', this.#onUpgrade);
+    for (const client of this.#clients) client.terminate();
+    this.#clients.clear();
+    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+    if (!this.#ownsServer) return;
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path !== this.#path) {
+      // Another upgrade handler on the shared server may serve this path.
+      if (this.#server.listenerCount('upgrade') === 1) rejectUpgrade(socket, 404, NOT_FOUND);
+      return;
+    }
+    const now = this.limitNow();
+    if (this.#closed) return rejectUpgrade(socket, 503, UNAVAILABLE);
+    if (now < this.#refuseUntil) return rejectUpgrade(socket, 503, UNAVAILABLE);
+    if (!this.#connectionLimits.tryAdd(request.socket.remoteAddress ?? 'unknown', now)) return rejectUpgrade(socket, 429, TOO_MANY);
+    this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      if (this.#closed) {
+        ws.terminate();
+        return;
+      }
+      const client = new UpbitWsClient(this.#nextId++, ws, this);
+      this.#clients.add(client);
+      ws.on('close', () => this.#clients.delete(client));
+    });
+  }
+}
+
+/**
+ * Serves Upbit's public WebSocket protocol on `server` (upgrade requests to `/websocket/v1`), so REST
+ * and WebSocket share one port. `close()` detaches and ends the connections but leaves `server` running.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * const server = createServer(restHandler).listen(0, '127.0.0.1');
+ * const ws = attachUpbitWebSocket(server, model, { idleTimeoutMs: 5000 });
+ * // clients connect to ws.url: ws://127.0.0.1:<port>/websocket/v1
+ * await ws.close();
+ * ```
+ */
+export function attachUpbitWebSocket(server: Server, model: MarketModel, options: UpbitWsSimulatorOptions = {}): UpbitWsSimulator {
+  return new WsSimulator(server, model, options, false);
+}
+
+/**
+ * Starts a standalone Upbit WebSocket simulator on its own http server on 127.0.0.1 (any HTTP request
+ * that is not an upgrade gets 404).
+ *
+ * @example
+ * ```ts
+ * import { ManualClock, startUpbitWsSimulator } from 'market-data-backbone/testing';
+ * const clock = new ManualClock(Date.UTC(2025, 6, 30, 12));
+ * const sim = await startUpbitWsSimulator({ clock, seed: 7 });
+ * const socket = new WebSocket(sim.url);
+ * socket.onopen = () => socket.send('[{"ticket":"t"},{"type":"trade","codes":["KRW-BTC"]}]');
+ * clock.advance(5000); // the next push sends the trades of these 5 s
+ * await sim.close();
+ * ```
+ */
+export async function startUpbitWsSimulator(options: StartUpbitWsSimulatorOptions = {}): Promise<UpbitWsSimulator> {
+  const model = options.model ?? new MarketModel(options);
+  const server = createServer((_request, response) => {
+    response.writeHead(404, { 'content-type': 'application/json;charset=UTF-8' }).end(NOT_FOUND);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return new WsSimulator(server, model, options, true);
+}
