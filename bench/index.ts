@@ -2,10 +2,11 @@
  * `npm run bench`: every benchmark, each printing ratios against a baseline measured in the same run.
  * Pass a name to run one: `npm run bench -- streams`.
  */
-import { benchStreams } from './ws.js';
+import { benchStreamMemory, benchStreamThroughput } from './ws.js';
 
 const suites: Record<string, () => Promise<void>> = {
-  streams: benchStreams,
+  streams: benchStreamThroughput,
+  'stream-memory': benchStreamMemory,
 };
 
 const wanted = process.argv.slice(2);

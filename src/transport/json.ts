@@ -7,10 +7,10 @@
  * tokens that a double might not hold exactly; only when one of them really does not round-trip does
  * the parse go through `lossless-json`. Either way every number reaches `toBig` with its exact value.
  */
-import { parse as parseLossless } from 'lossless-json';
+import { LosslessNumber, parse as parseLossless } from 'lossless-json';
 
 /** A run of 16 or more digits (and dots): the only tokens that may not survive a double. */
-const LONG_NUMBER = /-?[\d.]{16,}(?:[eE][+-]?\d+)?/g;
+const LONG_NUMBER = /(?<![\d.])-?[\d.]{16,}(?:[eE][+-]?\d+)?/g;
 
 /** Significant digits of a plain decimal token, without sign, dot, leading or trailing zeros. */
 function significantDigits(token: string): string {
@@ -34,13 +34,63 @@ function roundTrips(token: string): boolean {
   return significantDigits(back) === significantDigits(token);
 }
 
-/** `true` when every number in `text` survives `JSON.parse` exactly. */
-function nativeIsExact(text: string): boolean {
+/** Marks a number token that was quoted to survive `JSON.parse`: a Unicode noncharacter, absent from real data. */
+const MARK = '\uffff';
+
+/** `true` when the text itself may hold the marker (raw or escaped), so quoting could be ambiguous. */
+function mayHoldMark(text: string): boolean {
+  return text.includes(MARK) || /\\u[fF]{4}/.test(text);
+}
+
+/** `true` when the quote at `index` is escaped (preceded by an odd number of backslashes). */
+function isEscaped(text: string, index: number): boolean {
+  let backslashes = 0;
+  for (let i = index - 1; i >= 0 && text.charCodeAt(i) === 92; i--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+/**
+ * Start indexes of the number tokens (outside strings) that a double would change, or `undefined` when
+ * there are none. Only long digit runs are candidates, so typical frames cost one regex scan.
+ */
+function inexactTokens(text: string): { index: number; token: string }[] | undefined {
+  let found: { index: number; token: string }[] | undefined;
+  let quotePos = 0;
+  let inString = false;
   LONG_NUMBER.lastIndex = 0;
   for (let match = LONG_NUMBER.exec(text); match !== null; match = LONG_NUMBER.exec(text)) {
-    if (!roundTrips(match[0])) return false;
+    if (roundTrips(match[0])) continue;
+    // Walk the quotes up to the match to learn whether it sits inside a string.
+    for (let q = text.indexOf('"', quotePos); q !== -1 && q < match.index; q = text.indexOf('"', q + 1)) {
+      if (!isEscaped(text, q)) inString = !inString;
+      quotePos = q + 1;
+    }
+    if (!inString) (found ??= []).push({ index: match.index, token: match[0] });
   }
-  return true;
+  return found;
+}
+
+/** Replaces marked strings left by {@link quoteTokens} with `LosslessNumber`s, in place. */
+function reviveMarked(value: unknown): unknown {
+  if (typeof value === 'string') return value.charCodeAt(0) === 0xffff ? new LosslessNumber(value.slice(1)) : value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = reviveMarked(value[i]);
+  } else if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const key in record) record[key] = reviveMarked(record[key]);
+  }
+  return value;
+}
+
+/** `text` with each inexact token wrapped in a marked string. */
+function quoteTokens(text: string, tokens: readonly { index: number; token: string }[]): string {
+  let out = '';
+  let from = 0;
+  for (const { index, token } of tokens) {
+    out += `${text.slice(from, index)}"${MARK}${token}"`;
+    from = index + token.length;
+  }
+  return out + text.slice(from);
 }
 
 /**
@@ -49,6 +99,10 @@ function nativeIsExact(text: string): boolean {
  * Numbers come back as JS numbers when that is exact, otherwise as `LosslessNumber`s; pass either to
  * `toBig`/`toIdString`. Throws `SyntaxError` on malformed text (callers wrap it in a `ParseError`).
  *
+ * The native parser does the work in every case: the few number tokens a double would change are
+ * quoted first and turned into `LosslessNumber`s afterwards. Text that already holds the marker
+ * character (U+FFFF, raw or escaped) goes through `lossless-json` instead.
+ *
  * @example
  * ```ts
  * const [trade] = parseJsonExact('[{"sequential_id":17103275719220001}]') as [{ sequential_id: WireNumber }];
@@ -56,5 +110,8 @@ function nativeIsExact(text: string): boolean {
  * ```
  */
 export function parseJsonExact(text: string): unknown {
-  return nativeIsExact(text) ? JSON.parse(text) : parseLossless(text);
+  const tokens = inexactTokens(text);
+  if (tokens === undefined) return JSON.parse(text);
+  if (mayHoldMark(text)) return parseLossless(text);
+  return reviveMarked(JSON.parse(quoteTokens(text, tokens)));
 }

@@ -16,6 +16,9 @@ export interface NodeWebSocketOptions {
   readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
+/** Node's `Buffer`, when there is one (its UTF-8 decoding is the fastest for Node frames). */
+const NodeBuffer = (globalThis as { Buffer?: { isBuffer(value: unknown): boolean } }).Buffer;
+
 /** Binary frames should arrive as `ArrayBuffer` (not `Blob`, which cannot be read synchronously). */
 function useArrayBuffers(socket: WebSocketLike): WebSocketLike {
   if ('binaryType' in socket) (socket as { binaryType: string }).binaryType = 'arraybuffer';
@@ -35,13 +38,17 @@ function useArrayBuffers(socket: WebSocketLike): WebSocketLike {
  * ```
  *
  * @param options Upgrade request headers.
- * @returns A factory whose sockets deliver binary frames as `ArrayBuffer`.
+ * @returns A factory whose sockets deliver binary frames as Node `Buffer`s.
  */
 export async function nodeWebSocketFactory(options: NodeWebSocketOptions = {}): Promise<WebSocketFactory> {
   const { WebSocket: NodeWebSocket } = await import('ws');
   const { headers } = options;
-  return (url, protocols) =>
-    useArrayBuffers(new NodeWebSocket(url, protocols, headers === undefined ? undefined : { headers: { ...headers } }));
+  return (url, protocols) => {
+    const socket = new NodeWebSocket(url, protocols, headers === undefined ? undefined : { headers: { ...headers } });
+    // Node Buffers decode straight to text; 'arraybuffer' would copy every frame first.
+    socket.binaryType = 'nodebuffer';
+    return socket;
+  };
 }
 
 /**
@@ -104,6 +111,7 @@ const utf8 = new TextDecoder('utf-8');
  */
 export function frameText(data: unknown): string {
   if (typeof data === 'string') return data;
+  if (NodeBuffer?.isBuffer(data) === true) return (data as { toString(encoding: 'utf8'): string }).toString('utf8');
   if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return utf8.decode(data);
   if (Array.isArray(data) && data.every((part): part is Uint8Array => part instanceof Uint8Array)) {
     let text = '';

@@ -42,6 +42,27 @@ describe('parseJsonExact', () => {
     expect(toBig(parsed['n'] as never).toFixed()).toBe('1.5');
   });
 
+  it('leaves long digit runs inside strings (escaped quotes included) untouched', () => {
+    const text = '{"note":"say \\"12345678901234567890\\" twice","v":105514711074.187261,"12345678901234567890":1}';
+    const parsed = parseJsonExact(text) as Record<string, unknown>;
+    expect(parsed['note']).toBe('say "12345678901234567890" twice');
+    expect(toBig(parsed['v'] as never).toFixed()).toBe('105514711074.187261');
+    expect(parsed['12345678901234567890']).toBe(1);
+  });
+
+  it('stays exact when the text itself holds the internal marker character', () => {
+    const parsed = parseJsonExact('{"s":"\\uffff1","raw":"\uffffx","v":105514711074.187261}') as Record<string, unknown>;
+    expect(parsed['s']).toBe('\uffff1');
+    expect(parsed['raw']).toBe('\uffffx');
+    expect(toBig(parsed['v'] as never).toFixed()).toBe('105514711074.187261');
+  });
+
+  it('converts inexact numbers nested in arrays and objects', () => {
+    const parsed = parseJsonExact('[{"u":[{"p":0.000000000000000012345678901234567}]},17103275719220001]') as [{ u: [{ p: unknown }] }, unknown];
+    expect(toBig(parsed[0].u[0].p as never).toFixed()).toBe('0.000000000000000012345678901234567');
+    expect(toIdString(parsed[1] as never)).toBe('17103275719220001');
+  });
+
   it('keeps negative long values exact', () => {
     expect(toBig(field('{"v":-0.00000000000000012345678901234567}', 'v') as never).toFixed()).toBe('-0.00000000000000012345678901234567');
   });
