@@ -205,6 +205,19 @@ export class MarketDataBackbone {
     return defer(() => this.exchange(options.exchange).streams.status$);
   }
 
+  /**
+   * Problems the streams of an exchange survived: undecodable frames (`ParseError`), exchange error
+   * frames (`ExchangeError`), socket drops (`ConnectionError`, `StaleStreamError`). Streams go on.
+   *
+   * @example
+   * ```ts
+   * backbone.streamErrors().subscribe((error) => console.warn(error.name, error.message));
+   * ```
+   */
+  streamErrors(options: ExchangeSelector = {}): Observable<MarketDataError> {
+    return defer(() => this.exchange(options.exchange).streams.errors$);
+  }
+
   /** Request counters of every exchange used so far. */
   get stats(): Partial<Record<ExchangeId, ExchangeClientStats>> {
     const stats: Partial<Record<ExchangeId, ExchangeClientStats>> = {};

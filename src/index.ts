@@ -36,6 +36,8 @@ export type {
   Candle,
   CandleInterval,
   SymbolParts,
+  MarketEvent,
+  StatusEvent,
 } from './model/index.js';
 
 // Errors
@@ -51,6 +53,16 @@ export {
   isMarketDataError,
   isRetryableError,
 } from './errors.js';
+
+// Streams
+export { StreamHub } from './stream-hub.js';
+export type { StreamOptions, SourceCounters } from './stream-hub.js';
+export { WsConnection } from './transport/ws-connection.js';
+export type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus, StreamEvent } from './transport/ws-connection.js';
+export { subscriptionKey } from './transport/ws-router.js';
+export { resolveWebSocketFactory, nodeWebSocketFactory, globalWebSocketFactory, frameText } from './transport/websocket-factory.js';
+export type { WebSocketFactory, WebSocketLike, NodeWebSocketOptions } from './transport/websocket-factory.js';
+export type { Subscription as StreamSubscription, WsMessage, ExchangeWsAdapter } from './exchanges/exchange-adapter.js';
 
 // Transport
 export { RestClient, buildUrl } from './transport/rest-client.js';

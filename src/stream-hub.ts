@@ -6,7 +6,6 @@
 import {
   asyncScheduler,
   catchError,
-  defer,
   EMPTY,
   exhaustMap,
   filter,
@@ -41,7 +40,10 @@ export interface StreamOptions {
   readonly wsUrl?: string | undefined;
   /** Socket factory (tests, proxies, browsers without a global WebSocket). @default global WebSocket, else `ws` */
   readonly webSocketFactory?: WebSocketFactory | undefined;
-  /** Silence of one stream after which REST polling takes over. @default 10_000 */
+  /**
+   * Silence of one stream after which REST polling takes over. Quiet markets send no ticker between
+   * trades, so this is long; dead sockets are caught sooner by `socketStaleAfterMs`. @default 30_000
+   */
   readonly staleAfterMs?: number | undefined;
   /** Silence of the whole socket (heartbeats included) after which it reconnects. @default 2 × keepalive */
   readonly socketStaleAfterMs?: number | undefined;
@@ -116,6 +118,18 @@ export class StreamHub {
       this.#connection.status$.subscribe(this.#status$);
     }
     return this.#connection;
+  }
+
+  /**
+   * Problems that did not stop the streams: undecodable frames, exchange error frames, each socket drop.
+   *
+   * @example
+   * ```ts
+   * hub.errors$.subscribe((error) => console.warn(error.name, error.message));
+   * ```
+   */
+  get errors$(): Observable<MarketDataError> {
+    return this.connection.errors$;
   }
 
   /** Connection status events (connecting, connected, disconnect, reconnect, closed). */
@@ -202,14 +216,16 @@ export class StreamHub {
     const existing = this.#streams.get(key);
     if (existing !== undefined) return existing as Observable<T>;
     const {
-      staleAfterMs = 10_000, pollIntervalMs = 1_000, recoverAfterMs = 1_000, gracePeriodMs = 2_000, replayTtlMs = 60_000,
+      staleAfterMs = 30_000, pollIntervalMs = 1_000, recoverAfterMs = 1_000, gracePeriodMs = 2_000, replayTtlMs = 60_000,
     } = this.#options;
     const scheduler = this.#scheduler;
     const latestKey = `${subscription.channel}|${subscription.market}`;
 
-    const stream$ = defer(() => {
-      // One socket subscription for the life of this hot stream, whatever the fallback does meanwhile.
-      const events$ = this.connection.stream(subscription).pipe(share());
+    const stream$ = new Observable<T>((subscriber) => {
+      // One socket subscription for the life of this hot stream: the primary below is re-subscribed
+      // after every outage, and must not take the market off the socket each time it drops.
+      const events$ = new Subject<StreamEvent>();
+      const keeper = this.connection.stream(subscription).subscribe(events$);
       const primary$ = events$.pipe(
         tap((event) => {
           if (event.type === 'status' && event.status === 'disconnect') {
@@ -222,19 +238,23 @@ export class StreamHub {
         timer(0, pollIntervalMs, scheduler).pipe(
           exhaustMap(() => poll().pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : thrown(error))))),
         );
-      return primary$.pipe(
-        fallbackSwitch<T>({ fallback, staleAfterMs, recoverAfter: recoverAfterMs, scheduler }),
-        tap(({ source }) => {
-          this.#counts[source] += 1;
-        }),
-        map(({ value }) => value),
-        post,
-        tap((value) => this.#latest.set(latestKey, value)),
-      );
-    }).pipe(
-      cacheReplay<T>({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs, scheduler }),
-      // The cached Observable stays in the map; a later subscriber reconnects it after a teardown.
-    );
+      const values = primary$
+        .pipe(
+          fallbackSwitch<T>({ fallback, staleAfterMs, recoverAfter: recoverAfterMs, scheduler }),
+          tap(({ source }) => {
+            this.#counts[source] += 1;
+          }),
+          map(({ value }) => value),
+          post,
+          tap((value) => this.#latest.set(latestKey, value)),
+        )
+        .subscribe(subscriber);
+      return () => {
+        values.unsubscribe();
+        keeper.unsubscribe();
+        this.#latest.delete(latestKey);
+      };
+    }).pipe(cacheReplay<T>({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs, scheduler }));
     this.#streams.set(key, stream$);
     return stream$;
   }

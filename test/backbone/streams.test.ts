@@ -1,0 +1,204 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { filter, firstValueFrom, take, toArray, type Subscription } from 'rxjs';
+import { ExchangeError, MarketDataBackbone, ParseError, type MarketDataError, type StatusEvent, type Ticker, type Trade } from 'market-data-backbone';
+import { compareDecimalIds } from 'market-data-backbone/operators';
+import { ManualClock, startUpbitSimulator, type UpbitSimulator, type UpbitSimulatorOptions } from 'market-data-backbone/testing';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const wallClock = { now: () => Date.now() };
+
+async function setup(simOptions: UpbitSimulatorOptions = {}, streamOptions: Record<string, unknown> = {}) {
+  const simulator = await startUpbitSimulator({ limitClock: wallClock, ...simOptions });
+  const backbone = new MarketDataBackbone({
+    exchanges: {
+      upbit: {
+        restUrl: simulator.url,
+        wsUrl: simulator.wsUrl,
+        socketStaleAfterMs: 600,
+        pollIntervalMs: 200,
+        recoverAfterMs: 200,
+        gracePeriodMs: 0,
+        backoff: { initialDelayMs: 20, maxDelayMs: 200 },
+        retry: { initialDelayMs: 20, maxRetries: 2 },
+        ...streamOptions,
+      },
+    },
+  });
+  cleanups.push(() => simulator.close(), () => backbone.close());
+  return { simulator, backbone, stats: () => backbone.stats.upbit! };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves when `predicate` holds, polling every 10 ms; rejects after `timeoutMs`. */
+async function until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+const BIG_FIELDS = ['last', 'open', 'high', 'low', 'prevClose', 'change', 'changeRate', 'baseVolume', 'quoteVolume', 'baseVolume24h', 'quoteVolume24h'] as const;
+
+describe('hot streams against the Upbit simulator', () => {
+  it('streams a ticker equal to what REST reports for the same instant', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 25, 12, 0, 0));
+    const { backbone, stats } = await setup({ clock });
+    const live = await firstValueFrom(backbone.streamTicker('KRW-BTC'));
+    const sub = backbone.streamTicker('KRW-BTC').subscribe();
+    cleanups.push(() => sub.unsubscribe());
+    const viaRest = await backbone.exchange('upbit').getTicker('KRW-BTC');
+    for (const field of BIG_FIELDS) expect(`${field} ${live[field].toFixed()}`).toBe(`${field} ${viaRest[field].toFixed()}`);
+    expect(live.timestamp).toBe(viaRest.timestamp);
+    expect(stats().streamed.ws).toBeGreaterThan(0);
+  });
+
+  it('answers getTicker from a fresh live stream without a request, and opens one with realtime', async () => {
+    const { simulator, backbone, stats } = await setup();
+    const first = await backbone.getTicker('KRW-ETH', { realtime: true });
+    expect(first.market).toBe('KRW-ETH');
+    let live = 0;
+    const sub = backbone.streamTicker('KRW-ETH').subscribe(() => live++);
+    cleanups.push(() => sub.unsubscribe());
+    await until(() => live > 0, 5000, 'the live ticker');
+    simulator.clearLog();
+    const served = await backbone.getTicker('KRW-ETH');
+    expect(served.market).toBe('KRW-ETH');
+    expect(simulator.requests.filter((r) => r.path === '/v1/ticker')).toHaveLength(0);
+    expect(stats().served).toMatchObject({ stream: 1, realtime: 1 });
+  });
+
+  it('shares one upstream per market and replays the latest value to late subscribers', async () => {
+    const { simulator, backbone } = await setup();
+    const seen: Ticker[] = [];
+    const keep = backbone.streamTicker('KRW-BTC').subscribe((t) => seen.push(t));
+    cleanups.push(() => keep.unsubscribe());
+    await until(() => seen.length > 0, 5000, 'the first ticker');
+    const requestsBefore = simulator.ws.requests.length;
+    const late = await firstValueFrom(backbone.streamTicker('BTC/KRW'));
+    expect(late).toBe(seen[seen.length - 1]); // the replayed value itself, not a new one
+    expect(simulator.ws.requests).toHaveLength(requestsBefore);
+    expect(simulator.ws.connections).toBe(1);
+  });
+
+  it('fails over to REST when the socket drops, never erroring, and returns to the socket', async () => {
+    const { simulator, backbone, stats } = await setup();
+    const received: Ticker[] = [];
+    let failed: unknown;
+    const sub = backbone.streamTicker('KRW-BTC').subscribe({ next: (t) => received.push(t), error: (e) => (failed = e), complete: () => (failed = 'completed') });
+    cleanups.push(() => sub.unsubscribe());
+    await until(() => stats().streamed.ws > 0, 5000, 'a WebSocket ticker');
+
+    simulator.ws.refuseConnections(2500);
+    simulator.ws.dropAll();
+    const droppedAt = Date.now();
+    const restBefore = stats().streamed.rest;
+    await until(() => stats().streamed.rest > restBefore, 3000, 'a REST ticker during the outage');
+    expect(Date.now() - droppedAt).toBeLessThan(1500);
+
+    const wsBefore = stats().streamed.ws;
+    await until(() => stats().streamed.ws > wsBefore, 10_000, 'WebSocket tickers after the outage');
+    expect(failed).toBeUndefined();
+    for (let i = 1; i < received.length; i++) expect(received[i]!.timestamp).toBeGreaterThanOrEqual(received[i - 1]!.timestamp);
+  });
+
+  it('detects a stalled socket (open, silent), serves REST meanwhile and recovers', async () => {
+    const { simulator, backbone, stats } = await setup();
+    const statuses: StatusEvent[] = [];
+    const errors: MarketDataError[] = [];
+    const subs: Subscription[] = [
+      backbone.streamStatus().subscribe((s) => statuses.push(s)),
+      backbone.streamErrors().subscribe((e) => errors.push(e)),
+      backbone.streamTicker('KRW-BTC').subscribe(),
+    ];
+    cleanups.push(() => subs.forEach((s) => s.unsubscribe()));
+    await until(() => stats().streamed.ws > 0, 5000, 'a WebSocket ticker');
+    simulator.ws.stall(true);
+    await until(() => statuses.some((s) => s.status === 'disconnect'), 5000, 'stale detection');
+    expect(errors.some((e) => e.name === 'StaleStreamError')).toBe(true);
+    const restBefore = stats().streamed.rest;
+    await until(() => stats().streamed.rest > restBefore, 3000, 'REST tickers while stalled');
+    simulator.ws.stall(false);
+    const wsBefore = stats().streamed.ws;
+    await until(() => stats().streamed.ws > wsBefore, 10_000, 'WebSocket tickers after the stall');
+    expect(statuses.some((s) => s.status === 'reconnect')).toBe(true);
+  });
+
+  it('keeps trades unique and in order across 100 forced reconnects', async () => {
+    // The market runs 30x faster than the wall clock, so trades flow between the drops.
+    const start = Date.now();
+    const base = Date.UTC(2026, 10, 25, 9, 0, 0);
+    const clock = { now: () => base + (Date.now() - start) * 30 };
+    const { simulator, backbone } = await setup({ clock, ws: { limits: { connectionsPerSecond: Infinity } } }, { backoff: { initialDelayMs: 5, maxDelayMs: 40 } });
+    const trades: Trade[] = [];
+    const sub = backbone.streamTrades('KRW-BTC').subscribe((t) => trades.push(t));
+    cleanups.push(() => sub.unsubscribe());
+    await until(() => trades.length > 0, 5000, 'a first trade');
+    for (let i = 0; i < 100; i++) {
+      simulator.ws.dropAll();
+      await sleep(25);
+    }
+    await sleep(300);
+    expect(trades.length).toBeGreaterThan(20);
+    const ids = trades.map((t) => t.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (let i = 1; i < ids.length; i++) expect(compareDecimalIds(ids[i - 1]!, ids[i]!)).toBeLessThan(0);
+  });
+
+  it('reports garbage, unknown and error frames as typed errors while the stream goes on', async () => {
+    const { simulator, backbone, stats } = await setup();
+    const errors: MarketDataError[] = [];
+    const subs = [backbone.streamErrors().subscribe((e) => errors.push(e)), backbone.streamTicker('KRW-BTC').subscribe()];
+    cleanups.push(() => subs.forEach((s) => s.unsubscribe()));
+    await until(() => stats().streamed.ws > 0, 5000, 'a WebSocket ticker');
+    simulator.ws.sendGarbage();
+    simulator.ws.sendRaw('{"type":"mystery","code":"KRW-BTC"}');
+    simulator.ws.sendRaw('{"error":{"name":"NO_CODES","message":"codes are missing"}}');
+    await until(() => errors.length >= 3, 3000, 'three error events');
+    expect(errors.filter((e) => e instanceof ParseError)).toHaveLength(2);
+    expect(errors.find((e) => e instanceof ExchangeError)).toMatchObject({ code: 'NO_CODES' });
+    const wsBefore = stats().streamed.ws;
+    await until(() => stats().streamed.ws > wsBefore, 5000, 'tickers after the bad frames');
+  });
+
+  it('turns 100 subscription changes in one tick into one request, and closes the socket after the last', async () => {
+    const { simulator, backbone } = await setup();
+    const markets = (await backbone.getMarkets()).filter((m) => m.quote === 'KRW').map((m) => m.market).slice(0, 25);
+    const anchor = backbone.streamTicker('KRW-BTC').subscribe();
+    await until(() => simulator.ws.requests.length === 1, 5000, 'the first request');
+    // 75 subscriptions and 25 unsubscriptions, all within one tick of the connection's clock
+    const subs = markets.flatMap((m) => [backbone.streamTicker(m).subscribe(), backbone.streamTrades(m).subscribe(), backbone.streamOrderBook(m, { depth: 5 }).subscribe()]);
+    await sleep(0);
+    for (const [i, s] of subs.entries()) if (i % 3 === 1) s.unsubscribe(); // drop every trade stream again
+    await until(() => simulator.ws.requests.length >= 2, 5000, 'the second request');
+    await sleep(300);
+    expect(simulator.ws.requests).toHaveLength(2);
+    const request = JSON.stringify(simulator.ws.requests[1]!.parsed);
+    expect(request).toContain('"ticker"');
+    expect(request).toContain('"orderbook"');
+    expect(request).not.toContain('"trade"');
+    for (const market of markets) expect(request).toContain(`"${market}.5"`);
+
+    for (const [i, s] of subs.entries()) if (i % 3 !== 1) s.unsubscribe();
+    anchor.unsubscribe();
+    await until(() => simulator.ws.connections === 0, 3000, 'the socket to close');
+    expect(simulator.ws.connections).toBe(0);
+  });
+
+  it('stops delivering a market once it is unsubscribed, and close() completes every stream', async () => {
+    const { backbone } = await setup();
+    const done = firstValueFrom(backbone.streamTicker('KRW-XRP').pipe(filter(() => true), take(1), toArray()));
+    expect((await done)[0]!.market).toBe('KRW-XRP');
+    let completed = false;
+    const sub = backbone.streamTicker('KRW-BTC').subscribe({ complete: () => (completed = true) });
+    await sleep(100);
+    await backbone.close();
+    sub.unsubscribe();
+    expect(completed || sub.closed).toBe(true);
+  });
+});
