@@ -24,9 +24,34 @@ function significantDigits(token: string): string {
   return digits.slice(start, end);
 }
 
-/** `true` when `Number(token)` holds the token's exact decimal value. */
+/** Number of significant digits of a plain decimal token (no exponent), counted without allocating. */
+function countSignificant(token: string): number {
+  let first = -1;
+  let last = -1;
+  let between = 0;
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i);
+    if (code < 48 || code > 57) continue; // sign, dot
+    if (code !== 48) {
+      if (first < 0) first = i;
+      last = i;
+    }
+    if (first >= 0) between++;
+  }
+  if (first < 0) return 1;
+  // digits from the first to the last non-zero one: `between` counts them and the trailing zeros after
+  let trailing = 0;
+  for (let i = token.length - 1; i > last; i--) if (token.charCodeAt(i) !== 46) trailing++;
+  return between - trailing;
+}
+
+/**
+ * `true` when `Number(token)` holds the token's exact decimal value. Any decimal of at most 15
+ * significant digits does (a double carries 15.95 decimal digits), so only longer ones are converted.
+ */
 function roundTrips(token: string): boolean {
   if (/[eE]/.test(token)) return false;
+  if (countSignificant(token) <= 15) return true;
   const n = Number(token);
   if (!Number.isFinite(n)) return false;
   const back = Math.abs(n).toString();
