@@ -18,3 +18,7 @@ export { cacheReplay } from './cacheReplay.js';
 export type { CacheReplayConfig } from './cacheReplay.js';
 export { dedupeBy, compareDecimalIds } from './dedupeBy.js';
 export type { DedupeByConfig } from './dedupeBy.js';
+
+// Aggregation: candles from trades
+export { candlesFromTrades } from './candlesFromTrades.js';
+export type { CandlesFromTradesConfig, CandleUpdate } from './candlesFromTrades.js';

@@ -23,7 +23,7 @@ export type {
 } from './exchanges/exchange-adapter.js';
 
 // Model
-export { Big, toBig, toBigOrUndefined, toIdString, isWireNumber, CANDLE_INTERVALS, toUnifiedSymbol, parseUnifiedSymbol } from './model/index.js';
+export { Big, toBig, toBigOrUndefined, toIdString, isWireNumber, CANDLE_INTERVALS, periodStart, nextPeriod, previousPeriod, toUnifiedSymbol, parseUnifiedSymbol } from './model/index.js';
 export type {
   WireNumber,
   DecimalInput,

@@ -8,7 +8,7 @@
  */
 import type { CandleInterval } from '../model/candle.js';
 import { Big } from '../model/decimal.js';
-import { nextPeriod, periodStart } from './candle-periods.js';
+import { nextPeriod, periodStart } from '../model/candle-periods.js';
 import { History, HISTORY_MAX_MARKETS, type HistoryCacheSizes } from './history.js';
 import { aggregateRange, lastTradeBefore, tradesBefore, tradesInRange } from './history-queries.js';
 import { createMarketProfile, type MarketProfile } from './market-profile.js';

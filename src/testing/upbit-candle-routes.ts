@@ -8,7 +8,7 @@
  */
 import type { CandleInterval } from '../model/candle.js';
 import type { Big } from '../model/decimal.js';
-import { intervalOfMinuteUnit, previousPeriod, periodStart } from './candle-periods.js';
+import { intervalOfMinuteUnit, previousPeriod, periodStart } from '../model/candle-periods.js';
 import type { SimCandle } from './model-types.js';
 import { intParam, requireParam, UpbitReplyError } from './upbit-params.js';
 import { knownMarket, type RouteRequest, type UpbitRoute } from './upbit-route-kit.js';

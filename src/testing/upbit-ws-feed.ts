@@ -10,7 +10,7 @@
  * tickers, books and candles. The same questions asked by many connections are answered once per push.
  */
 import type { Big } from '../model/decimal.js';
-import { periodStart } from './candle-periods.js';
+import { periodStart } from '../model/candle-periods.js';
 import type { MarketModel } from './market-model.js';
 import type { SimCandle, SimOrderBook, SimTrade } from './model-types.js';
 import type { UpbitWsSubscription } from './upbit-ws-request.js';

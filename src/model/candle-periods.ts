@@ -3,7 +3,7 @@
  * aligned to the epoch (240-minute candles start at 00, 04, … 20 UTC), days at 00:00 UTC, weeks on
  * Monday 00:00 UTC, months and years on their first day.
  */
-import type { CandleInterval } from '../model/candle.js';
+import type { CandleInterval } from './candle.js';
 
 const FIXED_MS: Readonly<Partial<Record<CandleInterval, number>>> = {
   '1s': 1000,
