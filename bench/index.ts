@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: every benchmark, each printing ratios against a baseline measured in the same run.
- * Pass a name to run one: `npm run bench -- streams`.
+ * Pass a name to run one: `npm run bench -- rest`.
  */
+import { benchRest } from './rest.js';
 import { benchStreamMemory, benchStreamThroughput } from './ws.js';
 
 const suites: Record<string, () => Promise<void>> = {
+  rest: benchRest,
   streams: benchStreamThroughput,
   'stream-memory': benchStreamMemory,
 };

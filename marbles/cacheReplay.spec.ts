@@ -144,6 +144,21 @@ describe('cacheReplay', () => {
     });
   });
 
+  it('should reset at once on completion with replayAfterComplete: false', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const e1 = cold('  --a|           ');
+      const e1subs = ['  ^--!           ', ' -----^--!      '];
+      const expected1 = '--a|           ';
+      const sub2 = '     -----^         ';
+      const expected2 = '-------a|      ';
+
+      const result = e1.pipe(cacheReplay({ ttlMs: 5, replayAfterComplete: false }));
+      expectObservable(result).toBe(expected1);
+      expectObservable(result, sub2).toBe(expected2);
+      expectSubscriptions(e1.subscriptions).toBe(e1subs);
+    });
+  });
+
   it('should complete with an empty source and stay silent with a never source', () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const empty = cold('|');

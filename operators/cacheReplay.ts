@@ -16,6 +16,12 @@ export interface CacheReplayConfig {
    * @default 0
    */
   readonly resetOnRefCountZeroDelayMs?: number;
+  /**
+   * Keep serving the cache for `ttlMs` after the source completes (a one-shot REST request becomes a TTL
+   * cache). `false` resets at once on completion: right for streams that complete only when closed,
+   * and it leaves no timer behind that would keep a process alive. @default true
+   */
+  readonly replayAfterComplete?: boolean;
   /** Scheduler that stamps values for the TTL and runs the grace timer. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
 }
@@ -49,14 +55,14 @@ export interface CacheReplayConfig {
  * @see {@link staleAfter} to detect a source that went quiet.
  */
 export function cacheReplay<T>(config: CacheReplayConfig): MonoTypeOperatorFunction<T> {
-  const { ttlMs, refCount = true, resetOnRefCountZeroDelayMs = 0, scheduler = asyncScheduler } = config;
+  const { ttlMs, refCount = true, resetOnRefCountZeroDelayMs = 0, replayAfterComplete = true, scheduler = asyncScheduler } = config;
   // A timer of Infinity would fire at once (setTimeout clamps it), so "keep forever" means "never reset".
   const after = (ms: number): (() => Observable<0>) | false => (ms === Infinity ? false : () => timer(ms, scheduler));
 
   return share<T>({
     connector: () => new ReplaySubject<T>(1, ttlMs, scheduler),
     resetOnError: true,
-    resetOnComplete: after(ttlMs),
+    resetOnComplete: replayAfterComplete ? after(ttlMs) : true,
     resetOnRefCountZero: refCount && (resetOnRefCountZeroDelayMs > 0 ? after(resetOnRefCountZeroDelayMs) : true),
   });
 }

@@ -179,17 +179,19 @@ export class ExchangeClient {
   }
 
   /**
-   * The ticker of one market, batched with concurrent calls.
+   * The ticker of one market: the latest value of a fresh live stream when one is open (no request;
+   * `useStream: false` skips it), else REST, batched with concurrent calls. `realtime: true` opens the
+   * stream and waits for its first value.
    *
    * @example
    * ```ts
    * const { last } = await client.getTicker('KRW-BTC');
    * ```
    */
-  async getTicker(symbol: string, options: { readonly realtime?: boolean } = {}): Promise<Ticker> {
+  async getTicker(symbol: string, options: { readonly realtime?: boolean; readonly useStream?: boolean } = {}): Promise<Ticker> {
     this.#assertOpen();
     const market = await this.resolveMarket(symbol);
-    const live = this.#hub?.latest('ticker', market, this.#options.streamFreshMs ?? 2_000);
+    const live = options.useStream === false ? undefined : this.#hub?.latest('ticker', market, this.#options.streamFreshMs ?? 2_000);
     if (live?.type === 'ticker') {
       this.#served.stream += 1;
       return live;

@@ -159,7 +159,12 @@ export class StreamHub {
    * ```
    */
   ticker(market: string): Observable<Ticker> {
-    return this.#hot({ channel: 'ticker', market }, () => from(this.#client.getTicker(market)), (e): e is Ticker => e.type === 'ticker');
+    return this.#hot(
+      { channel: 'ticker', market },
+      // Polling must reach REST: the stream's own last value is exactly what went stale.
+      () => from(this.#client.getTicker(market, { useStream: false })),
+      (e): e is Ticker => e.type === 'ticker',
+    );
   }
 
   /**
@@ -254,7 +259,7 @@ export class StreamHub {
         keeper.unsubscribe();
         this.#latest.delete(latestKey);
       };
-    }).pipe(cacheReplay<T>({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs, scheduler }));
+    }).pipe(cacheReplay<T>({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs, replayAfterComplete: false, scheduler }));
     this.#streams.set(key, stream$);
     return stream$;
   }

@@ -1,5 +1,8 @@
-/** Plain-text tables for the CLI. */
+/** Plain-text tables and cell formats for the CLI (`mdb` and the `npm start` live view). */
+import type { Big } from '../model/decimal.js';
+import type { OrderBook } from '../model/order-book.js';
 import type { Ticker } from '../model/ticker.js';
+import type { Trade } from '../model/trade.js';
 
 /**
  * Renders rows as an aligned text table; numbers-looking cells are right-aligned.
@@ -39,3 +42,109 @@ export function tickerRow(t: Ticker): string[] {
 
 /** Header matching {@link tickerRow}. */
 export const TICKER_HEADER = ['market', 'symbol', 'last', 'change', 'volume', 'value 24h', 'time (UTC)'] as const;
+
+/** Where a live value came from: the WebSocket, or REST polling while the stream was down or stale. */
+export type LiveSource = 'WS' | 'REST';
+
+/** What the live view knows about one market; every field stays `undefined` until its stream speaks. */
+export interface LiveMarketView {
+  readonly market: string;
+  readonly ticker?: Ticker | undefined;
+  readonly book?: OrderBook | undefined;
+  readonly lastTrade?: Trade | undefined;
+  /** Trades seen since the view started. */
+  readonly trades: number;
+  /** Source of the latest ticker, book and trade. */
+  readonly sources: Readonly<Partial<Record<'ticker' | 'book' | 'trade', LiveSource>>>;
+}
+
+/** A trade as the live view lists it: with the source that delivered it. */
+export interface LiveTrade {
+  readonly trade: Trade;
+  readonly source: LiveSource;
+}
+
+/**
+ * A decimal with thousands separators in its integer part (`161917000.5` → `161,917,000.5`).
+ *
+ * @example
+ * ```ts
+ * groupDigits(ticker.last); // '161,917,000'
+ * ```
+ */
+export function groupDigits(value: Big): string {
+  const [int = '', fraction] = value.toFixed().split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
+/**
+ * A signed percentage of a ratio with two decimals (`0.0182` → `+1.82%`).
+ *
+ * @example
+ * ```ts
+ * formatPercent(ticker.changeRate); // '+1.82%'
+ * ```
+ */
+export function formatPercent(ratio: Big): string {
+  const percent = ratio.times(100).toFixed(2);
+  return ratio.gt(0) ? `+${percent}%` : `${percent}%`;
+}
+
+/**
+ * The sources of a row in one word: `WS`, `REST`, `WS+REST` when its streams disagree, `-` before data.
+ *
+ * @example
+ * ```ts
+ * formatSources({ ticker: 'WS', book: 'REST' }); // 'WS+REST'
+ * ```
+ */
+export function formatSources(sources: LiveMarketView['sources']): string {
+  const distinct = [...new Set(Object.values(sources))].sort((a, b) => b.localeCompare(a));
+  return distinct.length === 0 ? '-' : distinct.join('+');
+}
+
+/**
+ * One live-view row: market, last, change, best bid/ask, spread, last trade, trades seen, source.
+ *
+ * @example
+ * ```ts
+ * renderTable(LIVE_HEADER, views.map(liveRow));
+ * ```
+ */
+export function liveRow(view: LiveMarketView): string[] {
+  const { ticker, book, lastTrade } = view;
+  const bid = book?.bids[0]?.price;
+  const ask = book?.asks[0]?.price;
+  const spread = bid !== undefined && ask !== undefined && bid.gt(0) ? `${ask.minus(bid).div(bid).times(100).toPrecision(2)}%` : '-';
+  const trade = lastTrade === undefined ? '-' : `${lastTrade.side} ${lastTrade.amount.toFixed()} @ ${groupDigits(lastTrade.price)}`;
+  return [
+    view.market,
+    ticker === undefined ? '-' : groupDigits(ticker.last),
+    ticker === undefined ? '-' : formatPercent(ticker.changeRate),
+    bid === undefined ? '-' : groupDigits(bid),
+    ask === undefined ? '-' : groupDigits(ask),
+    spread,
+    trade,
+    String(view.trades),
+    formatSources(view.sources),
+  ];
+}
+
+/** Header matching {@link liveRow}. */
+export const LIVE_HEADER = ['market', 'last', 'change', 'best bid', 'best ask', 'spread', 'last trade', 'trades', 'source'] as const;
+
+/**
+ * One row of the recent-trades list: exchange time, market, taker side, price, amount, source.
+ *
+ * @example
+ * ```ts
+ * renderTable(TRADE_HEADER, recent.map(tradeRow));
+ * ```
+ */
+export function tradeRow({ trade, source }: LiveTrade): string[] {
+  return [new Date(trade.timestamp).toISOString().slice(11, 23), trade.market, trade.side, groupDigits(trade.price), trade.amount.toFixed(), source];
+}
+
+/** Header matching {@link tradeRow}. */
+export const TRADE_HEADER = ['time (UTC)', 'market', 'side', 'price', 'amount', 'source'] as const;

@@ -1,17 +1,21 @@
 /**
- * `npm start`: the main job. Starts the embedded Upbit simulator on 127.0.0.1 (or, with `--live`, uses the
- * real Upbit) and prints a refreshing table of tickers fetched through the library.
+ * `npm start`: the main job. Opens live ticker, trade and order-book streams for several markets on the
+ * embedded Upbit simulator (or, with `--live`, the real Upbit) and redraws a table about once a second,
+ * showing per row whether the values came from the WebSocket or from REST polling.
  *
  *   npm start                       # offline, against the simulator
  *   npm start -- --live             # the real Upbit
  *   npm start -- --rounds 3         # stop after 3 refreshes
  */
 import { parseArgs } from 'node:util';
+import { catchError, firstValueFrom, forkJoin, of, Subscription, take, timeout } from 'rxjs';
 import { MarketDataBackbone } from '../backbone.js';
+import type { StatusEvent } from '../model/market-event.js';
 import { startUpbitSimulator } from '../testing/index.js';
-import { renderTable, TICKER_HEADER, tickerRow } from './format.js';
+import { LIVE_HEADER, liveRow, renderTable, TRADE_HEADER, tradeRow, type LiveMarketView, type LiveSource, type LiveTrade } from './format.js';
 
-const DEFAULT_MARKETS = ['KRW-BTC', 'KRW-ETH', 'KRW-XRP', 'KRW-SOL', 'KRW-DOGE', 'KRW-ADA', 'KRW-USDT', 'BTC-ETH'];
+const DEFAULT_MARKETS = ['KRW-BTC', 'KRW-ETH', 'KRW-XRP', 'KRW-SOL', 'KRW-DOGE', 'KRW-ADA', 'BTC-ETH'];
+const RECENT_TRADES = 8;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -24,30 +28,110 @@ async function main(): Promise<void> {
   });
   const rounds = Number(values.rounds);
   const intervalMs = Number(values.interval);
-  const markets = values.markets.split(',').map((m) => m.trim()).filter((m) => m !== '');
+  const markets = values.markets.split(',').map((m) => m.trim().toUpperCase()).filter((m) => m !== '');
 
   const simulator = values.live ? undefined : await startUpbitSimulator();
-  const backbone = new MarketDataBackbone(simulator === undefined ? {} : { exchanges: { upbit: { restUrl: simulator.url } } });
-  const source = simulator === undefined ? 'api.upbit.com (live)' : `Upbit simulator at ${simulator.url}`;
+  // No grace period: when the view stops, its streams are gone for good and the socket may close at once.
+  const endpoints = simulator === undefined ? {} : { restUrl: simulator.url, wsUrl: simulator.wsUrl };
+  const backbone = new MarketDataBackbone({ exchanges: { upbit: { ...endpoints, gracePeriodMs: 0 } } });
+  const origin = simulator === undefined ? 'api.upbit.com (live)' : `the Upbit simulator at ${simulator.url}`;
+
+  const views = new Map<string, LiveMarketView>(markets.map((market) => [market, { market, trades: 0, sources: {} }]));
+  const recent: LiveTrade[] = [];
+  let socket: StatusEvent['status'] = 'connecting';
+  let seen = { ws: 0, rest: 0 };
+
+  /**
+   * The source of the value being delivered right now: the stream counter that moved since the last
+   * value. Values are delivered synchronously after the counter moves, so one counter moving is exact;
+   * both moving (a value the trade dedupe dropped) is settled by the socket state.
+   */
+  const sourceNow = (): LiveSource => {
+    const now = backbone.stats.upbit?.streamed ?? seen;
+    const ws = now.ws > seen.ws;
+    const rest = now.rest > seen.rest;
+    seen = now;
+    if (ws !== rest) return ws ? 'WS' : 'REST';
+    return socket === 'connected' || socket === 'reconnect' ? 'WS' : 'REST';
+  };
+  const update = (market: string, change: (view: LiveMarketView) => LiveMarketView): void => {
+    const view = views.get(market);
+    if (view !== undefined) views.set(market, change(view));
+  };
+
+  const subscriptions = new Subscription();
+  subscriptions.add(backbone.streamStatus().subscribe((event) => (socket = event.status)));
+  const fail = (market: string) => (error: unknown): void => {
+    console.error(`${market}: ${error instanceof Error ? error.message : String(error)}`);
+  };
+  for (const market of markets) {
+    subscriptions.add(backbone.streamTicker(market).subscribe({
+      next: (ticker) => {
+        const source = sourceNow();
+        update(market, (v) => ({ ...v, ticker, sources: { ...v.sources, ticker: source } }));
+      },
+      error: fail(market),
+    }));
+    subscriptions.add(backbone.streamOrderBook(market, { depth: 5 }).subscribe({
+      next: (book) => {
+        const source = sourceNow();
+        update(market, (v) => ({ ...v, book, sources: { ...v.sources, book: source } }));
+      },
+      error: fail(market),
+    }));
+    subscriptions.add(backbone.streamTrades(market).subscribe({
+      next: (trade) => {
+        const source = sourceNow();
+        update(market, (v) => ({ ...v, lastTrade: trade, trades: v.trades + 1, sources: { ...v.sources, trade: source } }));
+        recent.push({ trade, source });
+        recent.sort((a, b) => b.trade.timestamp - a.trade.timestamp);
+        recent.length = Math.min(recent.length, RECENT_TRADES);
+      },
+      error: fail(market),
+    }));
+  }
 
   let stopping = false;
+  let wake = (): void => undefined;
   const stop = (): void => {
     stopping = true;
+    wake();
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.stdout.on('error', stop); // e.g. EPIPE when piped into `head`: stop drawing, clean up
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
 
   try {
+    // Draw the first frame once every market has a ticker and a book (or after 5 s without them).
+    const ready$ = forkJoin(markets.flatMap((m) => [backbone.streamTicker(m).pipe(take(1)), backbone.streamOrderBook(m, { depth: 5 }).pipe(take(1))]));
+    await firstValueFrom(ready$.pipe(timeout({ first: 5_000 }), catchError(() => of(undefined))));
     for (let round = 1; !stopping && (rounds <= 0 || round <= rounds); round++) {
-      const started = Date.now();
-      const tickers = await backbone.getTickers(markets);
-      const table = renderTable(TICKER_HEADER, tickers.map(tickerRow));
-      const requests = backbone.stats.upbit?.requests ?? 0;
+      const stats = backbone.stats.upbit;
+      const frame = [
+        `market-data-backbone: live streams from ${origin}`,
+        `refresh ${round} · socket ${socket} · values via WS ${stats?.streamed.ws ?? 0}, via REST ${stats?.streamed.rest ?? 0} · ` +
+          `${stats?.requests ?? 0} HTTP requests · Ctrl-C to quit`,
+        '',
+        renderTable(LIVE_HEADER, [...views.values()].map(liveRow)),
+        '',
+        'recent trades',
+        renderTable(TRADE_HEADER, recent.map(tradeRow)),
+        '',
+      ].join('\n');
       if (process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
-      process.stdout.write(`market-data-backbone: ${source}\nround ${round}, ${Date.now() - started} ms, ${requests} HTTP requests so far (batched)\n\n${table}\n\n`);
-      if (rounds <= 0 || round < rounds) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      process.stdout.write(`${frame}\n`);
+      if (rounds <= 0 || round < rounds) await sleep(intervalMs);
     }
   } finally {
+    subscriptions.unsubscribe();
     await backbone.close();
     await simulator?.close();
   }
