@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, each printing ratios against a baseline measured in the same run.
  * Pass a name to run one: `npm run bench -- rest`.
  */
+import { benchOrderBook } from './order-book.js';
 import { benchRest } from './rest.js';
 import { benchStreamMemory, benchStreamThroughput } from './ws.js';
 
@@ -9,6 +10,7 @@ const suites: Record<string, () => Promise<void>> = {
   rest: benchRest,
   streams: benchStreamThroughput,
   'stream-memory': benchStreamMemory,
+  'order-book': benchOrderBook,
 };
 
 const wanted = process.argv.slice(2);

@@ -22,3 +22,7 @@ export type { DedupeByConfig } from './dedupeBy.js';
 // Aggregation: candles from trades
 export { candlesFromTrades } from './candlesFromTrades.js';
 export type { CandlesFromTradesConfig, CandleUpdate } from './candlesFromTrades.js';
+
+// Order books: a local book from diffs and snapshots
+export { syncOrderBook } from './syncOrderBook.js';
+export type { SyncOrderBookConfig } from './syncOrderBook.js';

@@ -40,6 +40,10 @@ export type {
   StatusEvent,
 } from './model/index.js';
 
+// Local order books
+export { OrderBookState, compareDecimals } from './model/order-book-state.js';
+export type { BookSide, DepthDiff, DepthSnapshot, OrderBookSnapshotEvent, UpdateId } from './model/order-book-state.js';
+
 // Errors
 export {
   MarketDataError,
