@@ -26,16 +26,23 @@ function makeFrames(kind: 'ticker' | 'trade', count: number): Buffer[] {
   });
 }
 
-/** A server that answers the first message of each client with all `frames`, in one burst. */
-async function startPushServer(frames: readonly Buffer[]): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * A server that answers a client's first request (or, with `everyRequest`, each request) with all
+ * `frames` in one burst, and `PING` with the status frame.
+ */
+async function startPushServer(frames: readonly Buffer[], everyRequest = false): Promise<{ url: string; close(): Promise<void> }> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   server.on('connection', (socket) => {
-    socket.once('message', () => {
-      for (const frame of frames) socket.send(frame, { binary: true });
-    });
+    let answered = false;
     socket.on('message', (data) => {
-      if (String(data) === 'PING') socket.send(Buffer.from('{"status":"UP"}'), { binary: true });
+      if (String(data) === 'PING') {
+        socket.send(Buffer.from('{"status":"UP"}'), { binary: true });
+        return;
+      }
+      if (answered && !everyRequest) return;
+      answered = true;
+      for (const frame of frames) socket.send(frame, { binary: true });
     });
   });
   const { port } = server.address() as AddressInfo;
@@ -133,7 +140,7 @@ async function runLibrary(url: string, kind: 'ticker' | 'trade', count: number):
 async function measureHeap(markets: number): Promise<number> {
   const codes = Array.from({ length: markets }, (_, i) => `KRW-C${i}`);
   const frames = codes.map((code) => Buffer.from(tickerTemplate.replace('"code": "KRW-BTC"', `"code": "${code}"`)));
-  const push = await startPushServer(frames);
+  const push = await startPushServer(frames, true);
   const backbone = new MarketDataBackbone({ validateSymbols: false, restUrl: 'http://127.0.0.1:9', exchanges: { upbit: { wsUrl: push.url, staleAfterMs: 60_000 } } });
   // Open the socket with one market first so the connection's fixed cost is not counted per market.
   let seen = 0;
