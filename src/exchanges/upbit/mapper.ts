@@ -207,6 +207,13 @@ export function toCandle(
   };
 }
 
+/** Maps every element of a JSON array reply with `toItem`; `ParseError` when it is not an array of objects. */
+function mapRecords<T>(body: unknown, channel: string, toItem: (record: UpbitRecord) => T): T[] {
+  const items: T[] = [];
+  for (const item of readArray(body, channel)) items.push(toItem(readRecord(item, channel)));
+  return items;
+}
+
 /**
  * Maps a `GET /v1/market/all` body.
  *
@@ -217,9 +224,7 @@ export function toCandle(
  */
 export function parseMarkets(body: unknown, context: MapContext): Market[] {
   const channel = UPBIT_PATHS.markets;
-  const markets: Market[] = [];
-  for (const item of readArray(body, channel)) markets.push(toMarket(readRecord(item, channel), channel, context.receivedAt));
-  return markets;
+  return mapRecords(body, channel, (record) => toMarket(record, channel, context.receivedAt));
 }
 
 /**
@@ -232,11 +237,7 @@ export function parseMarkets(body: unknown, context: MapContext): Market[] {
  */
 export function parseTickers(body: unknown, context: MapContext): Ticker[] {
   const channel = UPBIT_PATHS.ticker;
-  const tickers: Ticker[] = [];
-  for (const item of readArray(body, channel)) {
-    tickers.push(toTicker(readRecord(item, channel), UPBIT_REST_TICKER_KEYS, channel, context.receivedAt));
-  }
-  return tickers;
+  return mapRecords(body, channel, (record) => toTicker(record, UPBIT_REST_TICKER_KEYS, channel, context.receivedAt));
 }
 
 /**
@@ -249,11 +250,7 @@ export function parseTickers(body: unknown, context: MapContext): Ticker[] {
  */
 export function parseOrderBooks(body: unknown, context: MapContext): OrderBook[] {
   const channel = UPBIT_PATHS.orderBook;
-  const books: OrderBook[] = [];
-  for (const item of readArray(body, channel)) {
-    books.push(toOrderBook(readRecord(item, channel), UPBIT_REST_ORDER_BOOK_KEYS, channel, context.receivedAt));
-  }
-  return books;
+  return mapRecords(body, channel, (record) => toOrderBook(record, UPBIT_REST_ORDER_BOOK_KEYS, channel, context.receivedAt));
 }
 
 /**
@@ -266,11 +263,7 @@ export function parseOrderBooks(body: unknown, context: MapContext): OrderBook[]
  */
 export function parseTrades(body: unknown, context: MapContext): Trade[] {
   const channel = UPBIT_PATHS.trades;
-  const trades: Trade[] = [];
-  for (const item of readArray(body, channel)) {
-    trades.push(toTrade(readRecord(item, channel), UPBIT_REST_TRADE_KEYS, channel, context.receivedAt));
-  }
-  return trades;
+  return mapRecords(body, channel, (record) => toTrade(record, UPBIT_REST_TRADE_KEYS, channel, context.receivedAt));
 }
 
 /**
@@ -283,9 +276,5 @@ export function parseTrades(body: unknown, context: MapContext): Trade[] {
  */
 export function parseCandles(body: unknown, interval: CandleInterval, context: MapContext): Candle[] {
   const channel = toUpbitCandlePath(interval);
-  const candles: Candle[] = [];
-  for (const item of readArray(body, channel)) {
-    candles.push(toCandle(readRecord(item, channel), UPBIT_REST_CANDLE_KEYS, interval, channel, context.receivedAt));
-  }
-  return candles;
+  return mapRecords(body, channel, (record) => toCandle(record, UPBIT_REST_CANDLE_KEYS, interval, channel, context.receivedAt));
 }
