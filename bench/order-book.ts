@@ -13,6 +13,7 @@ import { Big, toBig } from '../src/model/decimal.js';
 import type { OrderBookLevel } from '../src/model/order-book.js';
 import { OrderBookState } from '../src/model/order-book-state.js';
 import { fmt, report } from './stats.js';
+import { seededRandom as random } from '../test/helpers/random.js';
 
 const LEVELS = 5000;
 const DIFFS = 10_000;
@@ -26,17 +27,6 @@ interface Diff {
   readonly asks: OrderBookLevel[];
 }
 
-/** Deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const tickPrice = (tick: number): string => `${Math.floor(tick / 100)}.${String(tick % 100).padStart(2, '0')}`;
 

@@ -157,7 +157,7 @@ export class UpbitWsClient {
     this.#socket.send(Buffer.from(text, 'utf8'), { binary: true });
   }
 
-  /** Restarts the idle timer: any client message or control frame counts as traffic. */
+  /** Restarts the idle timer: every client message or control frame counts as traffic. */
   #touch(): void {
     if (!this.open) return;
     if (this.#idle !== undefined) {

@@ -15,20 +15,10 @@ import type { OrderBookLevel } from '../../src/model/order-book.js';
 import { compareDecimals, OrderBookState, type BookSide } from '../../src/model/order-book-state.js';
 import { parseJsonExact } from '../../src/transport/json.js';
 import { fixtureDir } from '../helpers/shared.js';
+import { seededRandom as random } from '../helpers/random.js';
 
 type Pair = readonly [string, string];
 
-/** Deterministic PRNG (mulberry32), so a failure replays exactly. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The naive reference: a Map keyed by the canonical price text, sorted with big.js on every read. */
 class ReferenceBook {

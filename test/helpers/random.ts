@@ -1,0 +1,20 @@
+/**
+ * A deterministic pseudo-random generator (mulberry32) for tests and benchmarks, so a failing run
+ * replays exactly.
+ *
+ * @example
+ * ```ts
+ * const next = seededRandom(42);
+ * next(); // a number in [0, 1)
+ * ```
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
