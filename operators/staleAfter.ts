@@ -77,20 +77,27 @@ export function staleAfter<T>(config: StaleAfterConfig): OperatorFunction<T, T |
   return (source) =>
     new Observable<T | StaleAfterEvent<T>>((subscriber) => {
       let lastMessageAt: number | undefined;
+      let since = scheduler.now();
       let timer: Subscription | undefined;
-      const arm = (): void => {
-        timer?.unsubscribe();
-        timer = scheduler.schedule(() => {
-          const error = new StaleStreamError(`Stream stale: no message for ${timeoutMs} ms`, { lastMessageAt });
-          if (wrap === undefined) subscriber.error(error);
-          else subscriber.next({ kind: 'stale', error });
-        }, timeoutMs);
+      // Values only move `since`; the timer re-arms itself for the time left when it fires, so a busy
+      // stream costs one timer per `timeoutMs` instead of a cancelled and a new timer per value.
+      const fire = (): void => {
+        const left = since + timeoutMs - scheduler.now();
+        if (left > 0) {
+          timer = scheduler.schedule(fire, left);
+          return;
+        }
+        timer = undefined;
+        const error = new StaleStreamError(`Stream stale: no message for ${timeoutMs} ms`, { lastMessageAt });
+        if (wrap === undefined) subscriber.error(error);
+        else subscriber.next({ kind: 'stale', error });
       };
-      arm();
+      timer = scheduler.schedule(fire, timeoutMs);
       const subscription = source.subscribe({
         next: (value) => {
           lastMessageAt = scheduler.now();
-          arm();
+          since = lastMessageAt;
+          timer ??= scheduler.schedule(fire, timeoutMs);
           subscriber.next(wrap === undefined ? value : wrap(value));
         },
         error: (error: unknown) => subscriber.error(error),
