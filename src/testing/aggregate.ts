@@ -5,21 +5,10 @@
  * Sums stay in doubles while they are exact (below 2^53) and spill into a `bigint` otherwise, so the
  * common case costs no BigInt work and the rare large sum is still exact.
  */
-import type { MinuteSummary, MinuteTrades } from './minute-trades.js';
+import type { MinuteSummary, MinuteTrades, TradeSummary } from './minute-trades.js';
 
-/** Trades of a time range, aggregated. Prices in ticks, volumes in lots, values in ticks × lots. */
-export interface Aggregate {
-  readonly trades: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly firstTs: number;
-  readonly lastTs: number;
-  readonly lots: bigint;
-  readonly value: bigint;
-  readonly askLots: bigint;
-}
+/** Trades of any time range, aggregated, with sums that may exceed 2^53. */
+export type Aggregate = TradeSummary<bigint>;
 
 const EXACT_LIMIT = 2 ** 53;
 

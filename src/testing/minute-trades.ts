@@ -12,8 +12,11 @@ import { SALT, type MinutePlan } from './minute-plan.js';
 const MINUTE_MS = 60_000;
 const BURST_PROBABILITY = 0.12;
 
-/** A minute's aggregate, all in exact doubles: prices in ticks, volumes in lots, values in ticks × lots. */
-export interface MinuteSummary {
+/**
+ * Trades of a time range, aggregated: prices in ticks, volumes in lots, values in ticks × lots. `Sum`
+ * is `number` where the sums are known to stay exact doubles (one minute), `bigint` where they may not.
+ */
+export interface TradeSummary<Sum extends number | bigint> {
   readonly trades: number;
   readonly open: number;
   readonly high: number;
@@ -21,10 +24,13 @@ export interface MinuteSummary {
   readonly close: number;
   readonly firstTs: number;
   readonly lastTs: number;
-  readonly lots: number;
-  readonly value: number;
-  readonly askLots: number;
+  readonly lots: Sum;
+  readonly value: Sum;
+  readonly askLots: Sum;
 }
+
+/** A minute's aggregate, all in exact doubles. */
+export type MinuteSummary = TradeSummary<number>;
 
 /** The trades of one minute, oldest first, with running sums for partial-minute aggregation. */
 export interface MinuteTrades {
