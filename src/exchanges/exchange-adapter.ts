@@ -6,10 +6,11 @@
  * `registry.ts`.
  */
 import type { ExchangeError, MarketDataError } from '../errors.js';
-import type { MarketEvent } from '../model/market-event.js';
+import type { DepthDiffEvent, MarketEvent } from '../model/market-event.js';
 import type { Candle, CandleInterval } from '../model/candle.js';
 import type { Market } from '../model/market.js';
 import type { OrderBook } from '../model/order-book.js';
+import type { DepthSnapshot } from '../model/order-book-state.js';
 import type { SymbolParts } from '../model/symbol.js';
 import type { Ticker } from '../model/ticker.js';
 import type { Trade } from '../model/trade.js';
@@ -83,6 +84,13 @@ export interface ExchangeRestAdapter {
   parseTrades(body: unknown, context: MapContext): Trade[];
   candles(market: string, interval: CandleInterval, query: CandlesQuery): RestRequest;
   parseCandles(body: unknown, interval: CandleInterval, context: MapContext): Candle[];
+  /**
+   * The full-depth snapshot that diff order-book streams sync against (Binance `GET /api/v3/depth`).
+   * Required when the WebSocket adapter's `orderBook` is `'diffs'`.
+   */
+  depthSnapshot?(market: string): RestRequest;
+  /** Maps the reply of {@link depthSnapshot}. */
+  parseDepthSnapshot?(body: unknown, context: MapContext): DepthSnapshot;
 }
 
 /**
@@ -122,6 +130,12 @@ export interface ExchangeWsAdapter {
   readonly maxSubscriptions?: number | undefined;
   /** Reconnect before this age (Binance closes connections at 24 h). */
   readonly maxConnectionAgeMs?: number | undefined;
+  /**
+   * What order-book subscriptions deliver: full books in every frame (`'snapshots'`, Upbit, Coinone), or
+   * sequenced {@link DepthDiffEvent}s that the streams sync against the REST adapter's `depthSnapshot`
+   * (`'diffs'`, Binance). @default 'snapshots'
+   */
+  readonly orderBook?: 'snapshots' | 'diffs' | undefined;
 }
 
 /** An exchange: its id, its symbol rules and its REST and WebSocket adapters. */

@@ -1,10 +1,20 @@
 import type { Candle } from './candle.js';
 import type { OrderBook } from './order-book.js';
+import type { DepthDiff } from './order-book-state.js';
 import type { Ticker } from './ticker.js';
 import type { Trade } from './trade.js';
 
+/**
+ * One diff of a sequenced depth stream as a stream event (Binance `depthUpdate`). Order-book streams of
+ * exchanges that publish diffs turn these into consistent books with `syncOrderBook`; subscribers of
+ * the facade only ever see {@link OrderBook}s.
+ */
+export interface DepthDiffEvent extends DepthDiff {
+  readonly type: 'depthDiff';
+}
+
 /** Every market-data value a stream can carry; route on `type`. */
-export type MarketEvent = Ticker | Trade | OrderBook | Candle;
+export type MarketEvent = Ticker | Trade | OrderBook | Candle | DepthDiffEvent;
 
 /**
  * Connection status, in-band on streams so stateful operators can reset.

@@ -36,7 +36,8 @@ interface RouteEntry {
   readonly subscribers: Set<Subscriber<StreamEvent>>;
 }
 
-type EventType = MarketEvent['type'];
+/** Event types that index the routes; depth diffs go to the order-book subscriptions of their market. */
+type EventType = Exclude<MarketEvent['type'], 'depthDiff'>;
 
 const EVENT_TYPE = {
   ticker: 'ticker',
@@ -127,7 +128,7 @@ export class SubscriptionRouter {
 
   /** Delivers a market event to the streams of the subscriptions it belongs to. */
   route(event: MarketEvent): void {
-    const list = this.#index[event.type].get(event.market);
+    const list = this.#index[event.type === 'depthDiff' ? 'orderBook' : event.type].get(event.market);
     if (list === undefined) return;
     for (const entry of list) {
       const { subscription } = entry;
