@@ -19,9 +19,10 @@ export type { CacheReplayConfig } from './cacheReplay.js';
 export { dedupeBy, compareDecimalIds } from './dedupeBy.js';
 export type { DedupeByConfig } from './dedupeBy.js';
 
-// Aggregation: candles from trades
+// Aggregation: candles from trades, closed flags on streamed candles
 export { candlesFromTrades } from './candlesFromTrades.js';
 export type { CandlesFromTradesConfig, CandleUpdate } from './candlesFromTrades.js';
+export { flagClosedCandles } from './flagClosedCandles.js';
 
 // Order books: a local book from diffs and snapshots
 export { syncOrderBook } from './syncOrderBook.js';

@@ -7,6 +7,7 @@ import { MarketDataError } from './errors.js';
 import { ExchangeClient, type ExchangeClientOptions, type ExchangeClientStats } from './exchange-client.js';
 import { DEFAULT_EXCHANGE, exchangeAdapters, isExchangeId, type ExchangeId } from './exchanges/registry.js';
 import type { Candle, CandleInterval } from './model/candle.js';
+import type { CandleUpdate } from '../operators/candlesFromTrades.js';
 import type { Market } from './model/market.js';
 import type { StatusEvent } from './model/market-event.js';
 import type { OrderBook } from './model/order-book.js';
@@ -190,6 +191,22 @@ export class MarketDataBackbone {
    */
   streamOrderBook(symbol: string, options: ExchangeSelector & { readonly depth?: number } = {}): Observable<OrderBook> {
     return this.#stream(options, symbol, (client, market) => client.streams.orderBook(market, options.depth));
+  }
+
+  /**
+   * A hot candle stream: the open candle as trades change it (`closed: false`) and each finished candle
+   * once more with `closed: true` when the next period starts (a quiet market closes late: the close
+   * is only known when the next period's first trade arrives). Errors with a `MarketDataError` for an
+   * interval the exchange does not stream (Upbit: `1s` to `4h`); poll `getCandles` or build longer ones
+   * with `candlesFromTrades`.
+   *
+   * @example
+   * ```ts
+   * backbone.streamCandles('KRW-BTC', '1m').pipe(filter((c) => c.closed)).subscribe(store.append);
+   * ```
+   */
+  streamCandles(symbol: string, interval: CandleInterval, options: ExchangeSelector = {}): Observable<CandleUpdate> {
+    return this.#stream(options, symbol, (client, market) => client.streams.candles(market, interval));
   }
 
   /**

@@ -6,6 +6,7 @@
 import type { Candle, CandleInterval } from './model/candle.js';
 import type { Market } from './model/market.js';
 import type { OrderBook } from './model/order-book.js';
+import type { DepthSnapshot } from './model/order-book-state.js';
 import { parseUnifiedSymbol } from './model/symbol.js';
 import type { Ticker } from './model/ticker.js';
 import type { Trade } from './model/trade.js';
@@ -257,6 +258,25 @@ export class ExchangeClient {
     const request = this.adapter.rest.candles(await this.resolveMarket(symbol), interval, query);
     const candles = await this.#shared(request, (body, at) => this.adapter.rest.parseCandles(body, interval, { receivedAt: at }));
     return [...candles].sort((a, b) => a.openTime - b.openTime);
+  }
+
+  /**
+   * The full-depth snapshot that diff order-book streams sync against (exchanges whose adapter has
+   * `rest.depthSnapshot`, e.g. Binance). Not batched, not shared: each sync attempt needs a new one.
+   *
+   * @example
+   * ```ts
+   * const { lastUpdateId, bids } = await client.getDepthSnapshot('BTCUSDT');
+   * ```
+   */
+  async getDepthSnapshot(symbol: string): Promise<DepthSnapshot> {
+    this.#assertOpen();
+    const { depthSnapshot, parseDepthSnapshot } = this.adapter.rest;
+    if (depthSnapshot === undefined || parseDepthSnapshot === undefined) {
+      throw new MarketDataError(`${this.adapter.id} has no depth snapshots`, { exchange: this.adapter.id });
+    }
+    const reply = await this.rest.fetch(depthSnapshot(await this.resolveMarket(symbol)));
+    return parseDepthSnapshot(reply.body, { receivedAt: this.#now() });
   }
 
   /** Stops accepting calls and closes the streams' socket. */

@@ -38,6 +38,7 @@ export type {
   SymbolParts,
   MarketEvent,
   StatusEvent,
+  DepthDiffEvent,
 } from './model/index.js';
 
 // Local order books

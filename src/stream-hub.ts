@@ -10,6 +10,8 @@ import {
   exhaustMap,
   filter,
   from,
+  identity,
+  merge,
   map,
   mergeMap,
   Observable,
@@ -22,15 +24,19 @@ import {
 import { cacheReplay } from '../operators/cacheReplay.js';
 import { compareDecimalIds, dedupeBy } from '../operators/dedupeBy.js';
 import { fallbackSwitch, type FallbackSource } from '../operators/fallbackSwitch.js';
+import type { CandleUpdate } from '../operators/candlesFromTrades.js';
+import { flagClosedCandles } from '../operators/flagClosedCandles.js';
+import { syncOrderBook } from '../operators/syncOrderBook.js';
 import { ConnectionError, isRetryableError, MarketDataError } from './errors.js';
 import type { ExchangeClient } from './exchange-client.js';
 import type { Subscription } from './exchanges/exchange-adapter.js';
-import type { MarketEvent, StatusEvent } from './model/market-event.js';
+import type { Candle, CandleInterval } from './model/candle.js';
+import type { DepthDiffEvent, MarketEvent, StatusEvent } from './model/market-event.js';
 import type { OrderBook } from './model/order-book.js';
 import type { Ticker } from './model/ticker.js';
 import type { Trade } from './model/trade.js';
 import { WsConnection } from './transport/ws-connection.js';
-import type { StreamEvent } from './transport/ws-router.js';
+import { subscriptionKey, type StreamEvent } from './transport/ws-router.js';
 import type { WebSocketFactory } from './transport/websocket-factory.js';
 import type { BackoffOptions } from './transport/backoff.js';
 
@@ -84,7 +90,8 @@ export class StreamHub {
   readonly #client: ExchangeClient;
   readonly #options: StreamOptions;
   readonly #scheduler: SchedulerLike;
-  readonly #streams = new Map<string, Observable<MarketEvent>>();
+  readonly #streams = new Map<string, Observable<unknown>>();
+  readonly #problems$ = new Subject<MarketDataError>();
   readonly #latest = new Map<string, MarketEvent>();
   readonly #counts: Record<FallbackSource, number> = { primary: 0, fallback: 0 };
   readonly #status$ = new Subject<StatusEvent>();
@@ -129,7 +136,7 @@ export class StreamHub {
    * ```
    */
   get errors$(): Observable<MarketDataError> {
-    return this.connection.errors$;
+    return merge(this.connection.errors$, this.#problems$);
   }
 
   /** Connection status events (connecting, connected, disconnect, reconnect, closed). */
@@ -164,6 +171,8 @@ export class StreamHub {
       // Polling must reach REST: the stream's own last value is exactly what went stale.
       () => from(this.#client.getTicker(market, { useStream: false })),
       (e): e is Ticker => e.type === 'ticker',
+      identity,
+      identity,
     );
   }
 
@@ -180,12 +189,15 @@ export class StreamHub {
       { channel: 'trades', market },
       () => from(this.#client.getTrades(market, { count: 50 })).pipe(mergeMap((trades) => from(trades))),
       (e): e is Trade => e.type === 'trade',
+      identity,
       (trade$) => trade$.pipe(dedupeBy((trade) => trade.id, { order: compareDecimalIds })),
     );
   }
 
   /**
-   * The hot order-book stream of one market: full snapshots, `depth` levels a side.
+   * The hot order-book stream of one market: full books, `depth` levels a side, best first. Exchanges
+   * that stream diffs (adapter `ws.orderBook: 'diffs'`) are synced against REST snapshots with
+   * `syncOrderBook`, so only consistent books are emitted; a gap resyncs and is reported on `errors$`.
    *
    * @example
    * ```ts
@@ -193,10 +205,51 @@ export class StreamHub {
    * ```
    */
   orderBook(market: string, depth?: number): Observable<OrderBook> {
+    const poll = (): Observable<OrderBook> => from(this.#client.getOrderBook(market, depth));
+    if (this.#client.adapter.ws?.orderBook !== 'diffs') {
+      return this.#hot({ channel: 'orderBook', market, depth }, poll, (e): e is OrderBook => e.type === 'orderBook', identity, identity);
+    }
+    // One diff subscription per market whatever the depth; each hot stream keeps its own synced book.
     return this.#hot(
       { channel: 'orderBook', market, depth },
-      () => from(this.#client.getOrderBook(market, depth)),
-      (e): e is OrderBook => e.type === 'orderBook',
+      poll,
+      (e): e is DepthDiffEvent => e.type === 'depthDiff',
+      (diff$) =>
+        diff$.pipe(
+          syncOrderBook({
+            snapshot: () => this.#client.getDepthSnapshot(market),
+            depth,
+            onGap: (error) => this.#problems$.next(error),
+          }),
+        ),
+      identity,
+      { channel: 'orderBook', market },
+    );
+  }
+
+  /**
+   * The hot candle stream of one market: the open candle as the exchange resends it (`closed: false`),
+   * and each finished one again with `closed: true` when the next period starts. While the socket is
+   * down the latest candle is polled over REST. Throws for an interval the exchange does not stream.
+   *
+   * @example
+   * ```ts
+   * hub.candles('KRW-BTC', '1m').subscribe((c) => console.log(c.closed, c.close.toFixed()));
+   * ```
+   */
+  candles(market: string, interval: CandleInterval): Observable<CandleUpdate> {
+    const { adapter } = this.#client;
+    if (adapter.ws?.supportsCandles?.(interval) !== true) {
+      throw new MarketDataError(`${adapter.id} does not stream ${interval} candles (poll getCandles, or build them with candlesFromTrades)`, {
+        exchange: adapter.id,
+      });
+    }
+    return this.#hot(
+      { channel: 'candles', market, interval },
+      () => from(this.#client.getCandles(market, interval, { count: 1 })).pipe(mergeMap((candles) => from(candles))),
+      (e): e is Candle => e.type === 'candle' && e.interval === interval,
+      identity,
+      (candle$) => candle$.pipe(flagClosedCandles()),
     );
   }
 
@@ -204,40 +257,46 @@ export class StreamHub {
   close(): void {
     this.#connection?.close();
     this.#status$.complete();
+    this.#problems$.complete();
     this.#streams.clear();
   }
 
   /**
    * One hot stream per key: WebSocket events while the socket is healthy, REST polling while it is not,
    * shared, replaying the latest value, torn down `gracePeriodMs` after the last subscriber leaves.
+   * `primary` turns the socket's events into values (diff books are synced there, so each outage starts
+   * a new sync); `socket` is the subscription sent to the exchange when it differs from the stream's own
+   * (every depth of a diff book shares one); `post` runs on the merged values of both sources.
    */
-  #hot<T extends MarketEvent>(
+  #hot<T extends MarketEvent, W extends MarketEvent = T, R = T>(
     subscription: Subscription,
     poll: () => Observable<T>,
-    isValue: (event: StreamEvent) => event is T,
-    post: (value$: Observable<T>) => Observable<T> = (value$) => value$,
-  ): Observable<T> {
-    const key = `${subscription.channel}|${subscription.market}${subscription.channel === 'orderBook' ? `|${subscription.depth ?? ''}` : ''}`;
+    isWire: (event: StreamEvent) => event is W,
+    primary: (wire$: Observable<W>) => Observable<T>,
+    post: (value$: Observable<T>) => Observable<R>,
+    socket: Subscription = subscription,
+  ): Observable<R> {
+    const key = subscriptionKey(subscription);
     const existing = this.#streams.get(key);
-    if (existing !== undefined) return existing as Observable<T>;
+    if (existing !== undefined) return existing as Observable<R>;
     const {
       staleAfterMs = 30_000, pollIntervalMs = 1_000, recoverAfterMs = 1_000, gracePeriodMs = 2_000, replayTtlMs = 60_000,
     } = this.#options;
     const scheduler = this.#scheduler;
-    const latestKey = `${subscription.channel}|${subscription.market}`;
 
-    const stream$ = new Observable<T>((subscriber) => {
+    const stream$ = new Observable<R>((subscriber) => {
       // One socket subscription for the life of this hot stream: the primary below is re-subscribed
       // after every outage, and must not take the market off the socket each time it drops.
       const events$ = new Subject<StreamEvent>();
-      const keeper = this.connection.stream(subscription).subscribe(events$);
+      const keeper = this.connection.stream(socket).subscribe(events$);
       const primary$ = events$.pipe(
         tap((event) => {
           if (event.type === 'status' && event.status === 'disconnect') {
             throw new ConnectionError(`${event.exchange} stream dropped: ${event.reason ?? 'disconnect'}`, { exchange: event.exchange });
           }
         }),
-        filter(isValue),
+        filter(isWire),
+        primary,
       );
       const fallback = (): Observable<T> =>
         timer(0, pollIntervalMs, scheduler).pipe(
@@ -246,20 +305,20 @@ export class StreamHub {
       const values = primary$
         .pipe(
           fallbackSwitch<T>({ fallback, staleAfterMs, recoverAfter: recoverAfterMs, scheduler }),
-          tap(({ source }) => {
+          map(({ source, value }) => {
             this.#counts[source] += 1;
+            return value;
           }),
-          map(({ value }) => value),
+          tap((value) => this.#latest.set(key, value)),
           post,
-          tap((value) => this.#latest.set(latestKey, value)),
         )
         .subscribe(subscriber);
       return () => {
         values.unsubscribe();
         keeper.unsubscribe();
-        this.#latest.delete(latestKey);
+        this.#latest.delete(key);
       };
-    }).pipe(cacheReplay<T>({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs, replayAfterComplete: false, scheduler }));
+    }).pipe(cacheReplay<R>({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs, replayAfterComplete: false, scheduler }));
     this.#streams.set(key, stream$);
     return stream$;
   }

@@ -136,6 +136,8 @@ export interface ExchangeWsAdapter {
    * (`'diffs'`, Binance). @default 'snapshots'
    */
   readonly orderBook?: 'snapshots' | 'diffs' | undefined;
+  /** Whether the socket streams candles of `interval`. @default every interval is refused */
+  supportsCandles?(interval: CandleInterval): boolean;
 }
 
 /** An exchange: its id, its symbol rules and its REST and WebSocket adapters. */

@@ -9,4 +9,4 @@ export { periodStart, nextPeriod, previousPeriod } from './candle-periods.js';
 export type { Candle, CandleInterval } from './candle.js';
 export { toUnifiedSymbol, parseUnifiedSymbol } from './symbol.js';
 export type { SymbolParts } from './symbol.js';
-export type { MarketEvent, StatusEvent } from './market-event.js';
+export type { DepthDiffEvent, MarketEvent, StatusEvent } from './market-event.js';

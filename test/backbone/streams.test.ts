@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { filter, firstValueFrom, take, toArray, type Subscription } from 'rxjs';
-import { ExchangeError, MarketDataBackbone, ParseError, type MarketDataError, type StatusEvent, type Ticker, type Trade } from 'market-data-backbone';
+import { ExchangeError, MarketDataBackbone, MarketDataError, ParseError, type StatusEvent, type Ticker, type Trade } from 'market-data-backbone';
+import type { CandleUpdate } from 'market-data-backbone/operators';
 import { compareDecimalIds } from 'market-data-backbone/operators';
 import { ManualClock, startUpbitSimulator, type UpbitSimulator, type UpbitSimulatorOptions } from 'market-data-backbone/testing';
 
@@ -200,5 +201,39 @@ describe('hot streams against the Upbit simulator', () => {
     await backbone.close();
     sub.unsubscribe();
     expect(completed || sub.closed).toBe(true);
+  });
+});
+
+describe('candle streams', () => {
+  it('streams the open 1m candle and closes it with the values REST reports for that minute', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 25, 12, 0, 40));
+    const { backbone } = await setup({ clock, ws: { candleIntervalMs: 0 } });
+    const updates: CandleUpdate[] = [];
+    const sub = backbone.streamCandles('KRW-BTC', '1m').subscribe((candle) => updates.push(candle));
+    cleanups.push(() => sub.unsubscribe());
+    await until(() => updates.length > 0, 5000, 'the first candle');
+    for (let step = 0; step < 12 && !updates.some((c) => c.closed); step++) {
+      clock.advance(10_000);
+      await sleep(150);
+    }
+    const closed = updates.find((c) => c.closed);
+    expect(closed, 'a closed candle').toBeDefined();
+    const open = updates.filter((c) => !c.closed && c.openTime === closed!.openTime);
+    expect(open.length).toBeGreaterThan(0);
+    // The closed candle comes right before the first candle of the next period.
+    const index = updates.indexOf(closed!);
+    expect(updates[index + 1]?.openTime).toBeGreaterThan(closed!.openTime);
+    const [rest] = await backbone.getCandles('KRW-BTC', '1m', { count: 1, to: closed!.openTime + 60_000 });
+    expect(rest?.openTime).toBe(closed!.openTime);
+    for (const field of ['open', 'high', 'low', 'close', 'baseVolume', 'quoteVolume'] as const) {
+      expect(`${field} ${closed![field].toFixed()}`).toBe(`${field} ${rest![field].toFixed()}`);
+    }
+  });
+
+  it('errors with a typed error for an interval the exchange does not stream', async () => {
+    const { backbone } = await setup();
+    const error = await firstValueFrom(backbone.streamCandles('KRW-BTC', '1d')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MarketDataError);
+    expect((error as Error).message).toMatch(/does not stream 1d candles/);
   });
 });

@@ -8,6 +8,7 @@
 import type { ExchangeWsAdapter, Subscription } from '../exchange-adapter.js';
 import { decodeUpbitFrame } from './ws-decode.js';
 import { buildUpbitWsRequest, type UpbitWsFormat } from './ws-request.js';
+import { isUpbitWsCandleInterval } from './ws-keys.js';
 
 /** Upbit's public (quotation) WebSocket endpoint. */
 export const UPBIT_WS_URL = 'wss://api.upbit.com/websocket/v1';
@@ -78,6 +79,7 @@ export function createUpbitWs(options: UpbitWsOptions = {}): ExchangeWsAdapter {
     decode: decodeUpbitFrame,
     keepalive: UPBIT_WS_KEEPALIVE,
     sendLimits: UPBIT_WS_SEND_LIMITS,
+    supportsCandles: isUpbitWsCandleInterval,
   };
 }
 
