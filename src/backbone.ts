@@ -4,6 +4,7 @@
  */
 import { defer, from, Observable, switchMap } from 'rxjs';
 import { MarketDataError } from './errors.js';
+import { downloadCandles, fetchCandleRange, type CandleDownloadEvent, type CandleRangeOptions } from './candle-history.js';
 import { ExchangeClient, type ExchangeClientOptions, type ExchangeClientStats } from './exchange-client.js';
 import { DEFAULT_EXCHANGE, exchangeAdapters, isExchangeId, type ExchangeId } from './exchanges/registry.js';
 import type { Candle, CandleInterval } from './model/candle.js';
@@ -140,20 +141,48 @@ export class MarketDataBackbone {
   }
 
   /**
-   * Candles, oldest first. Periods without a trade have no candle.
+   * Candles, oldest first. Periods without a trade have no candle (Upbit sends none; `fill: true`
+   * inserts flat `filled: true` candles for them). With `from`, pages back from `to` (default now)
+   * 200 candles a request under the rate limiter and returns the whole range `from <= openTime < to`
+   * without duplicates; without it, one request of `count` candles before `to`.
    *
    * @example
    * ```ts
-   * const candles = await backbone.getCandles('KRW-BTC', '1m', { count: 60 });
+   * const lastHour = await backbone.getCandles('KRW-BTC', '1m', { count: 60 });
+   * const january = await backbone.getCandles('KRW-BTC', '1h', { from: new Date('2026-01-01'), to: new Date('2026-02-01') });
    * ```
    */
   getCandles(
     symbol: string,
     interval: CandleInterval,
-    options: ExchangeSelector & { readonly count?: number; readonly to?: number | Date } = {},
+    options: ExchangeSelector & {
+      readonly count?: number;
+      readonly to?: number | Date;
+      readonly from?: number | Date;
+      readonly fill?: boolean;
+    } = {},
   ): Promise<Candle[]> {
+    if (options.from !== undefined) {
+      const { from, to = Date.now(), fill } = options;
+      return this.#call(options, (client) => fetchCandleRange(client, symbol, interval, { from, to, fill }));
+    }
     const to = options.to instanceof Date ? options.to.getTime() : options.to;
     return this.#call(options, (client) => client.getCandles(symbol, interval, { count: options.count, to }));
+  }
+
+  /**
+   * Downloads a candle range page by page: `batch` events with the candles of each page and `progress`
+   * events (`fetched`, `total` periods as an upper bound, `eta` in ms). Unsubscribing cancels: the
+   * request in flight is aborted and no other is sent.
+   *
+   * @example
+   * ```ts
+   * backbone.downloadCandles('KRW-BTC', '1m', { from: Date.parse('2026-01-01'), to: Date.parse('2026-01-31') })
+   *   .subscribe((e) => (e.type === 'progress' ? bar.update(e.fetched / e.total) : store.add(e.candles)));
+   * ```
+   */
+  downloadCandles(symbol: string, interval: CandleInterval, options: ExchangeSelector & CandleRangeOptions): Observable<CandleDownloadEvent> {
+    return defer(() => downloadCandles(this.exchange(options.exchange), symbol, interval, options));
   }
 
   /**

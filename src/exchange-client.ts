@@ -13,7 +13,9 @@ import type { Trade } from './model/trade.js';
 import { firstValueFrom } from 'rxjs';
 import { MarketDataError, UnknownSymbolError } from './errors.js';
 import type { CandlesQuery, ExchangeAdapter, RestRequest, TradesQuery } from './exchanges/exchange-adapter.js';
+import { replyCacheKey, type ReplyCache } from './cache/reply-cache.js';
 import { Batcher } from './transport/batcher.js';
+import { parseJsonExact } from './transport/json.js';
 import { RateLimiter, type RateLimitRule } from './transport/rate-limiter.js';
 import { RestClient, type FetchLike } from './transport/rest-client.js';
 import { compareDecimalIds } from '../operators/dedupeBy.js';
@@ -42,6 +44,16 @@ export interface ExchangeClientOptions extends StreamOptions {
   readonly streamFreshMs?: number | undefined;
   /** Clock for `receivedAt`. @default Date.now */
   readonly now?: (() => number) | undefined;
+  /**
+   * Cache of REST replies (trades, candles), keyed by exchange, path and parameters: a
+   * {@link MemoryReplyCache}, or your own store (e.g. Redis) behind the same interface. @default none
+   */
+  readonly replyCache?: ReplyCache | undefined;
+  /**
+   * How long a cached reply is served, per request; `undefined` or `0` skips the cache for it.
+   * @default 1_000 for every request
+   */
+  readonly replyTtlMs?: number | ((request: RestRequest) => number | undefined) | undefined;
 }
 
 /** Counters of what an exchange client did. */
@@ -222,7 +234,12 @@ export class ExchangeClient {
       const rest = this.adapter.rest;
       batcher = new Batcher<string, OrderBook>({
         maxBatch: this.#batch ? rest.maxBatch.orderBook : 1,
-        load: (markets) => this.#loadBatch(markets, (m) => rest.orderBooks(m, depth), (body, at) => rest.parseOrderBooks(body, { receivedAt: at })),
+        load: (markets) =>
+          this.#loadBatch(
+            markets,
+            (m) => rest.orderBooks(m, depth),
+            (body, at, asked) => rest.parseOrderBooks(body, { receivedAt: at, market: asked.length === 1 ? asked[0] : undefined }),
+          ),
         missing: (m) => this.#unknown(m),
       });
       this.#books.set(key, batcher);
@@ -240,8 +257,9 @@ export class ExchangeClient {
    */
   async getTrades(symbol: string, query: TradesQuery = {}): Promise<Trade[]> {
     this.#assertOpen();
-    const request = this.adapter.rest.trades(await this.resolveMarket(symbol), query);
-    const trades = await this.#shared(request, (body, at) => this.adapter.rest.parseTrades(body, { receivedAt: at }));
+    const market = await this.resolveMarket(symbol);
+    const request = this.adapter.rest.trades(market, query);
+    const trades = await this.#shared(request, (body, at) => this.adapter.rest.parseTrades(body, { receivedAt: at, market }));
     return [...trades].sort((a, b) => a.timestamp - b.timestamp || compareDecimalIds(a.id, b.id));
   }
 
@@ -255,8 +273,9 @@ export class ExchangeClient {
    */
   async getCandles(symbol: string, interval: CandleInterval, query: CandlesQuery = {}): Promise<Candle[]> {
     this.#assertOpen();
-    const request = this.adapter.rest.candles(await this.resolveMarket(symbol), interval, query);
-    const candles = await this.#shared(request, (body, at) => this.adapter.rest.parseCandles(body, interval, { receivedAt: at }));
+    const market = await this.resolveMarket(symbol);
+    const request = this.adapter.rest.candles(market, interval, query);
+    const candles = await this.#shared(request, (body, at) => this.adapter.rest.parseCandles(body, interval, { receivedAt: at, market }));
     return [...candles].sort((a, b) => a.openTime - b.openTime);
   }
 
@@ -285,18 +304,30 @@ export class ExchangeClient {
     this.#hub?.close();
   }
 
-  /** Identical requests in flight share one HTTP exchange. */
+  /** Identical requests in flight share one HTTP exchange; replies go through the reply cache if any. */
   #shared<T>(request: RestRequest, parse: (body: unknown, receivedAt: number) => T): Promise<T> {
-    const key = `${request.path}?${new URLSearchParams(request.query).toString()}`;
+    const key = replyCacheKey(this.adapter.id, request);
     const existing = this.#inflight.get(key);
     if (existing !== undefined) return existing as Promise<T>;
-    const promise = this.rest.fetch(request).then((reply) => parse(reply.body, this.#now()));
+    const promise = this.#cachedBody(key, request).then((body) => parse(body, this.#now()));
     this.#inflight.set(key, promise);
     const forget = (): void => {
       this.#inflight.delete(key);
     };
     promise.then(forget, forget);
     return promise;
+  }
+
+  /** The parsed body of a request: from the reply cache when it holds a fresh copy, else fetched (and stored). */
+  async #cachedBody(key: string, request: RestRequest): Promise<unknown> {
+    const { replyCache: cache, replyTtlMs = 1_000 } = this.#options;
+    const ttl = typeof replyTtlMs === 'function' ? replyTtlMs(request) : replyTtlMs;
+    if (cache === undefined || ttl === undefined || ttl <= 0) return (await this.rest.fetch(request)).body;
+    const hit = await cache.get(key);
+    if (hit !== undefined) return parseJsonExact(hit.text);
+    const reply = await this.rest.fetch(request);
+    await cache.set(key, { text: reply.text, status: reply.status, storedAt: this.#now() }, ttl);
+    return reply.body;
   }
 
   /**
@@ -306,17 +337,17 @@ export class ExchangeClient {
   async #loadBatch<T extends { readonly market: string }>(
     markets: readonly string[],
     build: (markets: readonly string[]) => RestRequest,
-    parse: (body: unknown, receivedAt: number) => T[],
+    parse: (body: unknown, receivedAt: number, markets: readonly string[]) => T[],
   ): Promise<Map<string, T | Error>> {
     try {
       const reply = await this.rest.fetch(build(markets));
-      return new Map(parse(reply.body, this.#now()).map((item) => [item.market, item]));
+      return new Map(parse(reply.body, this.#now(), markets).map((item) => [item.market, item]));
     } catch (error) {
       if (!(error instanceof UnknownSymbolError) || markets.length === 1) throw error;
       const singles = await Promise.all(
         markets.map(async (market): Promise<[string, T | Error]> => {
           try {
-            const [item] = parse((await this.rest.fetch(build([market]))).body, this.#now());
+            const [item] = parse((await this.rest.fetch(build([market]))).body, this.#now(), [market]);
             return [market, item ?? this.#unknown(market)];
           } catch (single) {
             return [market, single instanceof Error ? single : new MarketDataError(String(single))];

@@ -45,6 +45,12 @@ export type {
 export { OrderBookState, compareDecimals } from './model/order-book-state.js';
 export type { BookSide, DepthDiff, DepthSnapshot, OrderBookSnapshotEvent, UpdateId } from './model/order-book-state.js';
 
+// Candle history and reply caching
+export { fetchCandleRange, downloadCandles, fillCandleGaps, isFilledCandle, countPeriods } from './candle-history.js';
+export type { CandleRangeOptions, CandleDownloadEvent, FilledCandle } from './candle-history.js';
+export { MemoryReplyCache, replyCacheKey } from './cache/reply-cache.js';
+export type { ReplyCache, CachedReply, CacheableRequest, MemoryReplyCacheOptions } from './cache/reply-cache.js';
+
 // Errors
 export {
   MarketDataError,

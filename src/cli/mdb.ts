@@ -5,6 +5,7 @@
  *   mdb orderbook KRW-BTC [--depth 10] [--live]
  *   mdb trades KRW-BTC [--count 20] [--live]
  *   mdb candles KRW-BTC 1m [--count 10] [--live]
+ *   mdb candles KRW-BTC 1m --from 2026-01-01 --to 2026-01-31 --out btc.csv|btc.jsonl [--fill] [--live]
  *   mdb markets [--live]
  *
  * Without `--live` it answers from an embedded Upbit simulator on 127.0.0.1, so it works offline.
@@ -14,6 +15,7 @@ import { MarketDataBackbone } from '../backbone.js';
 import { MarketDataError } from '../errors.js';
 import { CANDLE_INTERVALS, type CandleInterval } from '../model/candle.js';
 import { startUpbitSimulator } from '../testing/index.js';
+import { runCandlesDownload, toDownloadCommand } from './candles.js';
 import { renderTable, TICKER_HEADER, tickerRow } from './format.js';
 
 const USAGE = `usage: mdb <ticker|orderbook|trades|candles|markets> [symbol ...] [--live] [--json]
@@ -21,6 +23,9 @@ const USAGE = `usage: mdb <ticker|orderbook|trades|candles|markets> [symbol ...]
   mdb orderbook KRW-BTC --depth 10
   mdb trades KRW-BTC --count 20
   mdb candles KRW-BTC 1m --count 10   intervals: ${CANDLE_INTERVALS.join(' ')}
+  mdb candles KRW-BTC 1m --from 2026-01-01 --to 2026-01-31 --out btc.csv|btc.jsonl [--fill]
+                                      a range into a file (UTC times, --to exclusive), progress on stderr
+  --sim (the default) asks an embedded Upbit simulator; --live asks the real Upbit
   mdb markets`;
 
 function isInterval(value: string | undefined): value is CandleInterval {
@@ -74,12 +79,22 @@ async function main(): Promise<void> {
       json: { type: 'boolean', default: false },
       depth: { type: 'string', default: '10' },
       count: { type: 'string', default: '20' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+      fill: { type: 'boolean', default: false },
+      sim: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const [command, ...args] = positionals;
   if (values.help || command === undefined) {
     console.log(USAGE);
+    return;
+  }
+  if (values.sim && values.live) throw new MarketDataError('mdb: --sim and --live exclude each other');
+  if (command === 'candles' && (values.from !== undefined || values.to !== undefined || values.out !== undefined)) {
+    await runCandlesDownload(toDownloadCommand(args, values));
     return;
   }
   const simulator = values.live ? undefined : await startUpbitSimulator();

@@ -42,6 +42,8 @@ export interface RestReply {
 export interface MapContext {
   /** Our clock when the reply arrived (ms). */
   readonly receivedAt: number;
+  /** Native market code of a single-market request (`KRW-BTC`), for replies that do not name their market (Coinone charts). */
+  readonly market?: string | undefined;
 }
 
 /** Options of a trades request. */

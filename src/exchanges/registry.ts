@@ -2,11 +2,15 @@
  * Every exchange the library knows, by id. Adding an exchange is one folder and one line here.
  */
 import type { ExchangeAdapter } from './exchange-adapter.js';
+import { binanceAdapter } from './binance/index.js';
+import { coinoneAdapter } from './coinone/index.js';
 import { upbitAdapter } from './upbit/index.js';
 
 /** The registered adapters. */
 export const exchangeAdapters = {
   upbit: upbitAdapter,
+  coinone: coinoneAdapter,
+  binance: binanceAdapter,
 } satisfies Record<string, ExchangeAdapter>;
 
 /** Id of a registered exchange (`'upbit'`, ...). */

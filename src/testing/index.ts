@@ -35,3 +35,13 @@ export { attachUpbitWebSocket, startUpbitWsSimulator } from './upbit-ws-simulato
 export type { UpbitWsSimulator, UpbitWsSimulatorOptions, StartUpbitWsSimulatorOptions } from './upbit-ws-simulator.js';
 export type { UpbitWsLimitOptions } from './upbit-ws-limits.js';
 export type { UpbitWsRequestLogEntry } from './upbit-ws-connection.js';
+export { startCoinoneSimulator, attachCoinoneWebSocket, CoinoneMarket } from './coinone-simulator.js';
+export type {
+  CoinoneSimulator,
+  CoinoneSimulatorOptions,
+  CoinoneRequestLogEntry,
+  CoinoneWsSimulator,
+  CoinoneWsSimulatorOptions,
+  CoinoneWsRequestLogEntry,
+  CoinoneRateLimitOptions,
+} from './coinone-simulator.js';

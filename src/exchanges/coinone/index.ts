@@ -1,0 +1,131 @@
+/**
+ * The Coinone adapter: market codes `QUOTE-TARGET` (`KRW-BTC`), public REST v2 requests and mappers,
+ * and the public WebSocket. Data plus pure functions; the transport sends and receives.
+ */
+import type { ExchangeAdapter, ExchangeRestAdapter } from '../exchange-adapter.js';
+import {
+  parseCoinoneCandles,
+  parseCoinoneMarkets,
+  parseCoinoneOrderBooks,
+  parseCoinoneTickers,
+  parseCoinoneTrades,
+} from './mapper.js';
+import { readCoinoneFeedback, toCoinoneError } from './reply.js';
+import {
+  buildCoinoneCandlesRequest,
+  buildCoinoneMarketsRequest,
+  buildCoinoneOrderBooksRequest,
+  buildCoinoneTickersRequest,
+  buildCoinoneTradesRequest,
+  COINONE_MAX_BATCH,
+  COINONE_RATE_LIMITS,
+  COINONE_REST_URL,
+} from './rest.js';
+import { COINONE_ID, formatCoinoneMarket, parseCoinoneMarket } from './symbols.js';
+import { coinoneWs } from './ws.js';
+
+/**
+ * Coinone's REST half: request builders, reply mappers, the per-IP limit and error mapping (errors
+ * arrive as HTTP 200 with `result: "error"`).
+ *
+ * Several tickers are one call to the all-markets `ticker_new/KRW`, which the caller filters; order
+ * books are one market per call. Chart replies do not name their market: pass it as `context.market`
+ * to `parseCandles` (see `CoinoneMapContext`).
+ *
+ * @example
+ * ```ts
+ * import { coinoneRest } from 'market-data-backbone';
+ * coinoneRest.tickers(['KRW-BTC', 'KRW-ETH']); // GET /public/v2/ticker_new/KRW?additional_data=true
+ * ```
+ */
+export const coinoneRest: ExchangeRestAdapter = {
+  baseUrl: COINONE_REST_URL,
+  rateLimits: COINONE_RATE_LIMITS,
+  maxBatch: COINONE_MAX_BATCH,
+  readFeedback: readCoinoneFeedback,
+  toError: toCoinoneError,
+  markets: buildCoinoneMarketsRequest,
+  parseMarkets: parseCoinoneMarkets,
+  tickers: buildCoinoneTickersRequest,
+  parseTickers: parseCoinoneTickers,
+  orderBooks: buildCoinoneOrderBooksRequest,
+  parseOrderBooks: parseCoinoneOrderBooks,
+  trades: buildCoinoneTradesRequest,
+  parseTrades: parseCoinoneTrades,
+  candles: buildCoinoneCandlesRequest,
+  parseCandles: parseCoinoneCandles,
+};
+
+/**
+ * The Coinone exchange: id `'coinone'`, market codes `KRW-BTC` ↔ unified `BTC/KRW`, {@link coinoneRest}
+ * and {@link coinoneWs}.
+ *
+ * @example
+ * ```ts
+ * import { coinoneAdapter } from 'market-data-backbone';
+ * coinoneAdapter.parseMarket('KRW-BTC'); // { base: 'BTC', quote: 'KRW' }
+ * coinoneAdapter.formatMarket({ base: 'BTC', quote: 'KRW' }); // 'KRW-BTC'
+ * ```
+ */
+export const coinoneAdapter = {
+  id: COINONE_ID,
+  parseMarket: parseCoinoneMarket,
+  formatMarket: formatCoinoneMarket,
+  rest: coinoneRest,
+  ws: coinoneWs,
+} satisfies ExchangeAdapter;
+
+export { COINONE_ID, formatCoinoneMarket, parseCoinoneMarket, toCoinoneMarket, toCoinonePair } from './symbols.js';
+export type { CoinonePair } from './symbols.js';
+export {
+  buildCoinoneCandlesRequest,
+  buildCoinoneMarketsRequest,
+  buildCoinoneOrderBooksRequest,
+  buildCoinoneTickersRequest,
+  buildCoinoneTradesRequest,
+  COINONE_CANDLE_INTERVALS,
+  COINONE_MAX_BATCH,
+  COINONE_PUBLIC_GROUP,
+  COINONE_QUOTE,
+  COINONE_RATE_LIMITS,
+  COINONE_REST_URL,
+  COINONE_SIZES,
+  toCoinoneInterval,
+} from './rest.js';
+export { COINONE_ERROR_CODES, COINONE_RATE_LIMIT_WAIT_MS, readCoinoneFeedback, toCoinoneError } from './reply.js';
+export {
+  COINONE_REST_CHANNELS,
+  parseCoinoneCandles,
+  parseCoinoneMarkets,
+  parseCoinoneOrderBooks,
+  parseCoinoneTickers,
+  parseCoinoneTrades,
+  toCoinoneCandle,
+  toCoinoneMarketInfo,
+  toCoinoneOrderBook,
+  toCoinoneTicker,
+  toCoinoneTrade,
+} from './mapper.js';
+export type { CoinoneMapContext } from './mapper.js';
+export { COINONE_DEFAULT_KEYS, COINONE_SHORT_KEYS } from './fields.js';
+export type {
+  CoinoneCandleKeys,
+  CoinoneKeySet,
+  CoinoneMarketKeys,
+  CoinoneOrderBookKeys,
+  CoinoneRecord,
+  CoinoneTickerKeys,
+  CoinoneTradeKeys,
+} from './fields.js';
+export type * from './wire.js';
+export {
+  buildCoinoneWsFrames,
+  COINONE_WS_CHANNELS,
+  COINONE_WS_KEEPALIVE,
+  COINONE_WS_URL,
+  coinoneWs,
+  createCoinoneWs,
+  isCoinoneWsCandleInterval,
+} from './ws.js';
+export type { CoinoneWsFormat, CoinoneWsOptions } from './ws.js';
+export { COINONE_WS_CANDLE_INTERVALS, COINONE_WS_CHANNEL, decodeCoinoneFrame } from './ws-decode.js';

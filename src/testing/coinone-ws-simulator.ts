@@ -1,0 +1,184 @@
+/**
+ * The WebSocket side of the Coinone simulator: Coinone's public stream protocol on the root path of
+ * the shared http server (the live host is `wss://stream.coinone.co.kr`), served from a
+ * {@link CoinoneMarket}. A real timer (every `pushIntervalMs`) asks the model what happened since the
+ * previous push; `tick()` does the same on demand. At most 20 sockets per IP: the next one is accepted
+ * and closed with code 4290. Idle timers run on real time.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { CoinoneMarket } from './coinone-market.js';
+import { CoinoneWsClient, type CoinoneWsHost, type CoinoneWsRequestLogEntry } from './coinone-ws-connection.js';
+import { CoinoneWsFeed } from './coinone-ws-feed.js';
+
+/** Close code for a socket beyond the per-IP limit. */
+export const COINONE_WS_CLOSE_TOO_MANY_CONNECTIONS = 4290;
+
+/** Options of {@link attachCoinoneWebSocket}. */
+export interface CoinoneWsSimulatorOptions {
+  /** Path served. @default '/' */
+  readonly path?: string | undefined;
+  /** Real time between two pushes; `0` disables the timer (call `tick()`). @default 100 */
+  readonly pushIntervalMs?: number | undefined;
+  /** Real time after the last PING before the socket is dropped (the docs: 30 minutes). @default 1800000 */
+  readonly idleTimeoutMs?: number | undefined;
+  /** Real time a socket may go without a successful SUBSCRIBE before it is dropped (the probe: ~60 s). @default 60000 */
+  readonly unsubscribedTimeoutMs?: number | undefined;
+  /** Open sockets per IP; the next is closed with 4290. @default 20 */
+  readonly maxConnectionsPerIp?: number | undefined;
+}
+
+/** A running Coinone WebSocket simulator and its controls. */
+export interface CoinoneWsSimulator {
+  /** `ws://127.0.0.1:<port>` (empty while the http server is not listening). */
+  readonly url: string;
+  /** Open connections. */
+  readonly connections: number;
+  /** Every SUBSCRIBE/UNSUBSCRIBE and invalid frame received, oldest first (PINGs are counted). */
+  readonly requests: readonly CoinoneWsRequestLogEntry[];
+  /** `PING` requests received. */
+  readonly pings: number;
+  /** Errors the model threw while serving (each closed its connection with 1011). */
+  readonly failures: readonly unknown[];
+  /** Terminates every connection without a close frame (clients see 1006), as a deploy does. */
+  dropAll(): void;
+  /** Pushes the frames due at the model's now, without waiting for the timer. */
+  tick(): void;
+  /** Empties the request log and the ping count. */
+  clearLog(): void;
+  /** Closes every connection, stops the timer and detaches from the server (which keeps running). */
+  close(): Promise<void>;
+}
+
+class WsSimulator implements CoinoneWsSimulator, CoinoneWsHost {
+  readonly market: CoinoneMarket;
+  readonly feed: CoinoneWsFeed;
+  readonly idleTimeoutMs: number;
+  readonly unsubscribedTimeoutMs: number;
+  readonly #server: Server;
+  readonly #path: string;
+  readonly #maxPerIp: number;
+  readonly #wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  readonly #clients = new Map<CoinoneWsClient, string>();
+  readonly #log: CoinoneWsRequestLogEntry[] = [];
+  readonly #failures: unknown[] = [];
+  readonly #timer: NodeJS.Timeout | undefined;
+  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(request, socket, head);
+  #pings = 0;
+  #nextId = 1;
+  #closed = false;
+
+  constructor(server: Server, market: CoinoneMarket, options: CoinoneWsSimulatorOptions) {
+    this.market = market;
+    this.feed = new CoinoneWsFeed(market);
+    this.#server = server;
+    this.#path = options.path ?? '/';
+    this.#maxPerIp = options.maxConnectionsPerIp ?? 20;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 1_800_000;
+    this.unsubscribedTimeoutMs = options.unsubscribedTimeoutMs ?? 60_000;
+    server.on('upgrade', this.#onUpgrade);
+    const interval = options.pushIntervalMs ?? 100;
+    if (interval > 0) {
+      this.#timer = setInterval(() => this.tick(), interval);
+      this.#timer.unref();
+    }
+  }
+
+  get url(): string {
+    const address = this.#server.address();
+    if (address === null || typeof address === 'string') return '';
+    return `ws://127.0.0.1:${(address as AddressInfo).port}${this.#path === '/' ? '' : this.#path}`;
+  }
+
+  get connections(): number {
+    return [...this.#clients.keys()].filter((client) => client.open).length;
+  }
+
+  get requests(): readonly CoinoneWsRequestLogEntry[] {
+    return this.#log;
+  }
+
+  get pings(): number {
+    return this.#pings;
+  }
+
+  get failures(): readonly unknown[] {
+    return this.#failures;
+  }
+
+  record(entry: CoinoneWsRequestLogEntry): void {
+    this.#log.push(entry);
+  }
+
+  countPing(): void {
+    this.#pings++;
+  }
+
+  reportFailure(error: unknown): void {
+    this.#failures.push(error);
+  }
+
+  dropAll(): void {
+    for (const client of this.#clients.keys()) client.terminate();
+  }
+
+  tick(): void {
+    if (this.#closed || this.#clients.size === 0) return;
+    const now = this.market.model.now();
+    this.feed.beginPush(now);
+    for (const client of this.#clients.keys()) client.push(now);
+  }
+
+  clearLog(): void {
+    this.#log.length = 0;
+    this.#pings = 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#server.off('upgrade', this.#onUpgrade);
+    for (const client of this.#clients.keys()) client.terminate();
+    this.#clients.clear();
+    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+  }
+
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path !== this.#path || this.#closed) {
+      socket.on('error', () => undefined);
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const ip = request.socket.remoteAddress ?? 'unknown';
+    this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      const open = [...this.#clients].filter(([client, address]) => address === ip && client.open).length;
+      if (open >= this.#maxPerIp) {
+        ws.close(COINONE_WS_CLOSE_TOO_MANY_CONNECTIONS, 'Too many connections');
+        return;
+      }
+      const client = new CoinoneWsClient(this.#nextId++, ws, this);
+      this.#clients.set(client, ip);
+      ws.on('close', () => this.#clients.delete(client));
+    });
+  }
+}
+
+/**
+ * Serves Coinone's public WebSocket protocol on `server` (upgrades to `path`, default `/`), so REST and
+ * WebSocket share one port. `close()` ends the connections but leaves `server` running.
+ *
+ * @example
+ * ```ts
+ * const ws = attachCoinoneWebSocket(server, new CoinoneMarket(model, -0.001), { pushIntervalMs: 0 });
+ * // clients connect to ws.url and get {"response_type":"CONNECTED",…}
+ * ws.tick();
+ * await ws.close();
+ * ```
+ */
+export function attachCoinoneWebSocket(server: Server, market: CoinoneMarket, options: CoinoneWsSimulatorOptions = {}): CoinoneWsSimulator {
+  return new WsSimulator(server, market, options);
+}
