@@ -5,6 +5,10 @@
 import { defer, from, Observable, switchMap } from 'rxjs';
 import { MarketDataError } from './errors.js';
 import { downloadCandles, fetchCandleRange, type CandleDownloadEvent, type CandleRangeOptions } from './candle-history.js';
+import type { Balance, MyAssetEvent, MyOrderEvent, Order } from './model/account.js';
+import type { CredentialSources } from './exchanges/private-adapter.js';
+import { privateAdapters } from './exchanges/private-registry.js';
+import { PrivateClient } from './private-client.js';
 import { ExchangeClient, type ExchangeClientOptions, type ExchangeClientStats } from './exchange-client.js';
 import { DEFAULT_EXCHANGE, exchangeAdapters, isExchangeId, type ExchangeId } from './exchanges/registry.js';
 import type { Candle, CandleInterval } from './model/candle.js';
@@ -15,11 +19,19 @@ import type { OrderBook } from './model/order-book.js';
 import type { Ticker } from './model/ticker.js';
 import type { Trade } from './model/trade.js';
 
-/** Per-exchange settings: REST and WebSocket endpoints, timeouts, stream timings. */
-export type ExchangeOptions = ExchangeClientOptions;
+/**
+ * Per-exchange settings: REST and WebSocket endpoints, timeouts, stream timings, and API keys for the
+ * private calls (`accessKey`/`secretKey`, or an {@link ApiCredentials}; else the exchange's environment
+ * variables, e.g. `UPBIT_ACCESS_KEY`/`UPBIT_SECRET_KEY`). Keys are only used to sign requests: they never
+ * appear in errors, logs or `inspect` output of the backbone.
+ */
+export interface ExchangeOptions extends ExchangeClientOptions, Pick<CredentialSources, 'accessKey' | 'secretKey' | 'credentials'> {
+  /** Private WebSocket URL. @default the exchange's (e.g. `wss://api.upbit.com/websocket/v1/private`) */
+  readonly privateWsUrl?: string | undefined;
+}
 
 /** Options of a {@link MarketDataBackbone}. */
-export interface MarketDataBackboneOptions extends ExchangeClientOptions {
+export interface MarketDataBackboneOptions extends ExchangeOptions {
   /** Settings per exchange; they override the shared ones above. @default {} */
   readonly exchanges?: Partial<Record<ExchangeId, ExchangeOptions>> | undefined;
   /** Exchange used when a call names none. @default 'upbit' */
@@ -52,6 +64,7 @@ export interface ExchangeSelector {
 export class MarketDataBackbone {
   readonly #options: MarketDataBackboneOptions;
   readonly #clients = new Map<ExchangeId, ExchangeClient>();
+  readonly #privateClients = new Map<ExchangeId, PrivateClient>();
   #closed = false;
 
   constructor(options: MarketDataBackboneOptions = {}) {
@@ -71,11 +84,82 @@ export class MarketDataBackbone {
     if (!isExchangeId(id)) throw new MarketDataError(`Unknown exchange: ${String(id)}`);
     let client = this.#clients.get(id);
     if (client === undefined) {
-      const { exchanges, defaultExchange: _default, ...shared } = this.#options;
-      client = new ExchangeClient(exchangeAdapters[id], { ...shared, ...exchanges?.[id] });
+      client = new ExchangeClient(exchangeAdapters[id], this.#settings(id));
       this.#clients.set(id, client);
     }
     return client;
+  }
+
+  /**
+   * The private client of one exchange (created on first use): signed requests with the configured keys.
+   * Throws when the exchange has no private API here or no keys are configured.
+   *
+   * @example
+   * ```ts
+   * const balances = await backbone.private('upbit').getAccounts();
+   * ```
+   */
+  private(id: ExchangeId = this.#options.defaultExchange ?? DEFAULT_EXCHANGE): PrivateClient {
+    if (this.#closed) throw new MarketDataError('MarketDataBackbone is closed');
+    let client = this.#privateClients.get(id);
+    if (client === undefined) {
+      const adapter = privateAdapters[id];
+      if (adapter === undefined) throw new MarketDataError(`No private API for exchange ${String(id)}`, { exchange: id });
+      const { accessKey, secretKey, credentials, restUrl, privateWsUrl, fetch, timeoutMs, retry, backoff, scheduler } = this.#settings(id);
+      client = new PrivateClient(adapter, { accessKey, secretKey, credentials, restUrl, wsUrl: privateWsUrl, fetch, timeoutMs, retry, backoff, scheduler });
+      this.#privateClients.set(id, client);
+    }
+    return client;
+  }
+
+  /**
+   * Balances of the account whose keys are configured (signed `GET /v1/accounts` on Upbit).
+   *
+   * @example
+   * ```ts
+   * const krw = (await backbone.getAccounts()).find((b) => b.currency === 'KRW');
+   * ```
+   */
+  getAccounts(options: ExchangeSelector = {}): Promise<Balance[]> {
+    return this.#attempt(() => this.private(options.exchange).getAccounts());
+  }
+
+  /**
+   * Open orders of the account, of one market or all.
+   *
+   * @example
+   * ```ts
+   * const orders = await backbone.getOpenOrders('KRW-BTC');
+   * ```
+   */
+  getOpenOrders(symbol?: string, options: ExchangeSelector = {}): Promise<Order[]> {
+    return this.#attempt(() => this.private(options.exchange).getOpenOrders(symbol));
+  }
+
+  /**
+   * The account's order events (`myOrder`: `wait` → `trade` → `done`/`cancel`) over the private socket,
+   * with in-band status events. Node only: browsers cannot set the socket's `Authorization` header, so
+   * there the stream errors with `PrivateStreamUnsupportedError` (use a server-side gateway).
+   *
+   * @example
+   * ```ts
+   * backbone.streamMyOrders('KRW-BTC').subscribe((e) => e.type === 'myOrder' && console.log(e.state));
+   * ```
+   */
+  streamMyOrders(symbol?: string, options: ExchangeSelector = {}): Observable<MyOrderEvent | StatusEvent> {
+    return defer(() => this.private(options.exchange).streamMyOrders(symbol));
+  }
+
+  /**
+   * The account's balance changes (`myAsset`) over the private socket. Node only, as {@link streamMyOrders}.
+   *
+   * @example
+   * ```ts
+   * backbone.streamMyAssets().subscribe((e) => e.type === 'myAsset' && console.log(e.assets));
+   * ```
+   */
+  streamMyAssets(options: ExchangeSelector = {}): Observable<MyAssetEvent | StatusEvent> {
+    return defer(() => this.private(options.exchange).streamMyAssets());
   }
 
   /**
@@ -282,7 +366,14 @@ export class MarketDataBackbone {
   async close(): Promise<void> {
     this.#closed = true;
     for (const client of this.#clients.values()) client.close();
+    for (const client of this.#privateClients.values()) client.close();
     this.#clients.clear();
+    this.#privateClients.clear();
+  }
+
+  /** `util.inspect` shows the same safe summary as `toString` (no options, no keys). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 
   /** Hides secrets and internals from `console.log` and `util.inspect`. */
@@ -295,6 +386,20 @@ export class MarketDataBackbone {
       const client = this.exchange(options.exchange);
       return from(client.resolveMarket(symbol)).pipe(switchMap((market) => open(client, market)));
     });
+  }
+
+  /** Shared settings overridden by the exchange's own. */
+  #settings(id: ExchangeId): ExchangeOptions {
+    const { exchanges, defaultExchange: _default, ...shared } = this.#options;
+    return { ...shared, ...exchanges?.[id] };
+  }
+
+  #attempt<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return run();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   #call<T>(options: ExchangeSelector, run: (client: ExchangeClient) => Promise<T>): Promise<T> {

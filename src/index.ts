@@ -45,6 +45,17 @@ export type {
 export { OrderBookState, compareDecimals } from './model/order-book-state.js';
 export type { BookSide, DepthDiff, DepthSnapshot, OrderBookSnapshotEvent, UpdateId } from './model/order-book-state.js';
 
+// Private data (accounts, orders, myOrder/myAsset streams) with signed requests
+export { PrivateClient } from './private-client.js';
+export type { PrivateClientOptions, PrivateStreamEvent, PrivateWebSocketFactory } from './private-client.js';
+export { ApiCredentials, AuthenticationError, PrivateStreamUnsupportedError, resolveApiCredentials } from './exchanges/private-adapter.js';
+export type { CredentialSources, PrivateExchangeAdapter, PrivateRestAdapter, PrivateSubscription, PrivateWsAdapter, PrivateWsMessage } from './exchanges/private-adapter.js';
+export { createUpbitPrivate, toUpbitPrivateError, upbitPrivate, UPBIT_AUTH_ERRORS, UPBIT_PRIVATE_RATE_LIMITS } from './exchanges/upbit/private.js';
+export type { UpbitPrivateOptions } from './exchanges/upbit/private.js';
+export { signUpbitToken, upbitAuthHeaders, upbitQueryString } from './exchanges/upbit/auth.js';
+export { UPBIT_PRIVATE_WS_URL } from './exchanges/upbit/private-ws.js';
+export type { AssetBalance, Balance, MyAssetEvent, MyOrderEvent, Order, OrderSide, OrderState, PrivateEvent } from './model/account.js';
+
 // Candle history and reply caching
 export { fetchCandleRange, downloadCandles, fillCandleGaps, isFilledCandle, countPeriods } from './candle-history.js';
 export type { CandleRangeOptions, CandleDownloadEvent, FilledCandle } from './candle-history.js';

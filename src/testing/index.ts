@@ -45,3 +45,17 @@ export type {
   CoinoneWsRequestLogEntry,
   CoinoneRateLimitOptions,
 } from './coinone-simulator.js';
+export { attachUpbitPrivate } from './upbit-private.js';
+export type { UpbitPrivateSimulator, UpbitPrivateSimulatorOptions, UpbitPrivateReply, UpbitPrivateRequestLogEntry } from './upbit-private.js';
+export { UpbitSimAccount } from './upbit-account.js';
+export type { UpbitAccountSpec, UpbitOrderInput, UpbitPrivateRecord } from './upbit-account.js';
+export {
+  startBinanceSimulator, BinanceMarkets, BINANCE_DEFAULT_FX_RATE, BinanceDepthBook, BinanceWeightLimits, BinanceReplyError,
+  BINANCE_INTERVALS, isBinanceInterval, binanceKlineStart, binanceKlineNext, parseBinanceStream,
+  BINANCE_WS_CONTROL_ERRORS, parseBinanceControl,
+} from './binance-simulator.js';
+export type {
+  BinanceSimulator, BinanceSimulatorOptions, BinanceRequestLogEntry, BinanceMarket, BinanceTrade, BinanceAggregate,
+  BinanceDepthBookOptions, BinanceDepthStep, BinanceLimitDecision, BinanceRateLimitOptions, BinanceInterval, BinanceKline,
+  BinanceTickerStats, BinanceTop, BinanceStream, BinanceWsLogEntry, BinanceWsOptions as BinanceSimWsOptions,
+} from './binance-simulator.js';

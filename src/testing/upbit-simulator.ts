@@ -13,6 +13,9 @@ import type { UpbitGroup } from './upbit-route-kit.js';
 import { findRoute } from './upbit-routes.js';
 import { stringifyWire, type WireValue } from './wire-json.js';
 import { attachUpbitWebSocket, type UpbitWsSimulator, type UpbitWsSimulatorOptions } from './upbit-ws-simulator.js';
+// private-data: begin (authenticated routes and /websocket/v1/private)
+import { attachUpbitPrivate, type UpbitPrivateSimulator, type UpbitPrivateSimulatorOptions } from './upbit-private.js';
+// private-data: end
 
 /** A raw reply to inject with {@link UpbitSimulator.failNext}. */
 export interface ForcedReply {
@@ -60,6 +63,8 @@ export interface UpbitSimulatorOptions extends MarketModelOptions {
   readonly limitClock?: SimClock | undefined;
   /** WebSocket options (public streams on `/websocket/v1` of the same port). @default Upbit's behaviour */
   readonly ws?: UpbitWsSimulatorOptions | undefined;
+  /** Private side: accounts, signed REST routes, `/websocket/v1/private`. @default no accounts */
+  readonly private?: UpbitPrivateSimulatorOptions | undefined;
 }
 
 /** A running simulator. */
@@ -72,6 +77,10 @@ export interface UpbitSimulator {
   readonly model: MarketModel;
   /** The WebSocket side and its fault controls (drop, stall, garbage, refuse). */
   readonly ws: UpbitWsSimulator;
+  /** The private side: accounts (JWT-verified REST and WebSocket) and the order controls. */
+  readonly private: UpbitPrivateSimulator;
+  /** Private WebSocket URL, e.g. `ws://127.0.0.1:54321/websocket/v1/private`. */
+  readonly privateWsUrl: string;
   /** Every request so far, oldest first. */
   readonly requests: readonly RequestLogEntry[];
   /** Stops listening and closes every socket. */
@@ -115,6 +124,8 @@ function jsonReply(status: number, body: WireValue, headers: Record<string, stri
 class RestSimulator implements UpbitSimulator {
   readonly model: MarketModel;
   readonly ws: UpbitWsSimulator;
+  readonly private: UpbitPrivateSimulator;
+  readonly #privatePath: string;
   readonly #server: Server;
   readonly #limits: UpbitRateLimits;
   readonly #limitClock: SimClock;
@@ -139,6 +150,12 @@ class RestSimulator implements UpbitSimulator {
       socket.on('close', () => this.#sockets.delete(socket));
     });
     this.ws = attachUpbitWebSocket(this.#server, this.model, { limitClock: options.limitClock, ...options.ws });
+    this.#privatePath = options.private?.path ?? '/websocket/v1/private';
+    this.private = attachUpbitPrivate(this.#server, this.model, { publicPath: options.ws?.path, ...options.private });
+  }
+
+  get privateWsUrl(): string {
+    return `ws://127.0.0.1:${this.#port}${this.#privatePath}`;
   }
 
   get wsUrl(): string {
@@ -170,6 +187,7 @@ class RestSimulator implements UpbitSimulator {
 
   async close(): Promise<void> {
     await this.ws.close();
+    await this.private.close();
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     this.#held = [];
@@ -223,7 +241,10 @@ class RestSimulator implements UpbitSimulator {
     let reply: Reply;
     const forced = this.#forced.shift();
     const limited = forced === undefined ? this.#rateLimited.shift() : undefined;
-    if (forced !== undefined) {
+    const privateReply = forced === undefined && limited === undefined ? this.private.serve(method, url, request) : undefined;
+    if (privateReply !== undefined) {
+      reply = jsonReply(privateReply.status, privateReply.body, { ...privateReply.headers });
+    } else if (forced !== undefined) {
       const body = typeof forced.body === 'string' ? forced.body : stringifyWire(forced.body);
       reply = { status: forced.status, headers: { 'content-type': forced.contentType ?? JSON_TYPE }, body };
     } else if (limited !== undefined) {

@@ -23,8 +23,8 @@ export type FetchLike = (
 
 /** Options of a {@link RestClient}. */
 export interface RestClientOptions {
-  /** The exchange's REST adapter (error and rate-limit feedback mapping). */
-  readonly adapter: ExchangeRestAdapter;
+  /** The exchange's REST adapter (error and rate-limit feedback mapping; only these members are used). */
+  readonly adapter: Pick<ExchangeRestAdapter, 'baseUrl' | 'readFeedback' | 'toError'>;
   /** Exchange id, put on every error. */
   readonly exchange: string;
   /** The limiter shared by every caller of this exchange endpoint. */
@@ -41,6 +41,11 @@ export interface RestClientOptions {
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Called after every HTTP exchange (metrics, tests). */
   readonly onReply?: ((request: RestRequest, status: number) => void) | undefined;
+  /**
+   * Extra headers per request, asked for before every attempt (retries included), e.g. a signed
+   * `Authorization` whose nonce must be new each time. @default undefined (none)
+   */
+  readonly signRequest?: ((request: RestRequest) => Promise<Readonly<Record<string, string>>>) | undefined;
 }
 
 const DEFAULT_RETRY: RetryBackoffConfig = { maxRetries: 4 };
@@ -65,7 +70,7 @@ export function buildUrl(baseUrl: string, request: RestRequest): string {
  * ```
  */
 export class RestClient {
-  readonly #adapter: ExchangeRestAdapter;
+  readonly #adapter: RestClientOptions['adapter'];
   readonly #exchange: string;
   readonly #limiter: RateLimiter;
   readonly #baseUrl: string;
@@ -74,6 +79,7 @@ export class RestClient {
   readonly #retry: RetryBackoffConfig | false;
   readonly #headers: Record<string, string>;
   readonly #onReply: RestClientOptions['onReply'];
+  readonly #signRequest: RestClientOptions['signRequest'];
 
   constructor(options: RestClientOptions) {
     this.#adapter = options.adapter;
@@ -85,6 +91,7 @@ export class RestClient {
     this.#retry = options.retry ?? DEFAULT_RETRY;
     this.#headers = { accept: 'application/json', ...options.headers };
     this.#onReply = options.onReply;
+    this.#signRequest = options.signRequest;
   }
 
   /** The base URL requests go to. */
@@ -135,7 +142,10 @@ export class RestClient {
       const url = buildUrl(this.#baseUrl, request);
       const what = `${this.#exchange} GET ${request.path}`;
 
-      this.#fetch(url, { signal: controller.signal, headers: this.#headers })
+      const sign = this.#signRequest;
+      const headersReady = sign === undefined ? Promise.resolve(this.#headers) : sign(request).then((extra) => ({ ...this.#headers, ...extra }));
+      headersReady
+        .then((headers) => this.#fetch(url, { signal: controller.signal, headers }))
         .then(async (response) => {
           const text = await response.text();
           clearTimeout(timer);

@@ -1,0 +1,296 @@
+/**
+ * The private side of the Upbit simulator: simulated accounts per access key, the signed REST routes
+ * `GET /v1/accounts` and `GET /v1/orders/open`, and the private WebSocket `/websocket/v1/private`
+ * (`myOrder`, `myAsset`). Every request and every upgrade is JWT-verified (see `upbit-private-auth.ts`);
+ * a refused upgrade is completed, answered with an `INVALID_AUTH` error frame and closed, as Upbit
+ * reports WebSocket errors in data frames.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { MarketModel } from './market-model.js';
+import { UpbitSimAccount, type UpbitAccountSpec, type UpbitOrderInput, type UpbitPrivateRecord } from './upbit-account.js';
+import { UpbitJwtVerifier } from './upbit-private-auth.js';
+import { UpbitReplyError } from './upbit-params.js';
+import { stringifyWire, type WireValue } from './wire-json.js';
+
+/** Options of {@link attachUpbitPrivate}. */
+export interface UpbitPrivateSimulatorOptions {
+  /** Accounts to create at start. @default [] */
+  readonly accounts?: readonly UpbitAccountSpec[] | undefined;
+  /** Path of the private WebSocket. @default '/websocket/v1/private' */
+  readonly path?: string | undefined;
+  /** Path of the public WebSocket on the same server (left to its own handler). @default '/websocket/v1' */
+  readonly publicPath?: string | undefined;
+  /** Real time between two fill checks of resting orders; `0` disables the timer (call `match()`). @default 100 */
+  readonly matchIntervalMs?: number | undefined;
+}
+
+/** A private request frame as received. */
+export interface UpbitPrivateRequestLogEntry {
+  readonly accessKey: string;
+  readonly text: string;
+  /** The error name answered, or `undefined` when accepted. */
+  readonly error: string | undefined;
+}
+
+/** A REST reply of a private route. */
+export interface UpbitPrivateReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: WireValue;
+}
+
+/** The private simulator and its controls. */
+export interface UpbitPrivateSimulator {
+  /** Adds an account (replacing one with the same access key). */
+  addAccount(spec: UpbitAccountSpec): UpbitSimAccount;
+  /** The account of `accessKey`; throws for an unknown key. */
+  account(accessKey: string): UpbitSimAccount;
+  /** Places an order on the account of `accessKey` (test control); returns its uuid. */
+  placeOrder(accessKey: string, input: UpbitOrderInput): string;
+  /** Fills resting orders of every account up to the model's now. */
+  match(): void;
+  /** Terminates every private connection without a close frame (clients see 1006 and reconnect). */
+  dropAll(): void;
+  /** Private request frames received, oldest first. */
+  readonly requests: readonly UpbitPrivateRequestLogEntry[];
+  /** Open private connections that passed authentication. */
+  readonly connections: number;
+  /** Serves a private REST path; `undefined` when `path` is not a private route. */
+  serve(method: string, url: URL, request: IncomingMessage): UpbitPrivateReply | undefined;
+  /** Closes every private connection and stops the timer. */
+  close(): Promise<void>;
+}
+
+const JSON_HEADERS = { 'remaining-req': 'group=default; min=1800; sec=29' };
+const FORMATS = new Set(['DEFAULT', 'SIMPLE', 'JSON_LIST', 'SIMPLE_LIST']);
+
+/** DEFAULT → SIMPLE keys of the private types (Upbit's tables; `assets` items nest). */
+const SIMPLE_KEYS: Readonly<Record<string, string>> = {
+  type: 'ty', code: 'cd', uuid: 'uid', ask_bid: 'ab', order_type: 'ot', state: 's', trade_uuid: 'tuid', price: 'p',
+  avg_price: 'ap', volume: 'v', remaining_volume: 'rv', executed_volume: 'ev', trades_count: 'tc', reserved_fee: 'rsf',
+  remaining_fee: 'rmf', paid_fee: 'pf', locked: 'l', executed_funds: 'ef', time_in_force: 'tif', trade_fee: 'tf',
+  is_maker: 'im', identifier: 'id', smp_type: 'smpt', prevented_volume: 'pv', prevented_locked: 'pl',
+  trade_timestamp: 'ttms', order_timestamp: 'otms', timestamp: 'tms', stream_type: 'st', asset_uuid: 'astuid',
+  assets: 'ast', currency: 'cu', balance: 'b', asset_timestamp: 'asttms',
+};
+
+function toSimple(value: WireValue | undefined): WireValue | undefined {
+  if (Array.isArray(value)) return value.map((item: WireValue) => toSimple(item) ?? null);
+  if (typeof value !== 'object' || value === null || !(value.constructor === Object)) return value;
+  const out: Record<string, WireValue | undefined> = {};
+  for (const [key, item] of Object.entries(value as Record<string, WireValue | undefined>)) out[SIMPLE_KEYS[key] ?? key] = toSimple(item);
+  return out;
+}
+
+interface PrivateConnection {
+  readonly accessKey: string;
+  readonly socket: WebSocket;
+  orders: { readonly codes: readonly string[] } | undefined;
+  assets: boolean;
+  format: string;
+}
+
+class PrivateSimulator implements UpbitPrivateSimulator {
+  readonly #model: MarketModel;
+  readonly #server: Server;
+  readonly #path: string;
+  readonly #publicPath: string;
+  readonly #accounts = new Map<string, UpbitSimAccount>();
+  readonly #verifier = new UpbitJwtVerifier((key) => this.#accounts.get(key));
+  readonly #wss = new WebSocketServer({ noServer: true });
+  readonly #connections = new Set<PrivateConnection>();
+  readonly #log: UpbitPrivateRequestLogEntry[] = [];
+  readonly #timer: NodeJS.Timeout | undefined;
+  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(request, socket, head);
+
+  constructor(server: Server, model: MarketModel, options: UpbitPrivateSimulatorOptions) {
+    this.#server = server;
+    this.#model = model;
+    this.#path = options.path ?? '/websocket/v1/private';
+    this.#publicPath = options.publicPath ?? '/websocket/v1';
+    for (const spec of options.accounts ?? []) this.addAccount(spec);
+    server.on('upgrade', this.#onUpgrade);
+    const interval = options.matchIntervalMs ?? 100;
+    if (interval > 0) {
+      this.#timer = setInterval(() => this.match(), interval);
+      this.#timer.unref();
+    }
+  }
+
+  get requests(): readonly UpbitPrivateRequestLogEntry[] {
+    return this.#log;
+  }
+
+  get connections(): number {
+    return this.#connections.size;
+  }
+
+  addAccount(spec: UpbitAccountSpec): UpbitSimAccount {
+    const account = new UpbitSimAccount(spec, this.#model);
+    account.onRecord((record) => this.#publish(spec.accessKey, record));
+    this.#accounts.set(spec.accessKey, account);
+    return account;
+  }
+
+  account(accessKey: string): UpbitSimAccount {
+    const account = this.#accounts.get(accessKey);
+    if (account === undefined) throw new Error(`Upbit simulator: no account for access key ${accessKey}`);
+    return account;
+  }
+
+  placeOrder(accessKey: string, input: UpbitOrderInput): string {
+    return this.account(accessKey).placeOrder(input, this.#model.now());
+  }
+
+  match(): void {
+    const now = this.#model.now();
+    for (const account of this.#accounts.values()) account.match(now);
+  }
+
+  dropAll(): void {
+    for (const connection of this.#connections) connection.socket.terminate();
+  }
+
+  serve(method: string, url: URL, request: IncomingMessage): UpbitPrivateReply | undefined {
+    const path = url.pathname;
+    if (path !== '/v1/accounts' && path !== '/v1/orders/open') return undefined;
+    try {
+      if (method !== 'GET') throw new UpbitReplyError(405, { error: { name: 'method_not_allowed', message: 'Method not allowed.' } });
+      const pairs = [...url.searchParams];
+      const accessKey = this.#verifier.verify(request.headers.authorization, pairs, request.socket.remoteAddress, Date.now());
+      const account = this.account(accessKey);
+      account.match(this.#model.now());
+      if (path === '/v1/accounts') return { status: 200, headers: JSON_HEADERS, body: account.accountsWire() };
+      const market = url.searchParams.get('market') ?? undefined;
+      const listed = url.searchParams.getAll('states[]');
+      const states = listed.length > 0 ? listed : [url.searchParams.get('state') ?? 'wait'];
+      if (states.some((state) => state !== 'wait' && state !== 'watch')) {
+        throw new UpbitReplyError(400, { error: { name: 'validation_error', message: 'state must be wait or watch.' } });
+      }
+      return { status: 200, headers: JSON_HEADERS, body: account.openOrdersWire(market, states) };
+    } catch (error) {
+      if (error instanceof UpbitReplyError) return { status: error.status, headers: JSON_HEADERS, body: error.body };
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#server.off('upgrade', this.#onUpgrade);
+    for (const connection of this.#connections) connection.socket.terminate();
+    this.#connections.clear();
+    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+  }
+
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path === this.#publicPath) return;
+    if (path !== this.#path) {
+      socket.on('error', () => undefined);
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: application/json;charset=UTF-8\r\nConnection: close\r\n\r\n{"error":{"name":"not_found","message":"Not found"}}');
+      return;
+    }
+    let accessKey: string | undefined;
+    try {
+      accessKey = this.#verifier.verify(request.headers.authorization, undefined, request.socket.remoteAddress, Date.now());
+    } catch {
+      accessKey = undefined;
+    }
+    this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      ws.on('error', () => undefined);
+      if (accessKey === undefined) {
+        const frame = stringifyWire({ error: { name: 'INVALID_AUTH', message: '인증 정보가 올바르지 않습니다.' } });
+        ws.send(Buffer.from(frame, 'utf8'), { binary: true }, () => ws.close(1008, 'INVALID_AUTH'));
+        return;
+      }
+      const connection: PrivateConnection = { accessKey, socket: ws, orders: undefined, assets: false, format: 'DEFAULT' };
+      this.#connections.add(connection);
+      ws.on('close', () => this.#connections.delete(connection));
+      ws.on('message', (data: Buffer) => this.#onMessage(connection, data.toString('utf8')));
+    });
+  }
+
+  #onMessage(connection: PrivateConnection, text: string): void {
+    if (text === 'PING') {
+      this.#send(connection, stringifyWire({ status: 'UP' }));
+      return;
+    }
+    const error = this.#applyRequest(connection, text);
+    this.#log.push({ accessKey: connection.accessKey, text, error });
+    if (error !== undefined) this.#send(connection, stringifyWire({ error: { name: error, message: `Request refused: ${error}` } }));
+  }
+
+  /** Applies a request frame; returns the error name when it is refused (the previous set stays). */
+  #applyRequest(connection: PrivateConnection, text: string): string | undefined {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return 'WRONG_FORMAT';
+    }
+    if (!Array.isArray(parsed) || parsed.some((item) => typeof item !== 'object' || item === null)) return 'WRONG_FORMAT';
+    const items = parsed as Record<string, unknown>[];
+    if (!items.some((item) => typeof item['ticket'] === 'string')) return 'NO_TICKET';
+    let orders: { readonly codes: readonly string[] } | undefined;
+    let assets = false;
+    let format = 'DEFAULT';
+    for (const item of items) {
+      if (item['format'] !== undefined) {
+        if (typeof item['format'] !== 'string' || !FORMATS.has(item['format'])) return 'INVALID_PARAM';
+        format = item['format'];
+      }
+      if (item['type'] === undefined) continue;
+      const codes = item['codes'];
+      if (item['type'] === 'myOrder') {
+        if (codes !== undefined && (!Array.isArray(codes) || codes.some((code) => typeof code !== 'string'))) return 'WRONG_FORMAT';
+        orders = { codes: (codes as string[] | undefined) ?? [] };
+      } else if (item['type'] === 'myAsset') {
+        if (codes !== undefined) return 'WRONG_FORMAT';
+        assets = true;
+      } else {
+        return 'INVALID_PARAM';
+      }
+    }
+    if (orders === undefined && !assets) return 'NO_TYPE';
+    connection.orders = orders;
+    connection.assets = assets;
+    connection.format = format;
+    return undefined;
+  }
+
+  #publish(accessKey: string, record: UpbitPrivateRecord): void {
+    for (const connection of this.#connections) {
+      if (connection.accessKey !== accessKey) continue;
+      const wanted =
+        record.type === 'myAsset'
+          ? connection.assets
+          : connection.orders !== undefined && (connection.orders.codes.length === 0 || connection.orders.codes.includes(String(record['code'])));
+      if (!wanted) continue;
+      const simple = connection.format === 'SIMPLE' || connection.format === 'SIMPLE_LIST';
+      const body = (simple ? toSimple(record) : record) ?? null;
+      const list = connection.format.endsWith('_LIST');
+      this.#send(connection, stringifyWire(list ? [body] : body));
+    }
+  }
+
+  #send(connection: PrivateConnection, text: string): void {
+    if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(Buffer.from(text, 'utf8'), { binary: true });
+  }
+}
+
+/**
+ * Serves Upbit's private REST routes and WebSocket on `server` (the REST simulator calls `serve` for
+ * `/v1/accounts` and `/v1/orders/open`; upgrades to `/websocket/v1/private` are handled here).
+ *
+ * @example
+ * ```ts
+ * const priv = attachUpbitPrivate(server, model, { accounts: [{ accessKey: 'ak', secretKey: 'sk' }] });
+ * priv.placeOrder('ak', { market: 'KRW-BTC', side: 'bid', ordType: 'price', price: '10000' });
+ * await priv.close();
+ * ```
+ */
+export function attachUpbitPrivate(server: Server, model: MarketModel, options: UpbitPrivateSimulatorOptions = {}): UpbitPrivateSimulator {
+  return new PrivateSimulator(server, model, options);
+}
