@@ -27,3 +27,7 @@ export { flagClosedCandles } from './flagClosedCandles.js';
 // Order books: a local book from diffs and snapshots
 export { syncOrderBook } from './syncOrderBook.js';
 export type { SyncOrderBookConfig } from './syncOrderBook.js';
+
+// Cross-exchange: premiums and executable spreads
+export { arbitrage, toFxRate } from './arbitrage.js';
+export type { ArbitrageConfig } from './arbitrage.js';

@@ -5,6 +5,8 @@
 import { defer, from, Observable, switchMap } from 'rxjs';
 import { MarketDataError } from './errors.js';
 import { downloadCandles, fetchCandleRange, type CandleDownloadEvent, type CandleRangeOptions } from './candle-history.js';
+import { streamArbitrage, type StreamArbitrageOptions } from './arbitrage-stream.js';
+import type { ArbitrageSnapshot } from './model/arbitrage.js';
 import type { Balance, MyAssetEvent, MyOrderEvent, Order } from './model/account.js';
 import type { CredentialSources } from './exchanges/private-adapter.js';
 import { privateAdapters } from './exchanges/private-registry.js';
@@ -320,6 +322,24 @@ export class MarketDataBackbone {
    */
   streamCandles(symbol: string, interval: CandleInterval, options: ExchangeSelector = {}): Observable<CandleUpdate> {
     return this.#stream(options, symbol, (client, market) => client.streams.candles(market, interval));
+  }
+
+  /**
+   * The live premium and executable spreads of one asset across exchanges: `combineLatest` over their
+   * order-book streams (and the FX rate's ticker), priced by the `arbitrage` operator. Per pair of
+   * exchanges: the premium (mid vs mid, %), and both routes (buy at the best ask on one, sell at the best
+   * bid on the other, after `fees`) with the quantity tradable at a profit. Prices in another quote are
+   * converted through `fx`; a leg older than `staleAfterMs` is flagged (and re-emitted as stale when it
+   * turns so), never combined as fresh.
+   *
+   * @example
+   * ```ts
+   * backbone.streamArbitrage('BTC', { exchanges: ['upbit', 'coinone', 'binance'], fx: 'upbit:USDT/KRW' })
+   *   .subscribe(({ pairs }) => pairs.forEach((p) => console.log(p.a, p.b, p.premium?.toFixed(2), p.stale)));
+   * ```
+   */
+  streamArbitrage(base: string, options: StreamArbitrageOptions): Observable<ArbitrageSnapshot> {
+    return streamArbitrage(this, base, options);
   }
 
   /**

@@ -41,6 +41,11 @@ export type {
   DepthDiffEvent,
 } from './model/index.js';
 
+// Cross-exchange arbitrage
+export { computeArbitrage } from './model/index.js';
+export type { ArbitrageLegs, ArbitrageOptions, ArbitrageLeg, ArbitrageRoute, ArbitragePair, ArbitrageSnapshot, FxRate } from './model/index.js';
+export type { StreamArbitrageOptions } from './arbitrage-stream.js';
+
 // Local order books
 export { OrderBookState, compareDecimals } from './model/order-book-state.js';
 export type { BookSide, DepthDiff, DepthSnapshot, OrderBookSnapshotEvent, UpdateId } from './model/order-book-state.js';

@@ -1,4 +1,5 @@
 /** Plain-text tables and cell formats for the CLI (`mdb` and the `npm start` live view). */
+import type { ArbitrageSnapshot } from '../model/arbitrage.js';
 import type { Big } from '../model/decimal.js';
 import type { OrderBook } from '../model/order-book.js';
 import type { Ticker } from '../model/ticker.js';
@@ -148,3 +149,37 @@ export function tradeRow({ trade, source }: LiveTrade): string[] {
 
 /** Header matching {@link tradeRow}. */
 export const TRADE_HEADER = ['time (UTC)', 'market', 'side', 'price', 'amount', 'source'] as const;
+
+/**
+ * One row per pair of exchanges of an arbitrage snapshot: premium (mid vs mid), the better executable
+ * route (buy on one, sell on the other after fees) with its spread and quantity, and a stale flag.
+ *
+ * @example
+ * ```ts
+ * renderTable(ARBITRAGE_HEADER, arbitrageRows('BTC', snapshot));
+ * ```
+ */
+export function arbitrageRows(asset: string, snapshot: ArbitrageSnapshot): string[][] {
+  return snapshot.pairs.map((pair) => {
+    const routes = [pair.aToB, pair.bToA].filter((r) => r !== undefined);
+    const best = routes.sort((x, y) => y.spreadPct.cmp(x.spreadPct))[0];
+    const mid = (exchange: string): string => {
+      const value = snapshot.legs[exchange]?.mid;
+      return value === undefined ? '-' : groupDigits(value.round(0));
+    };
+    return [
+      asset,
+      `${pair.a}/${pair.b}`,
+      mid(pair.a),
+      mid(pair.b),
+      pair.premium === undefined ? '-' : formatPercent(pair.premium.div(100)),
+      best === undefined ? '-' : `buy ${best.buy}, sell ${best.sell}`,
+      best === undefined ? '-' : formatPercent(best.spreadPct.div(100)),
+      best === undefined ? '-' : best.amount.toFixed(),
+      pair.stale ? 'STALE' : 'fresh',
+    ];
+  });
+}
+
+/** Header matching {@link arbitrageRows}. */
+export const ARBITRAGE_HEADER = ['asset', 'pair', 'mid A (KRW)', 'mid B (KRW)', 'premium A/B', 'best route', 'spread', 'qty', 'legs'] as const;

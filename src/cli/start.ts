@@ -1,7 +1,9 @@
 /**
  * `npm start`: the main job. Opens live ticker, trade and order-book streams for several markets on the
  * embedded Upbit simulator (or, with `--live`, the real Upbit) and redraws a table about once a second,
- * showing per row whether the values came from the WebSocket or from REST polling.
+ * showing per row whether the values came from the WebSocket or from REST polling; below it, the live
+ * premium and executable spreads of BTC, ETH and XRP across Upbit, Coinone and Binance (simulators on
+ * one market model, Binance in USDT converted at Upbit's USDT/KRW).
  *
  *   npm start                       # offline, against the simulator
  *   npm start -- --live             # the real Upbit
@@ -11,11 +13,13 @@ import { parseArgs } from 'node:util';
 import { catchError, firstValueFrom, forkJoin, of, Subscription, take, timeout } from 'rxjs';
 import { MarketDataBackbone } from '../backbone.js';
 import type { StatusEvent } from '../model/market-event.js';
-import { startUpbitSimulator } from '../testing/index.js';
-import { LIVE_HEADER, liveRow, renderTable, TRADE_HEADER, tradeRow, type LiveMarketView, type LiveSource, type LiveTrade } from './format.js';
+import type { ArbitrageSnapshot } from '../model/arbitrage.js';
+import { startBinanceSimulator, startCoinoneSimulator, startUpbitSimulator } from '../testing/index.js';
+import { ARBITRAGE_HEADER, arbitrageRows, LIVE_HEADER, liveRow, renderTable, TRADE_HEADER, tradeRow, type LiveMarketView, type LiveSource, type LiveTrade } from './format.js';
 
 const DEFAULT_MARKETS = ['KRW-BTC', 'KRW-ETH', 'KRW-XRP', 'KRW-SOL', 'KRW-DOGE', 'KRW-ADA', 'BTC-ETH'];
 const RECENT_TRADES = 8;
+const ARBITRAGE_ASSETS = ['BTC', 'ETH', 'XRP'];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -31,9 +35,15 @@ async function main(): Promise<void> {
   const markets = values.markets.split(',').map((m) => m.trim().toUpperCase()).filter((m) => m !== '');
 
   const simulator = values.live ? undefined : await startUpbitSimulator();
+  // Coinone and Binance on the same market model: Coinone 0.1 % under Upbit, Upbit 2 % over Binance.
+  const coinone = simulator === undefined ? undefined : await startCoinoneSimulator({ model: simulator.model, premium: -0.001 });
+  const binance = simulator === undefined ? undefined : await startBinanceSimulator({ model: simulator.model, premium: 0.02 });
   // No grace period: when the view stops, its streams are gone for good and the socket may close at once.
-  const endpoints = simulator === undefined ? {} : { restUrl: simulator.url, wsUrl: simulator.wsUrl };
-  const backbone = new MarketDataBackbone({ exchanges: { upbit: { ...endpoints, gracePeriodMs: 0 } } });
+  const at = (sim: { readonly url: string; readonly wsUrl: string } | undefined) => (sim === undefined ? {} : { restUrl: sim.url, wsUrl: sim.wsUrl });
+  const backbone = new MarketDataBackbone({
+    gracePeriodMs: 0,
+    exchanges: { upbit: at(simulator), coinone: at(coinone), binance: at(binance) },
+  });
   const origin = simulator === undefined ? 'api.upbit.com (live)' : `the Upbit simulator at ${simulator.url}`;
 
   const views = new Map<string, LiveMarketView>(markets.map((market) => [market, { market, trades: 0, sources: {} }]));
@@ -91,6 +101,15 @@ async function main(): Promise<void> {
     }));
   }
 
+  const premiums = new Map<string, ArbitrageSnapshot>();
+  for (const asset of ARBITRAGE_ASSETS) {
+    subscriptions.add(
+      backbone
+        .streamArbitrage(asset, { exchanges: ['upbit', 'coinone', 'binance'], fx: 'upbit:USDT/KRW', fees: { upbit: '0.0005', coinone: '0.002', binance: '0.001' } })
+        .subscribe({ next: (snapshot) => premiums.set(asset, snapshot), error: fail(`${asset} premium`) }),
+    );
+  }
+
   let stopping = false;
   let wake = (): void => undefined;
   const stop = (): void => {
@@ -125,6 +144,9 @@ async function main(): Promise<void> {
         'recent trades',
         renderTable(TRADE_HEADER, recent.map(tradeRow)),
         '',
+        'cross-exchange premium (Binance USDT at Upbit USDT/KRW; taker fees upbit 0.05 %, coinone 0.2 %, binance 0.1 %)',
+        renderTable(ARBITRAGE_HEADER, [...premiums].flatMap(([asset, snapshot]) => arbitrageRows(asset, snapshot))),
+        '',
       ].join('\n');
       if (process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
       process.stdout.write(`${frame}\n`);
@@ -134,6 +156,8 @@ async function main(): Promise<void> {
     subscriptions.unsubscribe();
     await backbone.close();
     await simulator?.close();
+    await coinone?.close();
+    await binance?.close();
   }
 }
 

@@ -10,3 +10,5 @@ export type { Candle, CandleInterval } from './candle.js';
 export { toUnifiedSymbol, parseUnifiedSymbol } from './symbol.js';
 export type { SymbolParts } from './symbol.js';
 export type { DepthDiffEvent, MarketEvent, StatusEvent } from './market-event.js';
+export { computeArbitrage } from './arbitrage.js';
+export type { ArbitrageLegs, ArbitrageOptions, ArbitrageLeg, ArbitrageRoute, ArbitragePair, ArbitrageSnapshot, FxRate } from './arbitrage.js';

@@ -41,6 +41,11 @@ describe('npm start (src/cli/start.ts)', () => {
     }
     expect(stdout).toMatch(/^BTC-ETH +0\.\d+ /m);
     expect(stdout).toContain('recent trades');
+    // The three exchanges run on one market model, Upbit 2 % over Binance: the live premium shows it.
+    expect(stdout).toContain('cross-exchange premium');
+    const premium = /^BTC +upbit\/binance +[\d,]+ +[\d,]+ +\+(\d+\.\d\d)% .*fresh *$/m.exec(stdout);
+    expect(premium, 'a BTC upbit/binance premium row').not.toBeNull();
+    expect(Math.abs(Number(premium![1]) - 2)).toBeLessThan(0.3);
   });
 });
 
