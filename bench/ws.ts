@@ -164,14 +164,22 @@ async function measureHeap(markets: number): Promise<number> {
 
 /** Throughput and latency of streamTicker and streamTrades against a bare client. */
 export async function benchStreamThroughput(): Promise<void> {
-  const count = Number(process.env["BENCH_FRAMES"] ?? 20_000);
-  for (const kind of ['ticker', 'trade'] as const) {
+  const count = Number(process.env['BENCH_FRAMES'] ?? 20_000);
+  // BENCH_ONLY=library (or bare) runs one side alone, e.g. under `node --cpu-prof`, so the profile
+  // holds nothing of the other side; the ratio row is then meaningless.
+  const only = process.env['BENCH_ONLY'];
+  // BENCH_KINDS=trade (or ticker) runs one stream kind.
+  const kinds = (['ticker', 'trade'] as const).filter((kind) => (process.env['BENCH_KINDS'] ?? 'ticker,trade').split(',').includes(kind));
+  for (const kind of kinds) {
     const frames = makeFrames(kind, count);
     const push = await startPushServer(frames);
-    await runBare(push.url, count); // warm-up
-    await runLibrary(push.url, kind, count);
-    const bare = await runBare(push.url, count);
-    const lib = await runLibrary(push.url, kind, count);
+    const bareRun = (): Promise<number> => (only === 'library' ? Promise.resolve(Number.NaN) : runBare(push.url, count));
+    const libraryRun = (): Promise<{ rate: number; latencies: number[] }> =>
+      only === 'bare' ? Promise.resolve({ rate: Number.NaN, latencies: [] }) : runLibrary(push.url, kind, count);
+    await bareRun(); // warm-up
+    await libraryRun();
+    const bare = await bareRun();
+    const lib = await libraryRun();
     await push.close();
     report(`stream ${kind}: ${count} binary frames pushed in one burst`, [
       ['bare ws + JSON.parse (msg/s)', fmt(bare, 0)],

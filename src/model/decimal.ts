@@ -49,43 +49,48 @@ interface BigFields {
  * 2.6 times faster. Anything that is not a plain decimal (`-12.5`, `1.2E-4`) goes to `new Big`, which
  * parses it or throws big.js's own error, so the result is always what `new Big(text)` would give.
  */
-function fromDecimalText(text: string): Big {
-  const length = text.length;
-  let i = 0;
+function fromDecimalText(text: string, start = 0, end = text.length): Big {
+  let i = start;
   let sign = 1;
-  if (text.charCodeAt(0) === 45 /* - */) {
+  if (text.charCodeAt(start) === 45 /* - */) {
     sign = -1;
-    i = 1;
+    i++;
   }
   const digits: number[] = [];
   let exponent = -1;
   let dot = false;
   let sawDigit = false;
   let shift = 0;
-  for (; i < length; i++) {
+  let zeros = 0;
+  for (; i < end; i++) {
     const code = text.charCodeAt(i);
     if (code === 46 /* . */) {
-      if (dot) return new Big(text);
+      if (dot) return slowBig(text, start, end);
       dot = true;
       continue;
     }
     if (code === 101 /* e */ || code === 69 /* E */) {
-      const tail = text.slice(i + 1);
-      if (!sawDigit || !/^[+-]?\d+$/.test(tail)) return new Big(text);
+      const tail = text.slice(i + 1, end);
+      if (!sawDigit || !/^[+-]?\d+$/.test(tail)) return slowBig(text, start, end);
       shift = Number(tail);
       break;
     }
     const digit = code - 48;
-    if (digit < 0 || digit > 9) return new Big(text);
+    if (digit < 0 || digit > 9) return slowBig(text, start, end);
     sawDigit = true;
-    if (digits.length === 0 && digit === 0) {
-      if (dot) exponent--;
-      continue;
+    if (digit === 0) {
+      if (digits.length === 0) {
+        if (dot) exponent--;
+        continue;
+      }
+      zeros++; // pushed only if a non-zero digit follows, so trailing zeros cost nothing
+    } else {
+      for (; zeros > 0; zeros--) digits.push(0);
+      digits.push(digit);
     }
-    digits.push(digit);
     if (!dot) exponent++;
   }
-  if (!sawDigit) return new Big(text);
+  if (!sawDigit) return slowBig(text, start, end);
   const big = Object.create(Big.prototype) as BigFields;
   big.constructor = Big;
   if (digits.length === 0) {
@@ -93,12 +98,91 @@ function fromDecimalText(text: string): Big {
     big.e = 0;
     big.c = [0];
   } else {
-    while (digits[digits.length - 1] === 0) digits.pop();
     big.s = sign;
     big.e = exponent + shift;
     big.c = digits;
   }
   return big as unknown as Big;
+}
+
+/**
+ * The `Big` of a plain decimal (`-?digits[.digits]`, no exponent) in text[start, end), or `undefined`
+ * for anything else. Leading and trailing zeros are skipped from both ends first, so the coefficient
+ * array is allocated once at its final size and filled in one pass over the significant digits.
+ *
+ * Only {@link toBigAt} calls it, on whole frame texts: fed also with the sliced strings of other
+ * callers, the JIT's string access turned polymorphic and the stream fast path lost a quarter of its
+ * speed (measured: 4.0 → 5.2 µs per ticker frame).
+ */
+function fromPlainDecimal(text: string, start: number, end: number): Big | undefined {
+  let i = start;
+  let sign = 1;
+  if (text.charCodeAt(i) === 45 /* - */) {
+    sign = -1;
+    i++;
+  }
+  if (i >= end) return undefined;
+  let dot = -1;
+  let first = i;
+  for (; first < end; first++) {
+    const code = text.charCodeAt(first);
+    if (code === 46 /* . */) {
+      if (dot >= 0) return undefined;
+      dot = first;
+    } else if (code !== 48) break;
+  }
+  if (first === end) return end - i > (dot >= 0 ? 1 : 0) ? createBig(sign, 0, [0]) : undefined; // zero
+  const lead = text.charCodeAt(first);
+  if (lead < 49 || lead > 57) return undefined;
+  let last = end - 1;
+  for (; ; last--) {
+    const code = text.charCodeAt(last);
+    if (code === 46 /* . */) {
+      if (dot >= 0) return undefined;
+      dot = last;
+    } else if (code !== 48) break;
+  }
+  if (dot < 0) {
+    const inner = text.indexOf('.', first);
+    dot = inner >= 0 && inner < last ? inner : end;
+  }
+  const digits: number[] = new Array<number>(last - first + 1 - (dot > first && dot < last ? 1 : 0));
+  let k = 0;
+  for (let j = first; j <= last; j++) {
+    const digit = text.charCodeAt(j) - 48;
+    if (digit >= 0 && digit <= 9) digits[k++] = digit;
+    else if (j !== dot) return undefined;
+  }
+  return createBig(sign, first < dot ? dot - first - 1 : dot - first, digits);
+}
+
+/** A `Big` with the given fields, as big.js's constructor would leave it. */
+function createBig(sign: number, exponent: number, digits: number[]): Big {
+  const big = Object.create(Big.prototype) as BigFields;
+  big.constructor = Big;
+  big.s = sign;
+  big.e = exponent;
+  big.c = digits;
+  return big as unknown as Big;
+}
+
+/** `new Big` of text[start, end): parses what the fast pass leaves out, or throws big.js's error. */
+function slowBig(text: string, start: number, end: number): Big {
+  return new Big(start === 0 && end === text.length ? text : text.slice(start, end));
+}
+
+/**
+ * `toBig(text.slice(start, end))` without the slice: builds the `Big` straight from the digits of a
+ * decimal inside a larger text, such as a number token of a JSON frame (the stream hot path).
+ *
+ * @example
+ * ```ts
+ * const text = '{"trade_price":109847000.0}';
+ * toBigAt(text, 15, 26).toString(); // '109847000'
+ * ```
+ */
+export function toBigAt(text: string, start: number, end: number): Big {
+  return fromPlainDecimal(text, start, end) ?? fromDecimalText(text, start, end);
 }
 
 /**

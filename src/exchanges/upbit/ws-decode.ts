@@ -4,8 +4,9 @@
  *
  * One decoder reads every format: a record with `type` is `DEFAULT`, one with `ty` is `SIMPLE`, an
  * array (`JSON_LIST`, `SIMPLE_LIST`) is a list of records. The hot path (one ticker or trade per frame)
- * allocates the model object, its one-element events array and the message, nothing else: key tables
- * are constants and the type is dispatched with a `switch`.
+ * allocates the model object, its one-element events array and the message, nothing else: flat
+ * ticker and trade frames are decoded straight from the text by `ws-fast.ts`, everything else is
+ * parsed with `parseJsonExact` and mapped through constant key tables.
  *
  * @see https://docs.upbit.com/kr/reference/websocket-guide (status and error frames)
  */
@@ -17,6 +18,7 @@ import type { WsMessage } from '../exchange-adapter.js';
 import { readRecord, toParseError, type UpbitRecord } from './fields.js';
 import { toCandle, toOrderBook, toTicker, toTrade } from './mapper.js';
 import { UPBIT_ID } from './symbols.js';
+import { decodeUpbitFastEvent } from './ws-fast.js';
 import {
   UPBIT_WS_CANDLE_INTERVALS,
   UPBIT_WS_DEFAULT_KEYS,
@@ -119,6 +121,21 @@ function decodeRecord(record: UpbitRecord, receivedAt: number): WsMessage {
  * ```
  */
 export function decodeUpbitFrame(text: string, receivedAt: number): WsMessage {
+  const fast = decodeUpbitFastEvent(text, receivedAt);
+  if (fast !== undefined) return { kind: 'events', events: [fast] };
+  return decodeUpbitFrameGeneral(text, receivedAt);
+}
+
+/**
+ * {@link decodeUpbitFrame} without its fast path: parses the frame with `parseJsonExact` and maps the
+ * resulting object. The reference the fast path is tested against; it decodes every frame the same.
+ *
+ * @example
+ * ```ts
+ * decodeUpbitFrameGeneral('{"status":"UP"}', Date.now()); // { kind: 'heartbeat' }
+ * ```
+ */
+export function decodeUpbitFrameGeneral(text: string, receivedAt: number): WsMessage {
   let frame: unknown;
   try {
     frame = parseJsonExact(text);
