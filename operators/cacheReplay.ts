@@ -1,5 +1,5 @@
-import { asyncScheduler, ReplaySubject, share, timer } from 'rxjs';
-import type { MonoTypeOperatorFunction, Observable, SchedulerLike } from 'rxjs';
+import { asyncScheduler, Observable, share, Subject, timer } from 'rxjs';
+import type { MonoTypeOperatorFunction, Observer, SchedulerLike, SubjectLike, Unsubscribable } from 'rxjs';
 
 /** Configuration of {@link cacheReplay}. */
 export interface CacheReplayConfig {
@@ -30,8 +30,9 @@ export interface CacheReplayConfig {
  * Multicasts the source and replays its last value to late subscribers while it is younger than `ttlMs`.
  *
  * `shareReplay(1)` would hand a subscriber arriving ten minutes after the socket went quiet a ten-minute-old
- * ticker as if it were current. `cacheReplay` is `share()` with a `ReplaySubject(1, ttlMs, scheduler)`
- * connector: the value expires `ttlMs` after it arrived. With `refCount` the source is unsubscribed when the
+ * ticker as if it were current. `cacheReplay` is `share()` whose connector keeps only the last value and
+ * its arrival time (the behaviour of a `ReplaySubject(1, ttlMs, scheduler)`, without its per-value buffer
+ * trimming): the value expires `ttlMs` after it arrived. With `refCount` the source is unsubscribed when the
  * last subscriber leaves, optionally after a grace delay so a quick re-subscribe (a page switch) keeps the
  * connection. An error resets the cache (the next subscriber re-subscribes the source). A completed source
  * keeps serving its cache (fresh value, then completion) for `ttlMs` after completing and then resets, so
@@ -60,9 +61,52 @@ export function cacheReplay<T>(config: CacheReplayConfig): MonoTypeOperatorFunct
   const after = (ms: number): (() => Observable<0>) | false => (ms === Infinity ? false : () => timer(ms, scheduler));
 
   return share<T>({
-    connector: () => new ReplaySubject<T>(1, ttlMs, scheduler),
+    connector: () => latestValueSubject<T>(ttlMs, scheduler),
     resetOnError: true,
     resetOnComplete: replayAfterComplete ? after(ttlMs) : true,
     resetOnRefCountZero: refCount && (resetOnRefCountZeroDelayMs > 0 ? after(resetOnRefCountZeroDelayMs) : true),
   });
+}
+
+/**
+ * A subject that replays its last value while it is younger than `ttlMs` (age exactly `ttlMs` is
+ * expired), then, once stopped, its error or completion. Stores one value and one time stamp; the clock
+ * is read only when a value arrives (and only for a finite TTL) and when someone subscribes.
+ */
+function latestValueSubject<T>(ttlMs: number, scheduler: SchedulerLike): SubjectLike<T> {
+  const subject = new Subject<T>();
+  let has = false;
+  let last: T | undefined;
+  let at = 0;
+  let stopped = false;
+  const fresh = (): boolean => has && (ttlMs === Infinity || scheduler.now() - at < ttlMs);
+  return {
+    next: (value: T): void => {
+      if (stopped) return;
+      has = true;
+      last = value;
+      if (ttlMs !== Infinity) at = scheduler.now();
+      subject.next(value);
+    },
+    error: (error: unknown): void => {
+      stopped = true;
+      subject.error(error);
+    },
+    complete: (): void => {
+      stopped = true;
+      subject.complete();
+    },
+    subscribe: (observer: Partial<Observer<T>>): Unsubscribable =>
+      new Observable<T>((subscriber) => {
+        // Like ReplaySubject: a live subject adds the subscriber first, a stopped one replays before it ends.
+        const replay = fresh();
+        if (stopped) {
+          if (replay) subscriber.next(last as T);
+          return subject.subscribe(subscriber);
+        }
+        const subscription = subject.subscribe(subscriber);
+        if (replay) subscriber.next(last as T);
+        return subscription;
+      }).subscribe(observer),
+  };
 }

@@ -100,7 +100,9 @@ function fromDecimalText(text: string, start = 0, end = text.length): Big {
   } else {
     big.s = sign;
     big.e = exponent + shift;
-    big.c = digits;
+    // `push` grew the array with spare capacity (17 slots for one digit); a model value may be kept for
+    // a long time (replayed tickers, books), so keep an exact-size copy.
+    big.c = digits.slice();
   }
   return big as unknown as Big;
 }
