@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Observable } from 'rxjs';
 import { WebSocket, WebSocketServer } from 'ws';
 import { MarketDataBackbone } from '../src/index.js';
+import { upbitWs } from '../src/exchanges/upbit/index.js';
 import { nodeWebSocketFactory, type WebSocketFactory, type WebSocketLike } from '../src/transport/websocket-factory.js';
 import { collectGarbage, fmt, quantile, report } from './stats.js';
 
@@ -162,6 +163,21 @@ async function measureHeap(markets: number): Promise<number> {
   return (after - before) / markets;
 }
 
+/**
+ * Heap per market of the replayed values alone: the same ticker frames decoded by the adapter and kept,
+ * with nothing else, so the report can tell the value from the stream machinery around it.
+ */
+function measureValueHeap(markets: number): number {
+  const texts = Array.from({ length: markets }, (_, i) => tickerTemplate.replace('"code": "KRW-BTC"', `"code": "KRW-C${i}"`));
+  collectGarbage();
+  const before = process.memoryUsage().heapUsed;
+  const kept = texts.map((text) => upbitWs.decode(text, Date.now()));
+  collectGarbage();
+  const after = process.memoryUsage().heapUsed;
+  if (kept.length !== markets) throw new Error('decode lost a frame');
+  return (after - before) / markets;
+}
+
 /** Throughput and latency of streamTicker and streamTrades against a bare client. */
 export async function benchStreamThroughput(): Promise<void> {
   const count = Number(process.env['BENCH_FRAMES'] ?? 20_000);
@@ -194,8 +210,11 @@ export async function benchStreamThroughput(): Promise<void> {
 /** Heap per subscribed market. */
 export async function benchStreamMemory(): Promise<void> {
   const perMarket = await measureHeap(200);
+  const value = measureValueHeap(200);
   report('memory: 200 ticker streams subscribed', [
     ['heap per subscribed market (bytes, target < 4096)', fmt(perMarket, 0)],
+    ['of which the replayed ticker itself (decoded alone)', fmt(value, 0)],
+    ['stream machinery per market (difference)', fmt(perMarket - value, 0)],
     ['gc exposed (exact numbers need --expose-gc)', String(typeof (globalThis as { gc?: unknown }).gc === 'function')],
   ]);
 }
