@@ -9,7 +9,8 @@
 import { ParseError } from '../../errors.js';
 import { type Big, isWireNumber, toBig, toIdString } from '../../model/decimal.js';
 import type { OrderBookLevel } from '../../model/order-book.js';
-import { isLosslessNumber, stringify } from 'lossless-json';
+import { isLosslessNumber } from 'lossless-json';
+import { toRawText } from '../raw-text.js';
 import { BINANCE_ID } from './symbols.js';
 
 /** A JSON object as it came off the wire. */
@@ -24,13 +25,7 @@ export type BinanceRecord = Readonly<Record<string, unknown>>;
  * ```
  */
 export function toBinanceParseError(channel: string, problem: string, raw: unknown): ParseError {
-  let text: string;
-  try {
-    text = typeof raw === 'string' ? raw : (stringify(raw) ?? String(raw));
-  } catch {
-    text = String(raw);
-  }
-  return new ParseError(`Binance ${channel} could not be parsed: ${problem}`, { exchange: BINANCE_ID, channel, raw: text });
+  return new ParseError(`Binance ${channel} could not be parsed: ${problem}`, { exchange: BINANCE_ID, channel, raw: toRawText(raw) });
 }
 
 /**

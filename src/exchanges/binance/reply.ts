@@ -17,6 +17,7 @@ import {
 import { isLosslessNumber } from 'lossless-json';
 import type { RateLimitFeedback } from '../../transport/rate-limiter.js';
 import type { RestReply, RestRequest } from '../exchange-adapter.js';
+import { isReplyRecord, quoteBody, readHeader, readReplyDate, readRetryAfterMs } from '../reply-kit.js';
 import { BINANCE_RATE_LIMITS, BINANCE_WEIGHT_GROUP } from './rest.js';
 import { BINANCE_ID } from './symbols.js';
 
@@ -32,11 +33,7 @@ export const BINANCE_INVALID_SYMBOL = -1121;
 /** The weight budget per minute the feedback is measured against. */
 const WEIGHT_LIMIT = BINANCE_RATE_LIMITS[0]?.limit ?? 6000;
 
-/** Longest text of a non-JSON body quoted in an error message. */
-const MAX_QUOTED = 200;
-
 const DIGITS = /^\d+$/;
-const SECONDS = /^\d+(?:\.\d+)?$/;
 /** `IP banned until 1702275878212.` in a 418 message: the ban's end in ms. */
 const BANNED_UNTIL = /banned until (\d{10,16})/i;
 
@@ -89,7 +86,7 @@ export function toBinanceError(reply: RestReply, request: RestRequest): MarketDa
     return new ParseError(`${what}: ${status} reply is not JSON`, { exchange: BINANCE_ID, channel: request.path, raw: reply.text });
   }
 
-  const message = `${what}: ${status} ${info !== undefined ? describe(info) : quote(reply.text)}`;
+  const message = `${what}: ${status} ${info !== undefined ? describe(info) : quoteBody(reply.text)}`;
   if (status === 429 || status === 418) {
     const retryAfterMs =
       readRetryAfterMs(reply) ??
@@ -105,15 +102,10 @@ export function toBinanceError(reply: RestReply, request: RestRequest): MarketDa
   return new ExchangeError(message, { exchange: BINANCE_ID, code: info.code, status, raw: reply.body });
 }
 
-/** A header by name, trying the canonical and the lower-case spelling (plain-map header bags). */
-function readHeader(reply: RestReply, name: string): string | undefined {
-  return reply.headers.get(name) ?? reply.headers.get(name.toLowerCase()) ?? undefined;
-}
-
 /** `{code, msg}` of a Binance error body, or `undefined` when the body is not one. */
 function readErrorInfo(body: unknown): BinanceErrorInfo | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  const { code, msg } = body as { readonly code?: unknown; readonly msg?: unknown };
+  if (!isReplyRecord(body)) return undefined;
+  const { code, msg } = body;
   const value = typeof code === 'number' ? code : isLosslessNumber(code) ? Number(code.value) : undefined;
   if (value === undefined || !Number.isInteger(value) || typeof msg !== 'string') return undefined;
   return { code: value, msg };
@@ -122,30 +114,6 @@ function readErrorInfo(body: unknown): BinanceErrorInfo | undefined {
 /** `-1121 Invalid symbol.` */
 function describe(info: BinanceErrorInfo): string {
   return `${info.code} ${info.msg}`;
-}
-
-/** A non-JSON body for a message: trimmed and cut. */
-function quote(text: string): string {
-  const trimmed = text.trim();
-  if (trimmed === '') return '(empty body)';
-  return trimmed.length > MAX_QUOTED ? `${trimmed.slice(0, MAX_QUOTED)}…` : trimmed;
-}
-
-/** The reply's own clock (its `Date` header, ms), so the mapping stays pure: no clock is read. */
-function readReplyDate(reply: RestReply): number | undefined {
-  const date = readHeader(reply, 'Date');
-  const ms = date === undefined ? Number.NaN : Date.parse(date);
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
-/** `Retry-After` in ms: delta-seconds (what Binance sends), or an HTTP date against the reply's `Date`. */
-function readRetryAfterMs(reply: RestReply): number | undefined {
-  const header = readHeader(reply, 'Retry-After')?.trim();
-  if (header === undefined || header === '') return undefined;
-  if (SECONDS.test(header)) return Math.ceil(Number(header) * 1000);
-  const at = Date.parse(header);
-  const now = readReplyDate(reply);
-  return Number.isNaN(at) || now === undefined ? undefined : Math.max(0, at - now);
 }
 
 /** Time left of a ban named in the message (`IP banned until <ms>`), measured against `Date`. */

@@ -8,7 +8,8 @@
  */
 import { ParseError } from '../../errors.js';
 import { type Big, isWireNumber, toBig } from '../../model/decimal.js';
-import { isLosslessNumber, stringify } from 'lossless-json';
+import { isLosslessNumber } from 'lossless-json';
+import { toRawText } from '../raw-text.js';
 import { COINONE_ID, toCoinoneMarket } from './symbols.js';
 
 /** A JSON object as it came off the wire. */
@@ -158,13 +159,7 @@ export const COINONE_SHORT_KEYS = {
  * ```
  */
 export function toCoinoneParseError(channel: string, problem: string, raw: unknown, cause?: unknown): ParseError {
-  let text: string;
-  try {
-    text = typeof raw === 'string' ? raw : (stringify(raw) ?? String(raw));
-  } catch {
-    text = String(raw);
-  }
-  return new ParseError(`Coinone ${channel} reply could not be parsed: ${problem}`, { exchange: COINONE_ID, channel, raw: text, cause });
+  return new ParseError(`Coinone ${channel} reply could not be parsed: ${problem}`, { exchange: COINONE_ID, channel, raw: toRawText(raw), cause });
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 import { isLosslessNumber } from 'lossless-json';
 import type { RateLimitFeedback } from '../../transport/rate-limiter.js';
 import type { RestReply, RestRequest } from '../exchange-adapter.js';
+import { isReplyRecord, quoteBody, readHeader, readRetryAfterMs } from '../reply-kit.js';
 import { COINONE_PUBLIC_GROUP } from './rest.js';
 import { COINONE_ID, toCoinoneMarket } from './symbols.js';
 
@@ -39,8 +40,6 @@ export const COINONE_ERROR_CODES = {
   maintenance: '405',
 } as const;
 
-/** Longest text of a non-JSON body quoted in an error message. */
-const MAX_QUOTED = 200;
 const DIGITS = /^\d+$/;
 /** The market path segments of a market-scoped public v2 path (`/public/v2/orderbook/KRW/BTC`). */
 const MARKET_PATH = /^\/public\/v2\/[a-z_]+\/([A-Za-z0-9]+)\/([A-Za-z0-9]+)$/;
@@ -88,7 +87,7 @@ export function toCoinoneError(reply: RestReply, request: RestRequest): MarketDa
   const { status } = reply;
   const info = readErrorInfo(reply.body);
   const what = `Coinone GET ${request.path} failed`;
-  const detail = info !== undefined ? describeInfo(info) : quote(reply.text);
+  const detail = info !== undefined ? describeInfo(info) : quoteBody(reply.text);
   const message = `${what}: ${status} ${detail}`;
   if (status === 429 || info?.code === COINONE_ERROR_CODES.rateLimit) {
     const retryAfterMs = readRetryAfterMs(reply) ?? COINONE_RATE_LIMIT_WAIT_MS;
@@ -103,19 +102,14 @@ export function toCoinoneError(reply: RestReply, request: RestRequest): MarketDa
     return new ExchangeError(message, { exchange: COINONE_ID, code: info.code, status, raw: reply.body });
   }
   if (status < 200 || status >= 300) return new ExchangeError(message, { exchange: COINONE_ID, code: status, status, raw: reply.text });
-  if (typeof reply.body !== 'object' || reply.body === null || Array.isArray(reply.body)) {
-    return new ParseError(`${what}: ${status} reply is not a JSON object: ${quote(reply.text)}`, {
+  if (!isReplyRecord(reply.body)) {
+    return new ParseError(`${what}: ${status} reply is not a JSON object: ${quoteBody(reply.text)}`, {
       exchange: COINONE_ID,
       channel: request.path,
       raw: reply.text,
     });
   }
   return undefined;
-}
-
-/** A header by name, trying the canonical and the lower-case spelling (plain-map header bags). */
-function readHeader(reply: RestReply, name: string): string | undefined {
-  return reply.headers.get(name) ?? reply.headers.get(name.toLowerCase()) ?? undefined;
 }
 
 /** A code as text: Coinone sends strings, but a number is read the same way. */
@@ -131,8 +125,8 @@ function toCodeText(value: unknown): string | undefined {
  * `error_code` other than `"0"`.
  */
 function readErrorInfo(body: unknown): CoinoneErrorInfo | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  const record = body as Readonly<Record<string, unknown>>;
+  if (!isReplyRecord(body)) return undefined;
+  const record = body;
   const code = toCodeText(record['error_code'] ?? record['errorCode']);
   const text = record['error_msg'] ?? record['errorMsg'];
   const message = typeof text === 'string' ? text : undefined;
@@ -146,22 +140,8 @@ function describeInfo(info: CoinoneErrorInfo): string {
   return info.message === undefined ? info.code : `${info.code} ${info.message}`;
 }
 
-/** A non-JSON body for a message: trimmed and cut. */
-function quote(text: string): string {
-  const trimmed = text.trim();
-  if (trimmed === '') return '(empty body)';
-  return trimmed.length > MAX_QUOTED ? `${trimmed.slice(0, MAX_QUOTED)}…` : trimmed;
-}
-
 /** The market code a market-scoped request addressed, or `undefined` for list paths (`markets/KRW`). */
 function readRequestMarket(request: RestRequest): string | undefined {
   const match = MARKET_PATH.exec(request.path);
   return match === null ? undefined : toCoinoneMarket(match[1]!, match[2]!);
-}
-
-/** `Retry-After` in ms (delta-seconds only; Coinone was never seen sending it at all). */
-function readRetryAfterMs(reply: RestReply): number | undefined {
-  const header = readHeader(reply, 'Retry-After')?.trim();
-  if (header === undefined || !/^\d+(?:\.\d+)?$/.test(header)) return undefined;
-  return Math.ceil(Number(header) * 1000);
 }

@@ -9,7 +9,8 @@
  */
 import { ParseError } from '../../errors.js';
 import { isWireNumber, type WireNumber } from '../../model/decimal.js';
-import { isLosslessNumber, stringify } from 'lossless-json';
+import { isLosslessNumber } from 'lossless-json';
+import { toRawText } from '../raw-text.js';
 import { toUpbitSymbol, UPBIT_ID } from './symbols.js';
 import type { UpbitOrderBookUnit, UpbitRestCandle, UpbitRestOrderBook, UpbitRestTicker, UpbitRestTrade } from './wire.js';
 
@@ -131,13 +132,7 @@ export const UPBIT_REST_CANDLE_KEYS = {
  * ```
  */
 export function toParseError(channel: string, problem: string, raw: unknown): ParseError {
-  let text: string;
-  try {
-    text = typeof raw === 'string' ? raw : (stringify(raw) ?? String(raw));
-  } catch {
-    text = String(raw);
-  }
-  return new ParseError(`Upbit ${channel} reply could not be parsed: ${problem}`, { exchange: UPBIT_ID, channel, raw: text });
+  return new ParseError(`Upbit ${channel} reply could not be parsed: ${problem}`, { exchange: UPBIT_ID, channel, raw: toRawText(raw) });
 }
 
 /**

@@ -7,7 +7,6 @@
  */
 import { ExchangeError, ParseError } from '../../errors.js';
 import type { PrivateEvent } from '../../model/account.js';
-import { isWireNumber } from '../../model/decimal.js';
 import { parseJsonExact } from '../../transport/json.js';
 import { AuthenticationError, type PrivateSubscription, type PrivateWsMessage } from '../private-adapter.js';
 import { readRecord, toParseError, type UpbitRecord } from './fields.js';
@@ -20,6 +19,7 @@ import {
   UPBIT_MY_ORDER_SIMPLE_KEYS,
 } from './private-mapper.js';
 import { UPBIT_ID } from './symbols.js';
+import { readUpbitWsError } from './ws-decode.js';
 import type { UpbitWsFormat } from './ws-request.js';
 
 /** Upbit's private WebSocket endpoint. */
@@ -61,12 +61,9 @@ export function buildUpbitPrivateRequest(
 
 /** A `{"error":{...}}` frame as an error: {@link AuthenticationError} for `INVALID_AUTH`. */
 function toWsError(record: UpbitRecord): ExchangeError | undefined {
-  const error = record['error'];
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { name, message } = error as { readonly name?: unknown; readonly message?: unknown };
-  const code = typeof name === 'string' ? name : isWireNumber(name) ? Number(name) : undefined;
-  if (code === undefined) return undefined;
-  const detail = typeof message === 'string' ? ` (${message})` : '';
+  const info = readUpbitWsError(record);
+  if (info === undefined) return undefined;
+  const { code, detail } = info;
   const options = { exchange: UPBIT_ID, code, raw: record };
   if (typeof code === 'string' && WS_AUTH_ERRORS.has(code)) {
     return new AuthenticationError(`Upbit private WebSocket refused the credentials: ${code}${detail}`, options);

@@ -12,6 +12,7 @@ import {
 } from '../../errors.js';
 import { isLosslessNumber } from 'lossless-json';
 import type { RestReply, RestRequest } from '../exchange-adapter.js';
+import { isReplyRecord, quoteBody, readHeader, readRetryAfterMs } from '../reply-kit.js';
 import type { RateLimitFeedback } from '../../transport/rate-limiter.js';
 import { UPBIT_ID } from './symbols.js';
 
@@ -20,9 +21,6 @@ export const UPBIT_RATE_LIMIT_WAIT_MS = 1000;
 
 /** Wait after a 418 whose duration cannot be read. Blocks last longer than a window and grow. */
 export const UPBIT_BLOCK_WAIT_MS = 60_000;
-
-/** Longest text of a non-JSON body quoted in an error message. */
-const MAX_QUOTED = 200;
 
 const DIGITS = /^\d+$/;
 const SECONDS = /^\d+(?:\.\d+)?$/;
@@ -103,7 +101,7 @@ export function toUpbitError(reply: RestReply, request: RestRequest): MarketData
     return new ParseError(`${what}: ${status} reply is not JSON`, { exchange: UPBIT_ID, channel: request.path, raw: reply.text });
   }
 
-  const detail = info !== undefined ? describeInfo(info) : quote(reply.text);
+  const detail = info !== undefined ? describeInfo(info) : quoteBody(reply.text);
   const message = `${what}: ${status} ${detail}`;
   if (status === 429 || status === 418) {
     const retryAfterMs =
@@ -122,15 +120,10 @@ export function toUpbitError(reply: RestReply, request: RestRequest): MarketData
   return new ExchangeError(message, { exchange: UPBIT_ID, code: info.name, status, raw: reply.body });
 }
 
-/** A header by name, trying the canonical and the lower-case spelling (plain-map header bags). */
-function readHeader(reply: RestReply, name: string): string | undefined {
-  return reply.headers.get(name) ?? reply.headers.get(name.toLowerCase()) ?? undefined;
-}
-
 /** The `error` of an Upbit error body, or `undefined` when the body is not one. */
 function readErrorInfo(body: unknown): UpbitErrorInfo | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  const error = (body as { readonly error?: unknown }).error;
+  if (!isReplyRecord(body)) return undefined;
+  const error = body['error'];
   if (typeof error !== 'object' || error === null) return undefined;
   const { name, message } = error as { readonly name?: unknown; readonly message?: unknown };
   const text = typeof message === 'string' ? message : undefined;
@@ -142,27 +135,6 @@ function readErrorInfo(body: unknown): UpbitErrorInfo | undefined {
 /** `Code not found`, or the name when there is no message. */
 function describeInfo(info: UpbitErrorInfo): string {
   return info.message ?? String(info.name);
-}
-
-/** A non-JSON body for a message: trimmed and cut. */
-function quote(text: string): string {
-  const trimmed = text.trim();
-  if (trimmed === '') return '(empty body)';
-  return trimmed.length > MAX_QUOTED ? `${trimmed.slice(0, MAX_QUOTED)}…` : trimmed;
-}
-
-/**
- * `Retry-After` in ms: delta-seconds, or an HTTP date measured against the reply's own `Date` header
- * (so the mapping stays pure: no clock is read).
- */
-function readRetryAfterMs(reply: RestReply): number | undefined {
-  const header = readHeader(reply, 'Retry-After')?.trim();
-  if (header === undefined || header === '') return undefined;
-  if (SECONDS.test(header)) return Math.ceil(Number(header) * 1000);
-  const at = Date.parse(header);
-  const date = readHeader(reply, 'Date');
-  const now = date === undefined ? Number.NaN : Date.parse(date);
-  return Number.isNaN(at) || Number.isNaN(now) ? undefined : Math.max(0, at - now);
 }
 
 /** The first duration with a unit in a 418 message (`blocked for 30 seconds`), or a bare number as seconds. */

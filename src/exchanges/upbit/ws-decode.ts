@@ -79,15 +79,37 @@ function toEvent(record: UpbitRecord, receivedAt: number): MarketEvent | undefin
   return undefined;
 }
 
-/** `{"error":{"name":"NO_CODES","message":"..."}}` as an {@link ExchangeError} with `name` as `code`. */
-function toWsError(record: UpbitRecord): ExchangeError | undefined {
+/** The `error` of an Upbit WebSocket error frame, read by {@link readUpbitWsError}. */
+export interface UpbitWsErrorInfo {
+  /** `name` as sent: a string (`NO_CODES`) or a number. */
+  readonly code: string | number;
+  /** ` (<message>)` for a message, else empty: ready to append to an error message. */
+  readonly detail: string;
+}
+
+/**
+ * The `error` of a public or private WebSocket error frame (`{"error":{"name":...,"message":...}}`), or
+ * `undefined` when the record carries no readable one.
+ *
+ * @example
+ * ```ts
+ * readUpbitWsError({ error: { name: 'NO_CODES', message: 'no codes' } }); // { code: 'NO_CODES', detail: ' (no codes)' }
+ * ```
+ */
+export function readUpbitWsError(record: UpbitRecord): UpbitWsErrorInfo | undefined {
   const error = record['error'];
   if (typeof error !== 'object' || error === null) return undefined;
   const { name, message } = error as { readonly name?: unknown; readonly message?: unknown };
   const code = typeof name === 'string' ? name : isWireNumber(name) ? Number(name) : undefined;
   if (code === undefined) return undefined;
-  const detail = typeof message === 'string' ? ` (${message})` : '';
-  return new ExchangeError(`Upbit WebSocket request was refused: ${code}${detail}`, { exchange: UPBIT_ID, code, raw: record });
+  return { code, detail: typeof message === 'string' ? ` (${message})` : '' };
+}
+
+/** `{"error":{"name":"NO_CODES","message":"..."}}` as an {@link ExchangeError} with `name` as `code`. */
+function toWsError(record: UpbitRecord): ExchangeError | undefined {
+  const info = readUpbitWsError(record);
+  if (info === undefined) return undefined;
+  return new ExchangeError(`Upbit WebSocket request was refused: ${info.code}${info.detail}`, { exchange: UPBIT_ID, code: info.code, raw: record });
 }
 
 /** A single-object frame: data, keepalive reply or error. */

@@ -1,22 +1,19 @@
 /** Loads Binance's published example payloads and captures from the shared fixture folder. */
+import { fixtureReader } from '../../helpers/fixtures.js';
 import { fixtureDir } from '../../helpers/shared.js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { RestReply } from '../../../src/exchanges/exchange-adapter.js';
 import { Big } from '../../../src/model/decimal.js';
-import { parseJsonExact } from '../../../src/transport/json.js';
 
-export const FIXTURES = fixtureDir('binance');
+export { toReply } from '../../helpers/fixtures.js';
+
+const fixtures = fixtureReader(fixtureDir('binance'));
+
+export const FIXTURES = fixtures.dir;
 
 /** The text of a fixture file. */
-export function readFixtureText(name: string): string {
-  return readFileSync(join(FIXTURES, name), 'utf8');
-}
+export const readFixtureText = fixtures.readText;
 
 /** A fixture parsed the way the transport parses replies and frames. */
-export function readFixture(name: string): unknown {
-  return parseJsonExact(readFixtureText(name));
-}
+export const readFixture = fixtures.read;
 
 /**
  * A fixture read independently of the code under test (plain `JSON.parse`), for expected values: every
@@ -29,15 +26,4 @@ export function readRaw<T>(name: string): T {
 /** The plain decimal spelling of a raw string value (`"4.00000200"` → `'4.000002'`). */
 export function plain(value: string): string {
   return new Big(value).toFixed();
-}
-
-/** A reply as the transport builds it: JSON bodies parsed with `parseJsonExact`, other text left as is. */
-export function toReply(status: number, text: string, headers: Record<string, string> = {}): RestReply {
-  let body: unknown;
-  try {
-    body = parseJsonExact(text);
-  } catch {
-    body = undefined;
-  }
-  return { status, headers: new Headers(headers), text, body };
 }

@@ -1,21 +1,18 @@
 /** Loads Coinone's published example payloads from the shared fixture folder. */
+import { fixtureReader } from '../../helpers/fixtures.js';
 import { fixtureDir } from '../../helpers/shared.js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { RestReply } from '../../../src/exchanges/exchange-adapter.js';
-import { parseJsonExact } from '../../../src/transport/json.js';
 
-export const FIXTURES = fixtureDir('coinone');
+export { toReply } from '../../helpers/fixtures.js';
+
+const fixtures = fixtureReader(fixtureDir('coinone'));
+
+export const FIXTURES = fixtures.dir;
 
 /** The text of a fixture file. */
-export function readFixtureText(name: string): string {
-  return readFileSync(join(FIXTURES, name), 'utf8');
-}
+export const readFixtureText = fixtures.readText;
 
-/** A fixture parsed the way the transport parses replies. */
-export function readFixture(name: string): unknown {
-  return parseJsonExact(readFixtureText(name));
-}
+/** A fixture parsed the way the transport parses replies and frames. */
+export const readFixture = fixtures.read;
 
 /** A fixture parsed with plain `JSON.parse`: the raw string spellings the expectations compare against. */
 export function readRaw(name: string): unknown {
@@ -44,17 +41,6 @@ export function pickList(value: unknown, ...path: readonly (string | number)[]):
   const found = pick(value, ...path);
   if (!Array.isArray(found)) throw new Error(`fixture ${path.join('.')} is not an array`);
   return found;
-}
-
-/** A reply as the transport builds it: JSON bodies parsed with `parseJsonExact`, other text left as is. */
-export function toReply(status: number, text: string, headers: Record<string, string> = {}): RestReply {
-  let body: unknown;
-  try {
-    body = parseJsonExact(text);
-  } catch {
-    body = undefined;
-  }
-  return { status, headers: new Headers(headers), text, body };
 }
 
 /** A model object with every `Big` as its string, for readable, exact comparisons. */
