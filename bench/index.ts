@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<void>> = {
   streams: benchStreamThroughput,
   'stream-memory': benchStreamMemory,
   'order-book': benchOrderBook,
+  'binance-depth': async () => (await import('./binance-depth.js')).benchBinanceDepth(),
 };
 
 const wanted = process.argv.slice(2);
