@@ -2,7 +2,7 @@
  * The facade: one object, every exchange. Routes each call to the exchange it names (or the default
  * one) and hides batching, rate limiting and retries. Names no exchange itself.
  */
-import { defer, from, Observable, switchMap } from 'rxjs';
+import { defer, Observable, type Unsubscribable } from 'rxjs';
 import { MarketDataError } from './errors.js';
 import { downloadCandles, fetchCandleRange, type CandleDownloadEvent, type CandleRangeOptions } from './candle-history.js';
 import { streamArbitrage, type StreamArbitrageOptions } from './arbitrage-stream.js';
@@ -401,10 +401,36 @@ export class MarketDataBackbone {
     return `MarketDataBackbone { exchanges: [${[...this.#clients.keys()].join(', ')}] }`;
   }
 
+  /**
+   * A stream once the symbol is resolved. Written as one `Observable` rather than `defer` + `from` +
+   * `switchMap`: it is held per subscriber for the life of the stream, so its size counts per market.
+   */
   #stream<T>(options: ExchangeSelector, symbol: string, open: (client: ExchangeClient, market: string) => Observable<T>): Observable<T> {
-    return defer(() => {
-      const client = this.exchange(options.exchange);
-      return from(client.resolveMarket(symbol)).pipe(switchMap((market) => open(client, market)));
+    return new Observable<T>((subscriber) => {
+      let inner: Unsubscribable | undefined;
+      let closed = false;
+      let client: ExchangeClient;
+      try {
+        client = this.exchange(options.exchange);
+      } catch (error) {
+        subscriber.error(error);
+        return undefined;
+      }
+      client.resolveMarket(symbol).then(
+        (market) => {
+          if (closed) return;
+          try {
+            inner = open(client, market).subscribe(subscriber);
+          } catch (error) {
+            subscriber.error(error);
+          }
+        },
+        (error: unknown) => subscriber.error(error),
+      );
+      return () => {
+        closed = true;
+        inner?.unsubscribe();
+      };
     });
   }
 

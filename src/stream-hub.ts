@@ -3,33 +3,15 @@
  * stream key (ref-counted, replaying its latest value), REST polling while the socket is down.
  * Names no exchange: the adapter supplies every detail.
  */
-import {
-  asyncScheduler,
-  catchError,
-  EMPTY,
-  exhaustMap,
-  filter,
-  from,
-  identity,
-  merge,
-  map,
-  mergeMap,
-  Observable,
-  share,
-  Subject,
-  tap,
-  timer,
-  type SchedulerLike,
-} from 'rxjs';
-import { cacheReplay } from '../operators/cacheReplay.js';
-import { compareDecimalIds, dedupeBy } from '../operators/dedupeBy.js';
-import { fallbackSwitch, type FallbackSource } from '../operators/fallbackSwitch.js';
+import { asyncScheduler, from, mergeMap, merge, Observable, Subject, type SchedulerLike, type Subscription as RxSubscription } from 'rxjs';
 import type { CandleUpdate } from '../operators/candlesFromTrades.js';
+import { compareDecimalIds } from '../operators/dedupeBy.js';
 import { flagClosedCandles } from '../operators/flagClosedCandles.js';
 import { syncOrderBook } from '../operators/syncOrderBook.js';
-import { ConnectionError, isRetryableError, MarketDataError } from './errors.js';
+import { MarketDataError } from './errors.js';
 import type { ExchangeClient } from './exchange-client.js';
 import type { Subscription } from './exchanges/exchange-adapter.js';
+import { HotStream, type HotSource, type HotStreamSpec, type HotStreamTimings } from './hot-stream.js';
 import type { Candle, CandleInterval } from './model/candle.js';
 import type { DepthDiffEvent, MarketEvent, StatusEvent } from './model/market-event.js';
 import type { OrderBook } from './model/order-book.js';
@@ -55,7 +37,10 @@ export interface StreamOptions {
   readonly socketStaleAfterMs?: number | undefined;
   /** REST polling period while a stream is on the fallback. @default 1_000 */
   readonly pollIntervalMs?: number | undefined;
-  /** After an outage, how long to wait before trying the stream again. @default 1_000 */
+  /**
+   * @deprecated No effect: the socket subscription stays open through outages and a stream switches
+   * back to the WebSocket with its first value after the reconnect.
+   */
   readonly recoverAfterMs?: number | undefined;
   /** How long a stream stays connected after its last subscriber leaves. @default 2_000 */
   readonly gracePeriodMs?: number | undefined;
@@ -80,6 +65,13 @@ type Channel = Subscription['channel'];
 /**
  * The hot streams of one exchange.
  *
+ * Each stream key (channel, market, depth or interval) has one {@link HotStream}: socket events while
+ * the socket is healthy, REST polling while it is down or the stream has been silent for
+ * `staleAfterMs`, never a value older than the last one, trades once each in id order, the latest value
+ * replayed to late subscribers for `replayTtlMs`, and the market kept on the socket until
+ * `gracePeriodMs` after its last subscriber left. One sweep timer per hub checks every stream for
+ * silence.
+ *
  * @example
  * ```ts
  * const hub = new StreamHub(client, { wsUrl: simulator.wsUrl });
@@ -89,23 +81,24 @@ type Channel = Subscription['channel'];
 export class StreamHub {
   readonly #client: ExchangeClient;
   readonly #options: StreamOptions;
-  readonly #scheduler: SchedulerLike;
-  readonly #streams = new Map<string, Observable<unknown>>();
-  readonly #problems$ = new Subject<MarketDataError>();
-  readonly #latest = new Map<string, MarketEvent>();
-  readonly #counts: Record<FallbackSource, number> = { primary: 0, fallback: 0 };
+  readonly #timings: HotStreamTimings;
+  readonly #streams = new Map<string, HotStream<MarketEvent, MarketEvent, unknown>>();
+  readonly #counts: Record<HotSource, number> = { ws: 0, rest: 0 };
   readonly #status$ = new Subject<StatusEvent>();
+  readonly #problems$ = new Subject<MarketDataError>();
   #connection: WsConnection | undefined;
+  #sweeper: RxSubscription | undefined;
 
   constructor(client: ExchangeClient, options: StreamOptions = {}) {
     this.#client = client;
     this.#options = options;
-    this.#scheduler = options.scheduler ?? asyncScheduler;
+    const { staleAfterMs = 30_000, pollIntervalMs = 1_000, gracePeriodMs = 2_000, replayTtlMs = 60_000 } = options;
+    this.#timings = { staleAfterMs, pollIntervalMs, gracePeriodMs, replayTtlMs, scheduler: options.scheduler ?? asyncScheduler };
   }
 
   /** Values served so far, by source. */
   get sources(): SourceCounters {
-    return { ws: this.#counts.primary, rest: this.#counts.fallback };
+    return { ...this.#counts };
   }
 
   /** The shared connection (created on first use). */
@@ -128,7 +121,8 @@ export class StreamHub {
   }
 
   /**
-   * Problems that did not stop the streams: undecodable frames, exchange error frames, each socket drop.
+   * Problems that did not stop the streams: undecodable frames, exchange error frames, each socket drop,
+   * order-book sequence gaps (the book was resynced).
    *
    * @example
    * ```ts
@@ -152,9 +146,9 @@ export class StreamHub {
    * hub.latest('ticker', 'KRW-BTC', 2_000);
    * ```
    */
-  latest<C extends Channel>(channel: C, market: string, maxAgeMs: number): MarketEvent | undefined {
-    const value = this.#latest.get(`${channel}|${market}`);
-    return value !== undefined && this.#scheduler.now() - value.receivedAt <= maxAgeMs ? value : undefined;
+  latest(channel: 'ticker' | 'trades', market: string, maxAgeMs: number): MarketEvent | undefined {
+    const value = this.#streams.get(`${channel}|${market}`)?.last;
+    return value !== undefined && this.#timings.scheduler.now() - value.receivedAt <= maxAgeMs ? value : undefined;
   }
 
   /**
@@ -166,18 +160,16 @@ export class StreamHub {
    * ```
    */
   ticker(market: string): Observable<Ticker> {
-    return this.#hot(
-      { channel: 'ticker', market },
+    return this.#hot<Ticker, Ticker, Ticker>({ channel: 'ticker', market }, {
+      isWire: (e): e is Ticker => e.type === 'ticker',
       // Polling must reach REST: the stream's own last value is exactly what went stale.
-      () => from(this.#client.getTicker(market, { useStream: false })),
-      (e): e is Ticker => e.type === 'ticker',
-      identity,
-      identity,
-    );
+      poll: () => from(this.#client.getTicker(market, { useStream: false })),
+      follows: notOlder,
+    });
   }
 
   /**
-   * The hot trade stream of one market: deduplicated by id, in id order, across reconnects and sources.
+   * The hot trade stream of one market: every trade once, in id order, across reconnects and sources.
    *
    * @example
    * ```ts
@@ -185,13 +177,12 @@ export class StreamHub {
    * ```
    */
   trades(market: string): Observable<Trade> {
-    return this.#hot(
-      { channel: 'trades', market },
-      () => from(this.#client.getTrades(market, { count: 50 })).pipe(mergeMap((trades) => from(trades))),
-      (e): e is Trade => e.type === 'trade',
-      identity,
-      (trade$) => trade$.pipe(dedupeBy((trade) => trade.id, { order: compareDecimalIds })),
-    );
+    return this.#hot<Trade, Trade, Trade>({ channel: 'trades', market }, {
+      isWire: (e): e is Trade => e.type === 'trade',
+      poll: () => from(this.#client.getTrades(market, { count: 50 })).pipe(mergeMap((trades) => from(trades))),
+      // A reconnect's SNAPSHOT and REST polls resend trades already seen: only newer ids pass.
+      follows: (trade, last) => notOlder(trade, last) && compareDecimalIds(trade.id, last.id) > 0,
+    });
   }
 
   /**
@@ -205,26 +196,23 @@ export class StreamHub {
    * ```
    */
   orderBook(market: string, depth?: number): Observable<OrderBook> {
+    const subscription: Subscription = { channel: 'orderBook', market, depth };
     const poll = (): Observable<OrderBook> => from(this.#client.getOrderBook(market, depth));
     if (this.#client.adapter.ws?.orderBook !== 'diffs') {
-      return this.#hot({ channel: 'orderBook', market, depth }, poll, (e): e is OrderBook => e.type === 'orderBook', identity, identity);
+      return this.#hot<OrderBook, OrderBook, OrderBook>(subscription, { isWire: (e): e is OrderBook => e.type === 'orderBook', poll, follows: notOlder });
     }
     // One diff subscription per market whatever the depth; each hot stream keeps its own synced book.
-    return this.#hot(
-      { channel: 'orderBook', market, depth },
+    return this.#hot<DepthDiffEvent, OrderBook, OrderBook>(subscription, {
+      socket: { channel: 'orderBook', market },
+      isWire: (e): e is DepthDiffEvent => e.type === 'depthDiff',
+      primary: syncOrderBook({
+        snapshot: () => this.#client.getDepthSnapshot(market),
+        depth,
+        onGap: (error) => this.#problems$.next(error),
+      }),
       poll,
-      (e): e is DepthDiffEvent => e.type === 'depthDiff',
-      (diff$) =>
-        diff$.pipe(
-          syncOrderBook({
-            snapshot: () => this.#client.getDepthSnapshot(market),
-            depth,
-            onGap: (error) => this.#problems$.next(error),
-          }),
-        ),
-      identity,
-      { channel: 'orderBook', market },
-    );
+      follows: notOlder,
+    });
   }
 
   /**
@@ -244,86 +232,82 @@ export class StreamHub {
         exchange: adapter.id,
       });
     }
-    return this.#hot(
-      { channel: 'candles', market, interval },
-      () => from(this.#client.getCandles(market, interval, { count: 1 })).pipe(mergeMap((candles) => from(candles))),
-      (e): e is Candle => e.type === 'candle' && e.interval === interval,
-      identity,
-      (candle$) => candle$.pipe(flagClosedCandles()),
-    );
+    return this.#hot<Candle, Candle, CandleUpdate>({ channel: 'candles', market, interval }, {
+      isWire: (e): e is Candle => e.type === 'candle' && e.interval === interval,
+      poll: () => from(this.#client.getCandles(market, interval, { count: 1 })).pipe(mergeMap((candles) => from(candles))),
+      // A candle is resent as it grows: the same period (or a later one) follows, an earlier one does not.
+      follows: (candle, last) => candle.openTime >= last.openTime,
+      post: flagClosedCandles(),
+    });
   }
 
   /** Closes the socket and completes every stream. */
   close(): void {
     this.#connection?.close();
+    this.#sweeper?.unsubscribe();
+    this.#sweeper = undefined;
     this.#status$.complete();
     this.#problems$.complete();
     this.#streams.clear();
   }
 
   /**
-   * One hot stream per key: WebSocket events while the socket is healthy, REST polling while it is not,
-   * shared, replaying the latest value, torn down `gracePeriodMs` after the last subscriber leaves.
-   * `primary` turns the socket's events into values (diff books are synced there, so each outage starts
-   * a new sync); `socket` is the subscription sent to the exchange when it differs from the stream's own
-   * (every depth of a diff book shares one); `post` runs on the merged values of both sources.
+   * A handle on the hot stream of `subscription`: subscribing attaches to the stream of its key,
+   * creating it on first use; the stream leaves the map when it stops.
    */
-  #hot<T extends MarketEvent, W extends MarketEvent = T, R = T>(
+  #hot<W extends MarketEvent, T extends MarketEvent, R>(
     subscription: Subscription,
-    poll: () => Observable<T>,
-    isWire: (event: StreamEvent) => event is W,
-    primary: (wire$: Observable<W>) => Observable<T>,
-    post: (value$: Observable<T>) => Observable<R>,
-    socket: Subscription = subscription,
+    spec: Pick<HotStreamSpec<W, T, R>, 'isWire' | 'poll' | 'follows' | 'primary' | 'post'> & { readonly socket?: Subscription },
   ): Observable<R> {
     const key = subscriptionKey(subscription);
-    const existing = this.#streams.get(key);
-    if (existing !== undefined) return existing as Observable<R>;
-    const {
-      staleAfterMs = 30_000, pollIntervalMs = 1_000, recoverAfterMs = 1_000, gracePeriodMs = 2_000, replayTtlMs = 60_000,
-    } = this.#options;
-    const scheduler = this.#scheduler;
-
-    const stream$ = new Observable<R>((subscriber) => {
-      // One socket subscription for the life of this hot stream: the primary below is re-subscribed
-      // after every outage, and must not take the market off the socket each time it drops.
-      const events$ = new Subject<StreamEvent>();
-      const keeper = this.connection.stream(socket).subscribe(events$);
-      const primary$ = events$.pipe(
-        tap((event) => {
-          if (event.type === 'status' && event.status === 'disconnect') {
-            throw new ConnectionError(`${event.exchange} stream dropped: ${event.reason ?? 'disconnect'}`, { exchange: event.exchange });
-          }
-        }),
-        filter(isWire),
-        primary,
-      );
-      const fallback = (): Observable<T> =>
-        timer(0, pollIntervalMs, scheduler).pipe(
-          exhaustMap(() => poll().pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : thrown(error))))),
+    const socket = spec.socket ?? subscription;
+    return new Observable<R>((subscriber) => {
+      let stream = this.#streams.get(key) as HotStream<W, T, R> | undefined;
+      if (stream === undefined) {
+        const created: HotStream<W, T, R> = new HotStream<W, T, R>(
+          {
+            ...spec,
+            socket,
+            open: () => this.connection.stream(socket),
+            onValue: (_value, source) => {
+              this.#counts[source] += 1;
+            },
+            onStop: () => {
+              if ((this.#streams.get(key) as unknown) === created) this.#streams.delete(key);
+              if (this.#streams.size === 0) this.#stopSweep();
+            },
+          },
+          this.#timings,
         );
-      const values = primary$
-        .pipe(
-          fallbackSwitch<T>({ fallback, staleAfterMs, recoverAfter: recoverAfterMs, scheduler }),
-          map(({ source, value }) => {
-            this.#counts[source] += 1;
-            return value;
-          }),
-          tap((value) => this.#latest.set(key, value)),
-          post,
-        )
-        .subscribe(subscriber);
-      return () => {
-        values.unsubscribe();
-        keeper.unsubscribe();
-        this.#latest.delete(key);
-      };
-    }).pipe(cacheReplay<R>({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs, replayAfterComplete: false, scheduler }));
-    this.#streams.set(key, stream$);
-    return stream$;
+        stream = created;
+        this.#streams.set(key, created as unknown as HotStream<MarketEvent, MarketEvent, unknown>);
+        this.#startSweep();
+      }
+      return stream.attach(subscriber);
+    });
+  }
+
+  /** One timer for every stream's silence check, running while any stream exists. */
+  #startSweep(): void {
+    if (this.#sweeper !== undefined) return;
+    const { staleAfterMs, scheduler } = this.#timings;
+    if (!Number.isFinite(staleAfterMs)) return;
+    const period = Math.max(10, Math.min(1_000, staleAfterMs / 4));
+    const streams = this.#streams;
+    this.#sweeper = scheduler.schedule(function sweep(this: { schedule(state?: undefined, delay?: number): void }) {
+      const now = scheduler.now();
+      for (const stream of streams.values()) stream.sweep(now);
+      this.schedule(undefined, period);
+    }, period);
+  }
+
+  #stopSweep(): void {
+    this.#sweeper?.unsubscribe();
+    this.#sweeper = undefined;
   }
 }
 
-function thrown(error: unknown): Observable<never> {
-  return new Observable<never>((subscriber) => subscriber.error(error));
+/** `true` unless `value` is older than `last` by exchange time (equal times pass). */
+function notOlder(value: MarketEvent, last: MarketEvent): boolean {
+  return value.timestamp >= last.timestamp;
 }

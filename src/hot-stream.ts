@@ -1,0 +1,245 @@
+/**
+ * One hot market-data stream without a per-stream operator chain: the state of what `fallbackSwitch`,
+ * `cacheReplay` and `dedupeBy` do for a single stream, kept in one small object.
+ *
+ * Why not compose those operators per stream: the composed chain (subject, keeper, tap, filter,
+ * fallbackSwitch with its staleAfter timer, map, tap, share with its replay subject) measured about
+ * 16 KB of heap per subscribed market (`npm run bench -- stream-memory`), several times the ticker it
+ * carries. The operators stay the public building blocks (each with its marble spec); the hub keeps
+ * their contracts in this class: a value older than the last one emitted is never emitted, REST polling
+ * serves the stream while the socket is down or the stream is silent, the latest value is replayed to
+ * late subscribers while younger than a TTL, and the socket subscription lives from the first subscriber
+ * to `gracePeriodMs` after the last one. Staleness is checked by the hub's single sweep timer, not by a
+ * timer per stream. Diff order books and candle close flags, which need real state, still run through
+ * their operators (`syncOrderBook`, `flagClosedCandles`), only for the streams that need them.
+ */
+import { catchError, EMPTY, exhaustMap, Observable, Subject, timer } from 'rxjs';
+import type { OperatorFunction, SchedulerLike, Subscriber, Subscription as RxSubscription } from 'rxjs';
+import { ConnectionError, isRetryableError } from './errors.js';
+import type { Subscription } from './exchanges/exchange-adapter.js';
+import type { MarketEvent } from './model/market-event.js';
+import type { StreamEvent } from './transport/ws-router.js';
+
+/** Where a stream's value came from. */
+export type HotSource = 'ws' | 'rest';
+
+/** What a {@link HotStream} needs from its hub, fixed for the life of the stream. */
+export interface HotStreamSpec<W extends MarketEvent, T extends MarketEvent, R> {
+  /** The subscription the socket carries for this stream. */
+  readonly socket: Subscription;
+  /** Opens the socket subscription: events of `socket` plus status events. */
+  readonly open: () => Observable<StreamEvent>;
+  /** `true` for the socket events this stream reads. */
+  readonly isWire: (event: StreamEvent) => event is W;
+  /** Turns wire events into values (diff books are synced here); restarted after every drop. @default none */
+  readonly primary?: OperatorFunction<W, T> | undefined;
+  /** One REST round of the fallback (emits zero or more values, then completes). */
+  readonly poll: () => Observable<T>;
+  /** `true` when `value` may follow `last` (never older; trades: a newer id). */
+  readonly follows: (value: T, last: T) => boolean;
+  /** Turns emitted values into what subscribers get (candle close flags). @default none */
+  readonly post?: OperatorFunction<T, R> | undefined;
+  /** Called with each value emitted and its source (counters, `latest`). */
+  readonly onValue: (value: T, source: HotSource) => void;
+  /** Called once the stream stopped (last subscriber gone after the grace period, error, completion). */
+  readonly onStop: () => void;
+}
+
+/** Timings of a {@link HotStream}. */
+export interface HotStreamTimings {
+  readonly staleAfterMs: number;
+  readonly pollIntervalMs: number;
+  readonly gracePeriodMs: number;
+  readonly replayTtlMs: number;
+  readonly scheduler: SchedulerLike;
+}
+
+/**
+ * A hot stream: ref-counted, replaying, switching between the socket and REST polling.
+ *
+ * @example
+ * ```ts
+ * const stream = new HotStream(spec, timings);
+ * const values$ = new Observable((subscriber) => stream.attach(subscriber));
+ * ```
+ */
+export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
+  readonly #spec: HotStreamSpec<W, T, R>;
+  readonly #timings: HotStreamTimings;
+  #subscribers: Subscriber<R>[] = [];
+  #running = false;
+  #keeper: RxSubscription | undefined;
+  #wire$: Subject<W> | undefined;
+  #wireSubscription: RxSubscription | undefined;
+  #post$: Subject<T> | undefined;
+  #postSubscription: RxSubscription | undefined;
+  #poller: RxSubscription | undefined;
+  #grace: RxSubscription | undefined;
+  #last: T | undefined;
+  #output: { value: R; at: number } | undefined;
+  /** Scheduler time of the last socket value (or of the start): the sweep compares it with `staleAfterMs`. */
+  #primaryAt = 0;
+
+  constructor(spec: HotStreamSpec<W, T, R>, timings: HotStreamTimings) {
+    this.#spec = spec;
+    this.#timings = timings;
+  }
+
+  /** The last value emitted, for channel selection. */
+  get last(): T | undefined {
+    return this.#last;
+  }
+
+  /** `true` while the socket subscription is open. */
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** Adds a subscriber (replaying the latest value if fresh); returns its teardown. */
+  attach(subscriber: Subscriber<R>): () => void {
+    this.#grace?.unsubscribe();
+    this.#grace = undefined;
+    this.#subscribers.push(subscriber);
+    const output = this.#output;
+    if (output !== undefined && this.#timings.scheduler.now() - output.at < this.#timings.replayTtlMs) subscriber.next(output.value);
+    if (!this.#running) this.#start();
+    return () => this.#detach(subscriber);
+  }
+
+  /** Switches to REST polling when the socket has been silent for `staleAfterMs`; called by the hub's sweep. */
+  sweep(now: number): void {
+    if (this.#running && this.#poller === undefined && now - this.#primaryAt >= this.#timings.staleAfterMs) this.#fallback();
+  }
+
+  #start(): void {
+    this.#primaryAt = this.#timings.scheduler.now();
+    // Set before subscribing, so events delivered synchronously find the stream running.
+    this.#running = true;
+    const keeper = this.#spec.open().subscribe({
+      next: (event) => this.#onEvent(event),
+      error: (error: unknown) => this.#fail(error),
+      complete: () => this.#complete(),
+    });
+    // A synchronous error or completion already stopped the stream; drop the keeper then.
+    if (this.#running) this.#keeper = keeper;
+    else keeper.unsubscribe();
+  }
+
+  #onEvent(event: StreamEvent): void {
+    if (event.type === 'status') {
+      if (event.status !== 'disconnect') return;
+      this.#resetWire();
+      this.#fallback(new ConnectionError(`${event.exchange} stream dropped: ${event.reason ?? 'disconnect'}`, { exchange: event.exchange }));
+      return;
+    }
+    if (!this.#spec.isWire(event)) return;
+    const primary = this.#spec.primary;
+    if (primary === undefined) {
+      this.#onPrimary(event as unknown as T);
+      return;
+    }
+    if (this.#wire$ === undefined) {
+      const wire$ = new Subject<W>();
+      this.#wire$ = wire$;
+      this.#wireSubscription = wire$.pipe(primary).subscribe({
+        next: (value) => this.#onPrimary(value),
+        error: (error: unknown) => (isRetryableError(error) ? this.#resetWire() : this.#fail(error)),
+      });
+    }
+    this.#wire$.next(event);
+  }
+
+  #onPrimary(value: T): void {
+    this.#primaryAt = this.#timings.scheduler.now();
+    if (this.#poller !== undefined) {
+      this.#poller.unsubscribe();
+      this.#poller = undefined;
+    }
+    this.#emit(value, 'ws');
+  }
+
+  /** REST polling until the socket delivers again. `_reason` documents why (drop or silence). */
+  #fallback(_reason?: ConnectionError): void {
+    if (this.#poller !== undefined || !this.#running) return;
+    const { pollIntervalMs, scheduler } = this.#timings;
+    this.#poller = timer(0, pollIntervalMs, scheduler)
+      .pipe(exhaustMap(() => this.#spec.poll().pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : thrown(error))))))
+      .subscribe({ next: (value) => this.#emit(value, 'rest'), error: (error: unknown) => this.#fail(error) });
+  }
+
+  #emit(value: T, source: HotSource): void {
+    const last = this.#last;
+    if (last !== undefined && !this.#spec.follows(value, last)) return;
+    this.#last = value;
+    this.#spec.onValue(value, source);
+    const post = this.#spec.post;
+    if (post === undefined) {
+      this.#publish(value as unknown as R);
+      return;
+    }
+    if (this.#post$ === undefined) {
+      const post$ = new Subject<T>();
+      this.#post$ = post$;
+      this.#postSubscription = post$.pipe(post).subscribe({ next: (out) => this.#publish(out), error: (error: unknown) => this.#fail(error) });
+    }
+    this.#post$.next(value);
+  }
+
+  #publish(value: R): void {
+    this.#output = { value, at: this.#timings.scheduler.now() };
+    for (const subscriber of this.#subscribers.slice()) subscriber.next(value);
+  }
+
+  #detach(subscriber: Subscriber<R>): void {
+    const index = this.#subscribers.indexOf(subscriber);
+    if (index < 0) return;
+    this.#subscribers.splice(index, 1);
+    if (this.#subscribers.length > 0 || !this.#running) return;
+    const { gracePeriodMs, scheduler } = this.#timings;
+    if (gracePeriodMs > 0) this.#grace = scheduler.schedule(() => this.#stop(), gracePeriodMs);
+    else this.#stop();
+  }
+
+  #fail(error: unknown): void {
+    const subscribers = this.#subscribers;
+    this.#stop();
+    for (const subscriber of subscribers) subscriber.error(error);
+  }
+
+  #complete(): void {
+    const subscribers = this.#subscribers;
+    this.#stop();
+    for (const subscriber of subscribers) subscriber.complete();
+  }
+
+  #resetWire(): void {
+    this.#wireSubscription?.unsubscribe();
+    this.#wireSubscription = undefined;
+    this.#wire$ = undefined;
+  }
+
+  /** Releases everything; a later subscriber starts afresh (no replay of the old value). */
+  #stop(): void {
+    if (!this.#running) return;
+    const keeper = this.#keeper;
+    this.#running = false;
+    this.#keeper = undefined;
+    this.#subscribers = [];
+    this.#grace?.unsubscribe();
+    this.#grace = undefined;
+    this.#poller?.unsubscribe();
+    this.#poller = undefined;
+    this.#resetWire();
+    this.#postSubscription?.unsubscribe();
+    this.#postSubscription = undefined;
+    this.#post$ = undefined;
+    this.#last = undefined;
+    this.#output = undefined;
+    keeper?.unsubscribe();
+    this.#spec.onStop();
+  }
+}
+
+function thrown(error: unknown): Observable<never> {
+  return new Observable<never>((subscriber) => subscriber.error(error));
+}
