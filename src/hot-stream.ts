@@ -39,10 +39,16 @@ export interface HotStreamSpec<W extends MarketEvent, T extends MarketEvent, R> 
   readonly follows: (value: T, last: T) => boolean;
   /** Turns emitted values into what subscribers get (candle close flags). @default none */
   readonly post?: OperatorFunction<T, R> | undefined;
-  /** Called with each value emitted and its source (counters, `latest`). */
-  readonly onValue: (value: T, source: HotSource) => void;
-  /** Called once the stream stopped (last subscriber gone after the grace period, error, completion). */
-  readonly onStop: () => void;
+  /** Told of each value emitted and of the stream stopping; one object for all of a hub's streams. */
+  readonly owner: HotStreamOwner;
+}
+
+/** The hub side of a {@link HotStream}: shared by every stream, so a stream holds no callbacks of its own. */
+export interface HotStreamOwner {
+  /** A value was emitted from `source` (counters). */
+  counted(source: HotSource): void;
+  /** `stream` stopped (last subscriber gone after the grace period, error, completion). */
+  stopped(stream: HotStream<never, never, unknown>): void;
 }
 
 /** Timings of a {@link HotStream}. */
@@ -115,17 +121,14 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
     this.#primaryAt = this.#timings.scheduler.now();
     // Set before subscribing, so events delivered synchronously find the stream running.
     this.#running = true;
-    const keeper = this.#spec.open().subscribe({
-      next: (event) => this.#onEvent(event),
-      error: (error: unknown) => this.#fail(error),
-      complete: () => this.#complete(),
-    });
+    const keeper = this.#spec.open().subscribe(new SocketObserver(this));
     // A synchronous error or completion already stopped the stream; drop the keeper then.
     if (this.#running) this.#keeper = keeper;
     else keeper.unsubscribe();
   }
 
-  #onEvent(event: StreamEvent): void {
+  /** One socket event (called by the socket subscription). */
+  receive(event: StreamEvent): void {
     if (event.type === 'status') {
       if (event.status !== 'disconnect') return;
       this.#resetWire();
@@ -143,7 +146,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
       this.#wire$ = wire$;
       this.#wireSubscription = wire$.pipe(primary).subscribe({
         next: (value) => this.#onPrimary(value),
-        error: (error: unknown) => (isRetryableError(error) ? this.#resetWire() : this.#fail(error)),
+        error: (error: unknown) => (isRetryableError(error) ? this.#resetWire() : this.fail(error)),
       });
     }
     this.#wire$.next(event);
@@ -164,14 +167,14 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
     const { pollIntervalMs, scheduler } = this.#timings;
     this.#poller = timer(0, pollIntervalMs, scheduler)
       .pipe(exhaustMap(() => this.#spec.poll().pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : thrown(error))))))
-      .subscribe({ next: (value) => this.#emit(value, 'rest'), error: (error: unknown) => this.#fail(error) });
+      .subscribe({ next: (value) => this.#emit(value, 'rest'), error: (error: unknown) => this.fail(error) });
   }
 
   #emit(value: T, source: HotSource): void {
     const last = this.#last;
     if (last !== undefined && !this.#spec.follows(value, last)) return;
     this.#last = value;
-    this.#spec.onValue(value, source);
+    this.#spec.owner.counted(source);
     const post = this.#spec.post;
     if (post === undefined) {
       this.#publish(value as unknown as R);
@@ -180,7 +183,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
     if (this.#post$ === undefined) {
       const post$ = new Subject<T>();
       this.#post$ = post$;
-      this.#postSubscription = post$.pipe(post).subscribe({ next: (out) => this.#publish(out), error: (error: unknown) => this.#fail(error) });
+      this.#postSubscription = post$.pipe(post).subscribe({ next: (out) => this.#publish(out), error: (error: unknown) => this.fail(error) });
     }
     this.#post$.next(value);
   }
@@ -198,18 +201,6 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
     const { gracePeriodMs, scheduler } = this.#timings;
     if (gracePeriodMs > 0) this.#grace = scheduler.schedule(() => this.#stop(), gracePeriodMs);
     else this.#stop();
-  }
-
-  #fail(error: unknown): void {
-    const subscribers = this.#subscribers;
-    this.#stop();
-    for (const subscriber of subscribers) subscriber.error(error);
-  }
-
-  #complete(): void {
-    const subscribers = this.#subscribers;
-    this.#stop();
-    for (const subscriber of subscribers) subscriber.complete();
   }
 
   #resetWire(): void {
@@ -236,7 +227,49 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
     this.#last = undefined;
     this.#output = undefined;
     keeper?.unsubscribe();
-    this.#spec.onStop();
+    this.#spec.owner.stopped(this as unknown as HotStream<never, never, unknown>);
+  }
+
+  /** Ends the stream with an error for every subscriber (a fatal socket or REST failure). */
+  fail(error: unknown): void {
+    const subscribers = this.#subscribers;
+    this.#stop();
+    for (const subscriber of subscribers) subscriber.error(error);
+  }
+
+  /** Completes every subscriber (the connection closed). */
+  complete(): void {
+    const subscribers = this.#subscribers;
+    this.#stop();
+    for (const subscriber of subscribers) subscriber.complete();
+  }
+}
+
+/** What the socket subscription calls on its stream. */
+interface SocketSink {
+  receive(event: StreamEvent): void;
+  fail(error: unknown): void;
+  complete(): void;
+}
+
+/** The socket subscription's observer: one small object instead of three closures per stream. */
+class SocketObserver {
+  readonly #stream: SocketSink;
+
+  constructor(stream: SocketSink) {
+    this.#stream = stream;
+  }
+
+  next(event: StreamEvent): void {
+    this.#stream.receive(event);
+  }
+
+  error(error: unknown): void {
+    this.#stream.fail(error);
+  }
+
+  complete(): void {
+    this.#stream.complete();
   }
 }
 

@@ -11,7 +11,7 @@ import { syncOrderBook } from '../operators/syncOrderBook.js';
 import { MarketDataError } from './errors.js';
 import type { ExchangeClient } from './exchange-client.js';
 import type { Subscription } from './exchanges/exchange-adapter.js';
-import { HotStream, type HotSource, type HotStreamSpec, type HotStreamTimings } from './hot-stream.js';
+import { HotStream, type HotSource, type HotStreamOwner, type HotStreamSpec, type HotStreamTimings } from './hot-stream.js';
 import type { Candle, CandleInterval } from './model/candle.js';
 import type { DepthDiffEvent, MarketEvent, StatusEvent } from './model/market-event.js';
 import type { OrderBook } from './model/order-book.js';
@@ -86,6 +86,20 @@ export class StreamHub {
   readonly #counts: Record<HotSource, number> = { ws: 0, rest: 0 };
   readonly #status$ = new Subject<StatusEvent>();
   readonly #problems$ = new Subject<MarketDataError>();
+  /** Key of each running stream, so the owner can remove it from `#streams` when it stops. */
+  readonly #keys = new Map<HotStream<never, never, unknown>, string>();
+  /** Told by every stream of its values and its stop. */
+  readonly #owner: HotStreamOwner = {
+    counted: (source) => {
+      this.#counts[source] += 1;
+    },
+    stopped: (stream) => {
+      const key = this.#keys.get(stream);
+      this.#keys.delete(stream);
+      if (key !== undefined && (this.#streams.get(key) as unknown) === stream) this.#streams.delete(key);
+      if (this.#streams.size === 0) this.#stopSweep();
+    },
+  };
   #connection: WsConnection | undefined;
   #sweeper: RxSubscription | undefined;
 
@@ -161,7 +175,7 @@ export class StreamHub {
    */
   ticker(market: string): Observable<Ticker> {
     return this.#hot<Ticker, Ticker, Ticker>({ channel: 'ticker', market }, {
-      isWire: (e): e is Ticker => e.type === 'ticker',
+      isWire: isTicker,
       // Polling must reach REST: the stream's own last value is exactly what went stale.
       poll: () => from(this.#client.getTicker(market, { useStream: false })),
       follows: notOlder,
@@ -178,10 +192,9 @@ export class StreamHub {
    */
   trades(market: string): Observable<Trade> {
     return this.#hot<Trade, Trade, Trade>({ channel: 'trades', market }, {
-      isWire: (e): e is Trade => e.type === 'trade',
+      isWire: isTrade,
       poll: () => from(this.#client.getTrades(market, { count: 50 })).pipe(mergeMap((trades) => from(trades))),
-      // A reconnect's SNAPSHOT and REST polls resend trades already seen: only newer ids pass.
-      follows: (trade, last) => notOlder(trade, last) && compareDecimalIds(trade.id, last.id) > 0,
+      follows: newerTrade,
     });
   }
 
@@ -199,12 +212,12 @@ export class StreamHub {
     const subscription: Subscription = { channel: 'orderBook', market, depth };
     const poll = (): Observable<OrderBook> => from(this.#client.getOrderBook(market, depth));
     if (this.#client.adapter.ws?.orderBook !== 'diffs') {
-      return this.#hot<OrderBook, OrderBook, OrderBook>(subscription, { isWire: (e): e is OrderBook => e.type === 'orderBook', poll, follows: notOlder });
+      return this.#hot<OrderBook, OrderBook, OrderBook>(subscription, { isWire: isOrderBook, poll, follows: notOlder });
     }
     // One diff subscription per market whatever the depth; each hot stream keeps its own synced book.
     return this.#hot<DepthDiffEvent, OrderBook, OrderBook>(subscription, {
       socket: { channel: 'orderBook', market },
-      isWire: (e): e is DepthDiffEvent => e.type === 'depthDiff',
+      isWire: isDepthDiff,
       primary: syncOrderBook({
         snapshot: () => this.#client.getDepthSnapshot(market),
         depth,
@@ -257,30 +270,17 @@ export class StreamHub {
    */
   #hot<W extends MarketEvent, T extends MarketEvent, R>(
     subscription: Subscription,
-    spec: Pick<HotStreamSpec<W, T, R>, 'isWire' | 'poll' | 'follows' | 'primary' | 'post'> & { readonly socket?: Subscription },
+    spec: Pick<HotStreamSpec<W, T, R>, 'isWire' | 'poll' | 'follows' | 'primary' | 'post'> & { readonly socket?: Subscription | undefined },
   ): Observable<R> {
     const key = subscriptionKey(subscription);
     const socket = spec.socket ?? subscription;
     return new Observable<R>((subscriber) => {
       let stream = this.#streams.get(key) as HotStream<W, T, R> | undefined;
       if (stream === undefined) {
-        const created: HotStream<W, T, R> = new HotStream<W, T, R>(
-          {
-            ...spec,
-            socket,
-            open: () => this.connection.stream(socket),
-            onValue: (_value, source) => {
-              this.#counts[source] += 1;
-            },
-            onStop: () => {
-              if ((this.#streams.get(key) as unknown) === created) this.#streams.delete(key);
-              if (this.#streams.size === 0) this.#stopSweep();
-            },
-          },
-          this.#timings,
-        );
+        const created = new HotStream<W, T, R>({ ...spec, socket, open: () => this.connection.stream(socket), owner: this.#owner }, this.#timings);
         stream = created;
         this.#streams.set(key, created as unknown as HotStream<MarketEvent, MarketEvent, unknown>);
+        this.#keys.set(created as unknown as HotStream<never, never, unknown>, key);
         this.#startSweep();
       }
       return stream.attach(subscriber);
@@ -311,3 +311,14 @@ export class StreamHub {
 function notOlder(value: MarketEvent, last: MarketEvent): boolean {
   return value.timestamp >= last.timestamp;
 }
+
+/** A reconnect's SNAPSHOT and REST polls resend trades already seen: only newer ids pass. */
+function newerTrade(trade: Trade, last: Trade): boolean {
+  return notOlder(trade, last) && compareDecimalIds(trade.id, last.id) > 0;
+}
+
+// Event guards, shared by every stream (a closure per stream would cost heap per market).
+const isTicker = (e: StreamEvent): e is Ticker => e.type === 'ticker';
+const isTrade = (e: StreamEvent): e is Trade => e.type === 'trade';
+const isOrderBook = (e: StreamEvent): e is OrderBook => e.type === 'orderBook';
+const isDepthDiff = (e: StreamEvent): e is DepthDiffEvent => e.type === 'depthDiff';

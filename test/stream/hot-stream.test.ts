@@ -13,7 +13,7 @@ const drop: StatusEvent = { type: 'status', exchange: 'upbit', status: 'disconne
 const nameOf = (value: Ticker): string => (value as unknown as { name: string }).name;
 
 interface Harness {
-  readonly stream: HotStream<Ticker, Ticker>;
+  readonly stream: HotStream<Ticker, Ticker, Ticker>;
   readonly sources: HotSource[];
   readonly stops: number[];
   /** Subscribes at frame `at` and unsubscribes at `until` (default 200: virtual time must end somewhere). */
@@ -33,7 +33,7 @@ function harness(
   const sources: HotSource[] = [];
   const stops: number[] = [];
   let sweep: RxSubscription | undefined;
-  const stream: HotStream<Ticker, Ticker> = new HotStream<Ticker, Ticker>(
+  const stream: HotStream<Ticker, Ticker, Ticker> = new HotStream<Ticker, Ticker, Ticker>(
     {
       socket: { channel: 'ticker', market: 'KRW-BTC' },
       open: () => {
@@ -43,10 +43,12 @@ function harness(
       isWire: (e): e is Ticker => e.type === 'ticker',
       poll: rest,
       follows: (value, last) => value.timestamp >= last.timestamp,
-      onValue: (_value, source) => sources.push(source),
-      onStop: () => {
-        stops.push(scheduler.now());
-        sweep?.unsubscribe();
+      owner: {
+        counted: (source) => sources.push(source),
+        stopped: () => {
+          stops.push(scheduler.now());
+          sweep?.unsubscribe();
+        },
       },
     },
     { staleAfterMs: 50, pollIntervalMs: 20, gracePeriodMs: 0, replayTtlMs: 1_000, scheduler, ...timings },
