@@ -86,7 +86,9 @@ export class MarketDataBackbone {
     if (!isExchangeId(id)) throw new MarketDataError(`Unknown exchange: ${String(id)}`);
     let client = this.#clients.get(id);
     if (client === undefined) {
-      client = new ExchangeClient(exchangeAdapters[id], this.#settings(id));
+      // The public client never needs the keys: they stay with the private client only.
+      const { accessKey: _access, secretKey: _secret, credentials: _credentials, privateWsUrl: _privateWs, ...settings } = this.#settings(id);
+      client = new ExchangeClient(exchangeAdapters[id], settings);
       this.#clients.set(id, client);
     }
     return client;
@@ -449,10 +451,7 @@ export class MarketDataBackbone {
   }
 
   #call<T>(options: ExchangeSelector, run: (client: ExchangeClient) => Promise<T>): Promise<T> {
-    try {
-      return run(this.exchange(options.exchange));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.#attempt(() => run(this.exchange(options.exchange)));
   }
+
 }

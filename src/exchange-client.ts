@@ -309,7 +309,7 @@ export class ExchangeClient {
     const key = replyCacheKey(this.adapter.id, request);
     const existing = this.#inflight.get(key);
     if (existing !== undefined) return existing as Promise<T>;
-    const promise = this.#cachedBody(key, request).then((body) => parse(body, this.#now()));
+    const promise = this.#cachedBody(key, request).then(({ body, receivedAt }) => parse(body, receivedAt));
     this.#inflight.set(key, promise);
     const forget = (): void => {
       this.#inflight.delete(key);
@@ -318,16 +318,28 @@ export class ExchangeClient {
     return promise;
   }
 
-  /** The parsed body of a request: from the reply cache when it holds a fresh copy, else fetched (and stored). */
-  async #cachedBody(key: string, request: RestRequest): Promise<unknown> {
+  /**
+   * The parsed body of a request and when it arrived: from the reply cache when it holds a fresh copy
+   * (`receivedAt` is then when it was stored), else fetched and stored. The cache never fails a
+   * request: a store that errors (a Redis outage) is skipped, and writes are not waited for.
+   */
+  async #cachedBody(key: string, request: RestRequest): Promise<{ readonly body: unknown; readonly receivedAt: number }> {
     const { replyCache: cache, replyTtlMs = 1_000 } = this.#options;
     const ttl = typeof replyTtlMs === 'function' ? replyTtlMs(request) : replyTtlMs;
-    if (cache === undefined || ttl === undefined || ttl <= 0) return (await this.rest.fetch(request)).body;
-    const hit = await cache.get(key);
-    if (hit !== undefined) return parseJsonExact(hit.text);
+    if (cache !== undefined && ttl !== undefined && ttl > 0) {
+      const hit = await Promise.resolve()
+        .then(() => cache.get(key))
+        .catch(() => undefined);
+      if (hit !== undefined) return { body: parseJsonExact(hit.text), receivedAt: hit.storedAt };
+    }
     const reply = await this.rest.fetch(request);
-    await cache.set(key, { text: reply.text, status: reply.status, storedAt: this.#now() }, ttl);
-    return reply.body;
+    const receivedAt = this.#now();
+    if (cache !== undefined && ttl !== undefined && ttl > 0) {
+      Promise.resolve()
+        .then(() => cache.set(key, { text: reply.text, status: reply.status, storedAt: receivedAt }, ttl))
+        .catch(() => undefined);
+    }
+    return { body: reply.body, receivedAt };
   }
 
   /**

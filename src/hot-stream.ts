@@ -9,13 +9,20 @@
  * their contracts in this class: a value older than the last one emitted is never emitted, REST polling
  * serves the stream while the socket is down or the stream is silent, the latest value is replayed to
  * late subscribers while younger than a TTL, and the socket subscription lives from the first subscriber
- * to `gracePeriodMs` after the last one. Staleness is checked by the hub's single sweep timer, not by a
- * timer per stream. Diff order books and candle close flags, which need real state, still run through
- * their operators (`syncOrderBook`, `flagClosedCandles`), only for the streams that need them.
+ * to `gracePeriodMs` after the last one. Diff order books and candle close flags, which need real
+ * state, still run through their operators (`syncOrderBook`, `flagClosedCandles`), only for the streams
+ * that need them.
+ *
+ * Differences from the operators, on purpose: silence is found by the hub's single sweep timer, so the
+ * switch to REST comes up to one sweep period (`staleAfterMs / 4`, at most 1 s) after `staleAfterMs`
+ * rather than exactly at it; the socket subscription stays open through outages, so the stream takes the
+ * first socket value after a reconnect at once (no `recoverAfter` wait), except after a failed diff-book
+ * sync, which waits `recoverAfterMs` before syncing again; a stream in its grace period (no subscriber)
+ * does not poll REST.
  */
-import { catchError, EMPTY, exhaustMap, Observable, Subject, timer } from 'rxjs';
-import type { OperatorFunction, SchedulerLike, Subscriber, Subscription as RxSubscription } from 'rxjs';
-import { ConnectionError, isRetryableError } from './errors.js';
+import { catchError, EMPTY, exhaustMap, identity, Subject, throwError, timer } from 'rxjs';
+import type { Observable, OperatorFunction, SchedulerLike, Subscriber, Subscription as RxSubscription } from 'rxjs';
+import { isRetryableError } from './errors.js';
 import type { Subscription } from './exchanges/exchange-adapter.js';
 import type { MarketEvent } from './model/market-event.js';
 import type { StreamEvent } from './transport/ws-router.js';
@@ -25,20 +32,25 @@ export type HotSource = 'ws' | 'rest';
 
 /** What a {@link HotStream} needs from its hub, fixed for the life of the stream. */
 export interface HotStreamSpec<W extends MarketEvent, T extends MarketEvent, R> {
+  /** The stream's key in its hub. */
+  readonly key: string;
   /** The subscription the socket carries for this stream. */
   readonly socket: Subscription;
   /** Opens the socket subscription: events of `socket` plus status events. */
   readonly open: () => Observable<StreamEvent>;
   /** `true` for the socket events this stream reads. */
   readonly isWire: (event: StreamEvent) => event is W;
-  /** Turns wire events into values (diff books are synced here); restarted after every drop. @default none */
-  readonly primary?: OperatorFunction<W, T> | undefined;
+  /**
+   * Turns wire events into values (diff books are synced here); restarted after every drop. Pass rxjs
+   * `identity` when wire events are the values: it is recognised and costs nothing per stream.
+   */
+  readonly primary: OperatorFunction<W, T>;
   /** One REST round of the fallback (emits zero or more values, then completes). */
   readonly poll: () => Observable<T>;
   /** `true` when `value` may follow `last` (never older; trades: a newer id). */
   readonly follows: (value: T, last: T) => boolean;
-  /** Turns emitted values into what subscribers get (candle close flags). @default none */
-  readonly post?: OperatorFunction<T, R> | undefined;
+  /** Turns emitted values into what subscribers get (candle close flags); `identity` costs nothing. */
+  readonly post: OperatorFunction<T, R>;
   /** Told of each value emitted and of the stream stopping; one object for all of a hub's streams. */
   readonly owner: HotStreamOwner;
 }
@@ -47,8 +59,8 @@ export interface HotStreamSpec<W extends MarketEvent, T extends MarketEvent, R> 
 export interface HotStreamOwner {
   /** A value was emitted from `source` (counters). */
   counted(source: HotSource): void;
-  /** `stream` stopped (last subscriber gone after the grace period, error, completion). */
-  stopped(stream: HotStream<never, never, unknown>): void;
+  /** The stream of `key` stopped (last subscriber gone after the grace period, error, completion). */
+  stopped(key: string, stream: object): void;
 }
 
 /** Timings of a {@link HotStream}. */
@@ -57,6 +69,8 @@ export interface HotStreamTimings {
   readonly pollIntervalMs: number;
   readonly gracePeriodMs: number;
   readonly replayTtlMs: number;
+  /** After a failed diff-book sync, how long REST serves before syncing from the socket again. */
+  readonly recoverAfterMs: number;
   readonly scheduler: SchedulerLike;
 }
 
@@ -82,7 +96,13 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
   #poller: RxSubscription | undefined;
   #grace: RxSubscription | undefined;
   #last: T | undefined;
-  #output: { value: R; at: number } | undefined;
+  #hasOutput = false;
+  #output: R | undefined;
+  #outputAt = 0;
+  /** Wire events are ignored until then (after a failed sync), so the snapshot endpoint is not hammered. */
+  #wireBlockedUntil = 0;
+  /** The socket dropped and has not delivered since: a subscriber arriving now needs REST at once. */
+  #down = false;
   /** Scheduler time of the last socket value (or of the start): the sweep compares it with `staleAfterMs`. */
   #primaryAt = 0;
 
@@ -105,23 +125,30 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
   attach(subscriber: Subscriber<R>): () => void {
     this.#grace?.unsubscribe();
     this.#grace = undefined;
-    this.#subscribers.push(subscriber);
-    const output = this.#output;
-    if (output !== undefined && this.#timings.scheduler.now() - output.at < this.#timings.replayTtlMs) subscriber.next(output.value);
+    // Copy on write: #publish iterates the current array while subscribers come and go.
+    this.#subscribers = [...this.#subscribers, subscriber];
+    if (this.#hasOutput && this.#timings.scheduler.now() - this.#outputAt < this.#timings.replayTtlMs) subscriber.next(this.#output as R);
     if (!this.#running) this.#start();
+    else if (this.#down) this.#fallback();
     return () => this.#detach(subscriber);
   }
 
   /** Switches to REST polling when the socket has been silent for `staleAfterMs`; called by the hub's sweep. */
   sweep(now: number): void {
-    if (this.#running && this.#poller === undefined && now - this.#primaryAt >= this.#timings.staleAfterMs) this.#fallback();
+    if (this.#poller === undefined && this.#subscribers.length > 0 && now - this.#primaryAt >= this.#timings.staleAfterMs) this.#fallback();
   }
 
   #start(): void {
     this.#primaryAt = this.#timings.scheduler.now();
     // Set before subscribing, so events delivered synchronously find the stream running.
     this.#running = true;
-    const keeper = this.#spec.open().subscribe(new SocketObserver(this));
+    let keeper: RxSubscription;
+    try {
+      keeper = this.#spec.open().subscribe(new SocketObserver(this));
+    } catch (error: unknown) {
+      this.fail(error); // e.g. an exchange without public streams
+      return;
+    }
     // A synchronous error or completion already stopped the stream; drop the keeper then.
     if (this.#running) this.#keeper = keeper;
     else keeper.unsubscribe();
@@ -131,22 +158,30 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
   receive(event: StreamEvent): void {
     if (event.type === 'status') {
       if (event.status !== 'disconnect') return;
+      this.#down = true;
       this.#resetWire();
-      this.#fallback(new ConnectionError(`${event.exchange} stream dropped: ${event.reason ?? 'disconnect'}`, { exchange: event.exchange }));
+      this.#fallback();
       return;
     }
     if (!this.#spec.isWire(event)) return;
     const primary = this.#spec.primary;
-    if (primary === undefined) {
-      this.#onPrimary(event as unknown as T);
+    if (primary === identity) {
+      this.#onPrimary(event as unknown as T); // identity: W is T (the spec's types say so)
       return;
     }
     if (this.#wire$ === undefined) {
+      if (this.#timings.scheduler.now() < this.#wireBlockedUntil) return;
       const wire$ = new Subject<W>();
       this.#wire$ = wire$;
       this.#wireSubscription = wire$.pipe(primary).subscribe({
         next: (value) => this.#onPrimary(value),
-        error: (error: unknown) => (isRetryableError(error) ? this.#resetWire() : this.fail(error)),
+        error: (error: unknown) => {
+          if (!isRetryableError(error)) return this.fail(error);
+          // The sync failed (snapshot unreachable, rate limited): REST serves, syncing waits a while.
+          this.#resetWire();
+          this.#wireBlockedUntil = this.#timings.scheduler.now() + this.#timings.recoverAfterMs;
+          this.#fallback();
+        },
       });
     }
     this.#wire$.next(event);
@@ -154,6 +189,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
 
   #onPrimary(value: T): void {
     this.#primaryAt = this.#timings.scheduler.now();
+    this.#down = false;
     if (this.#poller !== undefined) {
       this.#poller.unsubscribe();
       this.#poller = undefined;
@@ -161,12 +197,12 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
     this.#emit(value, 'ws');
   }
 
-  /** REST polling until the socket delivers again. `_reason` documents why (drop or silence). */
-  #fallback(_reason?: ConnectionError): void {
-    if (this.#poller !== undefined || !this.#running) return;
+  /** REST polling until the socket delivers again (after a drop, a failed sync or silence). */
+  #fallback(): void {
+    if (this.#poller !== undefined || !this.#running || this.#subscribers.length === 0) return;
     const { pollIntervalMs, scheduler } = this.#timings;
     this.#poller = timer(0, pollIntervalMs, scheduler)
-      .pipe(exhaustMap(() => this.#spec.poll().pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : thrown(error))))))
+      .pipe(exhaustMap(() => this.#spec.poll().pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : throwError(() => error))))))
       .subscribe({ next: (value) => this.#emit(value, 'rest'), error: (error: unknown) => this.fail(error) });
   }
 
@@ -176,8 +212,8 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
     this.#last = value;
     this.#spec.owner.counted(source);
     const post = this.#spec.post;
-    if (post === undefined) {
-      this.#publish(value as unknown as R);
+    if (post === identity) {
+      this.#publish(value as unknown as R); // identity: R is T (the spec's types say so)
       return;
     }
     if (this.#post$ === undefined) {
@@ -189,15 +225,20 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
   }
 
   #publish(value: R): void {
-    this.#output = { value, at: this.#timings.scheduler.now() };
-    for (const subscriber of this.#subscribers.slice()) subscriber.next(value);
+    this.#hasOutput = true;
+    this.#output = value;
+    this.#outputAt = this.#timings.scheduler.now();
+    const subscribers = this.#subscribers; // replaced, never mutated: safe while subscribers leave
+    for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(value);
   }
 
   #detach(subscriber: Subscriber<R>): void {
-    const index = this.#subscribers.indexOf(subscriber);
-    if (index < 0) return;
-    this.#subscribers.splice(index, 1);
+    if (!this.#subscribers.includes(subscriber)) return;
+    this.#subscribers = this.#subscribers.filter((s) => s !== subscriber);
     if (this.#subscribers.length > 0 || !this.#running) return;
+    // Nobody listens during the grace period: keep the socket subscription, not the REST polling.
+    this.#poller?.unsubscribe();
+    this.#poller = undefined;
     const { gracePeriodMs, scheduler } = this.#timings;
     if (gracePeriodMs > 0) this.#grace = scheduler.schedule(() => this.#stop(), gracePeriodMs);
     else this.#stop();
@@ -225,9 +266,12 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
     this.#postSubscription = undefined;
     this.#post$ = undefined;
     this.#last = undefined;
+    this.#hasOutput = false;
     this.#output = undefined;
+    this.#wireBlockedUntil = 0;
+    this.#down = false;
     keeper?.unsubscribe();
-    this.#spec.owner.stopped(this as unknown as HotStream<never, never, unknown>);
+    this.#spec.owner.stopped(this.#spec.key, this);
   }
 
   /** Ends the stream with an error for every subscriber (a fatal socket or REST failure). */
@@ -271,8 +315,4 @@ class SocketObserver {
   complete(): void {
     this.#stream.complete();
   }
-}
-
-function thrown(error: unknown): Observable<never> {
-  return new Observable<never>((subscriber) => subscriber.error(error));
 }

@@ -3,7 +3,8 @@
  * stream key (ref-counted, replaying its latest value), REST polling while the socket is down.
  * Names no exchange: the adapter supplies every detail.
  */
-import { asyncScheduler, from, mergeMap, merge, Observable, Subject, type SchedulerLike, type Subscription as RxSubscription } from 'rxjs';
+import { asyncScheduler, from, identity, mergeMap, merge, Observable, Subject } from 'rxjs';
+import type { SchedulerLike, Subscription as RxSubscription } from 'rxjs';
 import type { CandleUpdate } from '../operators/candlesFromTrades.js';
 import { compareDecimalIds } from '../operators/dedupeBy.js';
 import { flagClosedCandles } from '../operators/flagClosedCandles.js';
@@ -38,8 +39,9 @@ export interface StreamOptions {
   /** REST polling period while a stream is on the fallback. @default 1_000 */
   readonly pollIntervalMs?: number | undefined;
   /**
-   * @deprecated No effect: the socket subscription stays open through outages and a stream switches
-   * back to the WebSocket with its first value after the reconnect.
+   * After a failed order-book sync (snapshot unreachable or rate limited), how long REST polling serves
+   * before the book is synced from socket diffs again. Other streams switch back to the socket with its
+   * first value after a reconnect. @default 1_000
    */
   readonly recoverAfterMs?: number | undefined;
   /** How long a stream stays connected after its last subscriber leaves. @default 2_000 */
@@ -82,21 +84,17 @@ export class StreamHub {
   readonly #client: ExchangeClient;
   readonly #options: StreamOptions;
   readonly #timings: HotStreamTimings;
-  readonly #streams = new Map<string, HotStream<MarketEvent, MarketEvent, unknown>>();
+  readonly #streams = new Map<string, HotStreamHandle>();
   readonly #counts: Record<HotSource, number> = { ws: 0, rest: 0 };
   readonly #status$ = new Subject<StatusEvent>();
   readonly #problems$ = new Subject<MarketDataError>();
-  /** Key of each running stream, so the owner can remove it from `#streams` when it stops. */
-  readonly #keys = new Map<HotStream<never, never, unknown>, string>();
   /** Told by every stream of its values and its stop. */
   readonly #owner: HotStreamOwner = {
     counted: (source) => {
       this.#counts[source] += 1;
     },
-    stopped: (stream) => {
-      const key = this.#keys.get(stream);
-      this.#keys.delete(stream);
-      if (key !== undefined && (this.#streams.get(key) as unknown) === stream) this.#streams.delete(key);
+    stopped: (key, stream) => {
+      if (this.#streams.get(key) === stream) this.#streams.delete(key);
       if (this.#streams.size === 0) this.#stopSweep();
     },
   };
@@ -106,8 +104,9 @@ export class StreamHub {
   constructor(client: ExchangeClient, options: StreamOptions = {}) {
     this.#client = client;
     this.#options = options;
-    const { staleAfterMs = 30_000, pollIntervalMs = 1_000, gracePeriodMs = 2_000, replayTtlMs = 60_000 } = options;
-    this.#timings = { staleAfterMs, pollIntervalMs, gracePeriodMs, replayTtlMs, scheduler: options.scheduler ?? asyncScheduler };
+    const { staleAfterMs = 30_000, pollIntervalMs = 1_000, gracePeriodMs = 2_000, replayTtlMs = 60_000, recoverAfterMs = 1_000 } = options;
+    const scheduler = options.scheduler ?? asyncScheduler;
+    this.#timings = { staleAfterMs, pollIntervalMs, gracePeriodMs, replayTtlMs, recoverAfterMs, scheduler };
   }
 
   /** Values served so far, by source. */
@@ -161,7 +160,7 @@ export class StreamHub {
    * ```
    */
   latest(channel: 'ticker' | 'trades', market: string, maxAgeMs: number): MarketEvent | undefined {
-    const value = this.#streams.get(`${channel}|${market}`)?.last;
+    const value = this.#streams.get(subscriptionKey({ channel, market }))?.last;
     return value !== undefined && this.#timings.scheduler.now() - value.receivedAt <= maxAgeMs ? value : undefined;
   }
 
@@ -179,6 +178,8 @@ export class StreamHub {
       // Polling must reach REST: the stream's own last value is exactly what went stale.
       poll: () => from(this.#client.getTicker(market, { useStream: false })),
       follows: notOlder,
+      primary: identity,
+      post: identity,
     });
   }
 
@@ -195,6 +196,8 @@ export class StreamHub {
       isWire: isTrade,
       poll: () => from(this.#client.getTrades(market, { count: 50 })).pipe(mergeMap((trades) => from(trades))),
       follows: newerTrade,
+      primary: identity,
+      post: identity,
     });
   }
 
@@ -212,7 +215,13 @@ export class StreamHub {
     const subscription: Subscription = { channel: 'orderBook', market, depth };
     const poll = (): Observable<OrderBook> => from(this.#client.getOrderBook(market, depth));
     if (this.#client.adapter.ws?.orderBook !== 'diffs') {
-      return this.#hot<OrderBook, OrderBook, OrderBook>(subscription, { isWire: isOrderBook, poll, follows: notOlder });
+      return this.#hot<OrderBook, OrderBook, OrderBook>(subscription, {
+        isWire: isOrderBook,
+        poll,
+        follows: newerBook,
+        primary: identity,
+        post: identity,
+      });
     }
     // One diff subscription per market whatever the depth; each hot stream keeps its own synced book.
     return this.#hot<DepthDiffEvent, OrderBook, OrderBook>(subscription, {
@@ -224,7 +233,8 @@ export class StreamHub {
         onGap: (error) => this.#problems$.next(error),
       }),
       poll,
-      follows: notOlder,
+      follows: newerBook,
+      post: identity,
     });
   }
 
@@ -250,6 +260,7 @@ export class StreamHub {
       poll: () => from(this.#client.getCandles(market, interval, { count: 1 })).pipe(mergeMap((candles) => from(candles))),
       // A candle is resent as it grows: the same period (or a later one) follows, an earlier one does not.
       follows: (candle, last) => candle.openTime >= last.openTime,
+      primary: identity,
       post: flagClosedCandles(),
     });
   }
@@ -275,12 +286,13 @@ export class StreamHub {
     const key = subscriptionKey(subscription);
     const socket = spec.socket ?? subscription;
     return new Observable<R>((subscriber) => {
-      let stream = this.#streams.get(key) as HotStream<W, T, R> | undefined;
+      let stream = this.#streams.get(key) as HotStream<W, T, R> | undefined; // the key fixes W, T, R
       if (stream === undefined) {
-        const created = new HotStream<W, T, R>({ ...spec, socket, open: () => this.connection.stream(socket), owner: this.#owner }, this.#timings);
-        stream = created;
-        this.#streams.set(key, created as unknown as HotStream<MarketEvent, MarketEvent, unknown>);
-        this.#keys.set(created as unknown as HotStream<never, never, unknown>, key);
+        stream = new HotStream<W, T, R>(
+          { ...spec, key, socket, open: () => this.connection.stream(socket), owner: this.#owner },
+          this.#timings,
+        );
+        this.#streams.set(key, stream);
         this.#startSweep();
       }
       return stream.attach(subscriber);
@@ -310,6 +322,21 @@ export class StreamHub {
 /** `true` unless `value` is older than `last` by exchange time (equal times pass). */
 function notOlder(value: MarketEvent, last: MarketEvent): boolean {
   return value.timestamp >= last.timestamp;
+}
+
+/**
+ * Order books: by the exchange's book version when both carry one (Coinone `id`: a resent or older book
+ * is dropped even when its timestamp says otherwise), else by exchange time.
+ */
+function newerBook(book: OrderBook, last: OrderBook): boolean {
+  if (book.updateId !== undefined && last.updateId !== undefined) return compareDecimalIds(book.updateId, last.updateId) > 0;
+  return notOlder(book, last);
+}
+
+/** What the hub keeps of each stream, whatever its value types. */
+interface HotStreamHandle {
+  readonly last: MarketEvent | undefined;
+  sweep(now: number): void;
 }
 
 /** A reconnect's SNAPSHOT and REST polls resend trades already seen: only newer ids pass. */

@@ -91,20 +91,10 @@ function fromDecimalText(text: string, start = 0, end = text.length): Big {
     if (!dot) exponent++;
   }
   if (!sawDigit) return slowBig(text, start, end);
-  const big = Object.create(Big.prototype) as BigFields;
-  big.constructor = Big;
-  if (digits.length === 0) {
-    big.s = sign;
-    big.e = 0;
-    big.c = [0];
-  } else {
-    big.s = sign;
-    big.e = exponent + shift;
-    // `push` grew the array with spare capacity (17 slots for one digit); a model value may be kept for
-    // a long time (replayed tickers, books), so keep an exact-size copy.
-    big.c = digits.slice();
-  }
-  return big as unknown as Big;
+  if (digits.length === 0) return createBig(sign, 0, [0]);
+  // `push` grew the array with spare capacity (17 slots for one digit); a model value may be kept for a
+  // long time (replayed tickers, books), so keep an exact-size copy.
+  return createBig(sign, exponent + shift, digits.slice());
 }
 
 /**

@@ -143,7 +143,16 @@ export class RestClient {
       const what = `${this.#exchange} GET ${request.path}`;
 
       const sign = this.#signRequest;
-      const headersReady = sign === undefined ? Promise.resolve(this.#headers) : sign(request).then((extra) => ({ ...this.#headers, ...extra }));
+      // A signer that fails (no WebCrypto, bad key) will fail again: not retryable, unlike a network error.
+      const headersReady =
+        sign === undefined
+          ? Promise.resolve(this.#headers)
+          : sign(request).then(
+              (extra) => ({ ...this.#headers, ...extra }),
+              (cause: unknown) => {
+                throw cause instanceof MarketDataError ? cause : new MarketDataError(`${what} could not be signed`, { exchange: this.#exchange, cause });
+              },
+            );
       headersReady
         .then((headers) => this.#fetch(url, { signal: controller.signal, headers }))
         .then(async (response) => {

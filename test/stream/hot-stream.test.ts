@@ -1,4 +1,4 @@
-import { interval, Observable, type Subscription as RxSubscription } from 'rxjs';
+import { identity, interval, map, Observable, type OperatorFunction, type Subscription as RxSubscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { ConnectionError, UnknownSymbolError } from '../../src/errors.js';
@@ -28,18 +28,23 @@ function harness(
   scheduler: TestScheduler,
   socket: Observable<StreamEvent>,
   rest: () => Observable<Ticker>,
-  timings: { staleAfterMs?: number; pollIntervalMs?: number; gracePeriodMs?: number; replayTtlMs?: number } = {},
+  timings: { staleAfterMs?: number; pollIntervalMs?: number; gracePeriodMs?: number; replayTtlMs?: number; recoverAfterMs?: number } = {},
+  primary: OperatorFunction<Ticker, Ticker> = identity,
+  open?: () => Observable<StreamEvent>,
 ): Harness {
   const sources: HotSource[] = [];
   const stops: number[] = [];
   let sweep: RxSubscription | undefined;
   const stream: HotStream<Ticker, Ticker, Ticker> = new HotStream<Ticker, Ticker, Ticker>(
     {
+      key: 'ticker|KRW-BTC',
       socket: { channel: 'ticker', market: 'KRW-BTC' },
       open: () => {
         sweep = interval(10, scheduler).subscribe(() => stream.sweep(scheduler.now()));
-        return socket;
+        return open === undefined ? socket : open();
       },
+      primary,
+      post: identity,
       isWire: (e): e is Ticker => e.type === 'ticker',
       poll: rest,
       follows: (value, last) => value.timestamp >= last.timestamp,
@@ -51,7 +56,7 @@ function harness(
         },
       },
     },
-    { staleAfterMs: 50, pollIntervalMs: 20, gracePeriodMs: 0, replayTtlMs: 1_000, scheduler, ...timings },
+    { staleAfterMs: 50, pollIntervalMs: 20, gracePeriodMs: 0, replayTtlMs: 1_000, recoverAfterMs: 30, scheduler, ...timings },
   );
   return {
     stream,
@@ -159,6 +164,70 @@ describe('HotStream', () => {
       const seen = h.subscribe(0);
       flush();
       expect(seen).toEqual(['0:a', '3:complete']);
+    });
+  });
+
+  it('should not poll REST for a stream in its grace period, and poll at once for a subscriber arriving while the socket is down', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ hot, cold, flush }) => {
+      const socket = hot<StreamEvent>('a---------d---------------------------------', { a: ticker('a', 1), d: drop });
+      let polls = 0;
+      const h = harness(scheduler, socket, () => {
+        polls += 1;
+        return cold('r|', { r: ticker('r', 5) });
+      }, { gracePeriodMs: 100, staleAfterMs: 1_000 });
+      h.subscribe(0, 5);
+      flush();
+      expect(polls).toBe(0); // the drop at 10 came with no subscriber: nothing to poll for
+    });
+    const again = newScheduler();
+    again.run(({ hot, cold, flush }) => {
+      const socket = hot<StreamEvent>('a---------d---------------------------------', { a: ticker('a', 1), d: drop });
+      const h = harness(again, socket, () => cold('r|', { r: ticker('r', 5) }), { gracePeriodMs: 100, staleAfterMs: 1_000 });
+      h.subscribe(0, 5);
+      const late = h.subscribe(30, 45); // within the grace period, socket down since 10
+      flush();
+      expect(late).toEqual(['30:a', '30:r']);
+    });
+  });
+
+  it('should serve REST after a failed sync and sync again only after recoverAfterMs', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ hot, cold, flush }) => {
+      const socket = hot<StreamEvent>('a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s-t-u-v-w-x-y-z', Object.fromEntries(
+        [...'abcdefghijklmnopqrstuvwxyz'].map((name, i) => [name, ticker(name, 100 + i)]),
+      ));
+      let syncs = 0;
+      // The first sync fails with a retryable error on its first wire event; later ones pass values on.
+      const primary: OperatorFunction<Ticker, Ticker> = (wire$) => {
+        syncs += 1;
+        const attempt = syncs;
+        return wire$.pipe(map((value) => {
+          if (attempt === 1) throw new ConnectionError('snapshot unreachable', { exchange: 'upbit' });
+          return value;
+        }));
+      };
+      const h = harness(scheduler, socket, () => cold('R|', { R: ticker('REST', 50) }), { recoverAfterMs: 30, staleAfterMs: 1_000 }, primary);
+      const seen = h.subscribe(0, 60);
+      flush();
+      // a fails the first sync at 0: REST at once (polled again at 20), wire events ignored until 30,
+      // the sync restarts with p (30) and the socket serves from then on (polling stops).
+      expect(seen.slice(0, 5)).toEqual(['0:REST', '20:REST', '30:p', '32:q', '34:r']);
+      expect(seen.filter((entry) => entry.endsWith(':REST'))).toHaveLength(2);
+      expect(syncs).toBe(2);
+    });
+  });
+
+  it('should error its subscribers when the socket cannot be opened at all', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ hot, cold, flush }) => {
+      const h = harness(scheduler, hot<StreamEvent>('-'), () => cold('|'), {}, identity, () => {
+        throw new Error('no public streams');
+      });
+      const seen = h.subscribe(0);
+      flush();
+      expect(seen).toEqual(['0:error Error']);
+      expect(h.stops).toEqual([0]);
     });
   });
 });
