@@ -243,7 +243,8 @@ export function parseDepthSnapshot(body: unknown, _context?: MapContext): DepthS
 
 /**
  * Maps a `GET /api/v3/depth` body to one order book, both sides best-first as sent. The body has no
- * time, so `timestamp` is `receivedAt`; the market comes from the context.
+ * time, so `timestamp` is `receivedAt`; the market comes from the context; `updateId` is the exact
+ * `lastUpdateId`.
  *
  * @example
  * ```ts
@@ -252,9 +253,10 @@ export function parseDepthSnapshot(body: unknown, _context?: MapContext): DepthS
  */
 export function parseOrderBooks(body: unknown, context: BinanceMapContext): OrderBook[] {
   const market = requireMarket(context, BINANCE_PATHS.depth);
-  const { bids, asks } = parseDepthSnapshot(body);
+  const { lastUpdateId, bids, asks } = parseDepthSnapshot(body);
   const { receivedAt } = context;
-  return [{ type: 'orderBook', exchange: BINANCE_ID, symbol: toBinanceSymbol(market), market, timestamp: receivedAt, receivedAt, bids, asks }];
+  const symbol = toBinanceSymbol(market);
+  return [{ type: 'orderBook', exchange: BINANCE_ID, symbol, market, timestamp: receivedAt, receivedAt, bids, asks, updateId: String(lastUpdateId) }];
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   UnknownSymbolError,
 } from '../../errors.js';
 import { isLosslessNumber } from 'lossless-json';
+import { parseJsonExact } from '../../transport/json.js';
 import type { RateLimitFeedback } from '../../transport/rate-limiter.js';
 import type { RestReply, RestRequest } from '../exchange-adapter.js';
 import { isReplyRecord, quoteBody, readHeader, readReplyDate, readRetryAfterMs } from '../reply-kit.js';
@@ -26,6 +27,9 @@ export const BINANCE_RATE_LIMIT_WAIT_MS = 60_000;
 
 /** Wait after a 418 whose end cannot be read: the shortest ban Binance hands out (2 minutes). */
 export const BINANCE_BAN_WAIT_MS = 120_000;
+
+/** HTTP status of a WAF block (a rate or security rule fired); the body may be HTML or empty. */
+export const BINANCE_WAF_STATUS = 403;
 
 /** Error code of an unknown symbol (HTTP 400). */
 export const BINANCE_INVALID_SYMBOL = -1121;
@@ -62,12 +66,14 @@ export function readBinanceFeedback(reply: RestReply): RateLimitFeedback | undef
  * Maps a Binance reply to a typed error, or `undefined` for a good reply.
  *
  * - 429 → {@link RateLimitError}, wait from `Retry-After` (seconds), else one minute;
+ * - 403 (a WAF rule fired: a rate or security block, JSON or not) → {@link RateLimitError}
+ *   (retryable, not `blocked`), wait as for 429;
  * - 418 (IP ban) → {@link RateLimitError} with `blocked`, wait from `Retry-After`, else from the
  *   `banned until <ms>` message against the reply's `Date`, else {@link BINANCE_BAN_WAIT_MS};
- * - `-1121` (invalid symbol) → {@link UnknownSymbolError} for the request's `symbol`/`symbols`;
+ * - `-1121` (invalid symbol) → {@link UnknownSymbolError} for the request's `symbol`, or its
+ *   `symbols` as a comma list (`BTCUSDT,NOPEUSDT`);
  * - 5xx → {@link ConnectionError} (`reason: 'server'`, retryable: "for market data, just retry");
- * - other 4xx (a WAF 403 included, JSON or not) → {@link ExchangeError} with the Binance `code`, else
- *   the HTTP status, as `code`;
+ * - other 4xx → {@link ExchangeError} with the Binance `code`, else the HTTP status, as `code`;
  * - 2xx that is not JSON → {@link ParseError}.
  *
  * @example
@@ -87,7 +93,7 @@ export function toBinanceError(reply: RestReply, request: RestRequest): MarketDa
   }
 
   const message = `${what}: ${status} ${info !== undefined ? describe(info) : quoteBody(reply.text)}`;
-  if (status === 429 || status === 418) {
+  if (status === 429 || status === 418 || status === BINANCE_WAF_STATUS) {
     const retryAfterMs =
       readRetryAfterMs(reply) ??
       (status === 418 ? (readBanEndMs(reply, info?.msg ?? reply.text) ?? BINANCE_BAN_WAIT_MS) : BINANCE_RATE_LIMIT_WAIT_MS);
@@ -96,7 +102,7 @@ export function toBinanceError(reply: RestReply, request: RestRequest): MarketDa
   if (status >= 500) return new ConnectionError(message, { exchange: BINANCE_ID, reason: 'server', status });
   if (info === undefined) return new ExchangeError(message, { exchange: BINANCE_ID, code: status, status, raw: reply.text });
   if (info.code === BINANCE_INVALID_SYMBOL) {
-    const symbol = request.query['symbol'] ?? request.query['symbols'];
+    const symbol = request.query['symbol'] ?? readSymbolList(request.query['symbols']);
     if (symbol !== undefined) return new UnknownSymbolError(message, { exchange: BINANCE_ID, code: info.code, status, raw: reply.body, symbol });
   }
   return new ExchangeError(message, { exchange: BINANCE_ID, code: info.code, status, raw: reply.body });
@@ -109,6 +115,18 @@ function readErrorInfo(body: unknown): BinanceErrorInfo | undefined {
   const value = typeof code === 'number' ? code : isLosslessNumber(code) ? Number(code.value) : undefined;
   if (value === undefined || !Number.isInteger(value) || typeof msg !== 'string') return undefined;
   return { code: value, msg };
+}
+
+/** `BTCUSDT,NOPEUSDT` of a `symbols` parameter `["BTCUSDT","NOPEUSDT"]`; text that is no such list as is. */
+function readSymbolList(symbols: string | undefined): string | undefined {
+  if (symbols === undefined) return undefined;
+  let list: unknown;
+  try {
+    list = parseJsonExact(symbols);
+  } catch {
+    return symbols;
+  }
+  return Array.isArray(list) && list.every((item) => typeof item === 'string') ? list.join(',') : symbols;
 }
 
 /** `-1121 Invalid symbol.` */

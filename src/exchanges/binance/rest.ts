@@ -42,8 +42,15 @@ export const BINANCE_MAX_BATCH = { ticker: 20, orderBook: 1 } as const;
 /** Server-side caps of `limit`. */
 export const BINANCE_MAX_LIMIT = { depth: 5000, trades: 1000, klines: 1000 } as const;
 
-/** `limit` of the snapshot that diff streams sync against: the deepest one (weight 250). */
-export const BINANCE_SNAPSHOT_LIMIT = 5000;
+/**
+ * `limit` of the snapshot that diff streams sync against: 1000 levels per side (weight 50). The
+ * deepest snapshot costs 250, so a reconnect that resyncs 24 books at once would spend the whole
+ * 6000-per-minute weight; at 1000 it spends 1200. Levels beyond the snapshot show up as they change.
+ */
+export const BINANCE_SNAPSHOT_LIMIT = 1000;
+
+/** `limit` of the deepest snapshot Binance serves (weight 250), for {@link buildDepthSnapshotRequest}. */
+export const BINANCE_FULL_SNAPSHOT_LIMIT = 5000;
 
 /** Kline interval of every library interval Binance serves; `10m` and `1y` have none. */
 const KLINE_INTERVALS: Readonly<Partial<Record<CandleInterval, string>>> = {
@@ -205,16 +212,20 @@ export function buildOrderBooksRequest(markets: readonly string[], depth?: numbe
 }
 
 /**
- * `GET /api/v3/depth?symbol=&limit=5000`: the full-depth snapshot diff streams sync against (weight 250).
+ * `GET /api/v3/depth?symbol=&limit=`: the snapshot diff streams sync against. `limit` defaults to
+ * {@link BINANCE_SNAPSHOT_LIMIT} (1000, weight 50); pass {@link BINANCE_FULL_SNAPSHOT_LIMIT} (5000,
+ * weight 250) for the deepest book. It is clamped to 1-5000 and charged by {@link depthWeight}.
  *
  * @example
  * ```ts
- * buildDepthSnapshotRequest('BTCUSDT').query; // { symbol: 'BTCUSDT', limit: '5000' }
+ * buildDepthSnapshotRequest('BTCUSDT').query; // { symbol: 'BTCUSDT', limit: '1000' }
+ * buildDepthSnapshotRequest('BTCUSDT', BINANCE_FULL_SNAPSHOT_LIMIT).cost; // 250
  * ```
  */
-export function buildDepthSnapshotRequest(market: string): RestRequest {
-  const query = { symbol: market, limit: String(BINANCE_SNAPSHOT_LIMIT) };
-  return { path: BINANCE_PATHS.depth, query, group: BINANCE_WEIGHT_GROUP, cost: depthWeight(BINANCE_SNAPSHOT_LIMIT) };
+export function buildDepthSnapshotRequest(market: string, limit: number = BINANCE_SNAPSHOT_LIMIT): RestRequest {
+  const levels = toLimit(limit, BINANCE_MAX_LIMIT.depth) ?? String(BINANCE_SNAPSHOT_LIMIT);
+  const query = { symbol: market, limit: levels };
+  return { path: BINANCE_PATHS.depth, query, group: BINANCE_WEIGHT_GROUP, cost: depthWeight(Number(levels)) };
 }
 
 /**

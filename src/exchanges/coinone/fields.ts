@@ -45,6 +45,8 @@ export interface CoinoneTradeKeys extends CoinoneMarketKeys {
 /** Where the order-book fields live, in the record and in each level. */
 export interface CoinoneOrderBookKeys extends CoinoneMarketKeys {
   readonly timestamp: string;
+  /** The book version (`id` / `i`): ms time and a 3-digit counter; a larger one is newer. */
+  readonly id: string;
   readonly asks: string;
   readonly bids: string;
   readonly price: string;
@@ -99,6 +101,7 @@ export const COINONE_DEFAULT_KEYS = {
     quote: 'quote_currency',
     target: 'target_currency',
     timestamp: 'timestamp',
+    id: 'id',
     asks: 'asks',
     bids: 'bids',
     price: 'price',
@@ -134,7 +137,7 @@ export const COINONE_SHORT_KEYS = {
     yesterdayLast: 'yla',
   },
   trade: { quote: 'qc', target: 'tc', timestamp: 't', id: 'i', price: 'p', qty: 'q', sellerMaker: 'sm' },
-  orderBook: { quote: 'qc', target: 'tc', timestamp: 't', asks: 'a', bids: 'b', price: 'p', qty: 'q' },
+  orderBook: { quote: 'qc', target: 'tc', timestamp: 't', id: 'i', asks: 'a', bids: 'b', price: 'p', qty: 'q' },
   candle: {
     quote: 'qc',
     target: 'tc',
@@ -250,6 +253,19 @@ export function readId(record: CoinoneRecord, key: string, channel: string): str
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
   if (isLosslessNumber(value) && /^\d+$/.test(value.value)) return value.value;
   throw toCoinoneParseError(channel, `"${key}" is not an id`, record);
+}
+
+/**
+ * Like {@link readId}, but an absent or `null` field gives `undefined`.
+ *
+ * @example
+ * ```ts
+ * readOptionalId(record, 'id', '/public/v2/orderbook'); // '1644488410702001' | undefined
+ * ```
+ */
+export function readOptionalId(record: CoinoneRecord, key: string, channel: string): string | undefined {
+  const value = record[key];
+  return value === undefined || value === null ? undefined : readId(record, key, channel);
 }
 
 /**

@@ -17,6 +17,7 @@
  * - Order book: both sides come out best-first whatever order the wire uses (WebSocket asks arrive
  *   worst-first).
  * - REST candles carry only the period start, so `timestamp` equals `openTime` there.
+ * - Market: no `tickSize` (it varies by price band; see {@link toCoinoneMarketInfo}).
  */
 import type { Candle, CandleInterval } from '../../model/candle.js';
 import { type Big, toBig } from '../../model/decimal.js';
@@ -39,6 +40,7 @@ import {
   readMarket,
   readMillis,
   readOptionalDecimal,
+  readOptionalId,
   readRecord,
   toCoinoneParseError,
 } from './fields.js';
@@ -79,9 +81,11 @@ function readStatus(record: CoinoneRecord, key: string, channel: string, fallbac
 }
 
 /**
- * One row of `markets`. `tickSize` is `price_unit` (deprecated by Coinone: the real tick depends on the
- * price band, see `range_units`), `stepSize` is `qty_unit`, `minNotional` is `min_order_amount`;
- * `warning` flags a market under maintenance or not open to both buying and selling.
+ * One row of `markets`. `stepSize` is `qty_unit`, `minNotional` is `min_order_amount`; `warning` flags
+ * a market under maintenance or not open to both buying and selling. `tickSize` stays `undefined`:
+ * Coinone's tick depends on the price band (`GET /public/v2/range_units/{quote}/{target}`, one call
+ * per market), and the row's `price_unit` is deprecated and is not the tick at every price, so it is
+ * not read.
  *
  * @example
  * ```ts
@@ -102,7 +106,6 @@ export function toCoinoneMarketInfo(record: CoinoneRecord, channel: string, rece
     quote: market.slice(0, dash),
     names: {},
     warning: maintenance !== 0 || tradeStatus !== 1,
-    tickSize: readOptionalDecimal(record, 'price_unit', channel),
     stepSize: readOptionalDecimal(record, 'qty_unit', channel),
     minNotional: readOptionalDecimal(record, 'min_order_amount', channel),
     receivedAt,
@@ -190,6 +193,9 @@ function bestFirst(levels: OrderBookLevel[], better: (a: Big, b: Big) => boolean
 /**
  * One order-book record (REST reply, WebSocket `DEFAULT` or `SHORT` data). Both sides come out
  * best-first: bids descending, asks ascending (WebSocket asks arrive descending and are reversed).
+ * `updateId` is the book's `id` (`i` in `SHORT`), exact, or `undefined` when the record has none: a
+ * frame whose id is not greater than the last one is stale. `timestamp` is taken as sent, though the
+ * first frame after subscribing may carry one older than its id.
  *
  * @example
  * ```ts
@@ -207,6 +213,7 @@ export function toCoinoneOrderBook(record: CoinoneRecord, keys: CoinoneOrderBook
     receivedAt,
     bids: bestFirst(readLevels(record, keys.bids, keys, channel), (a, b) => a.gt(b)),
     asks: bestFirst(readLevels(record, keys.asks, keys, channel), (a, b) => a.lt(b)),
+    updateId: readOptionalId(record, keys.id, channel),
   };
 }
 

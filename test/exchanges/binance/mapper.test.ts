@@ -144,6 +144,7 @@ describe('parseOrderBooks and parseDepthSnapshot', () => {
     expect(books).toHaveLength(1);
     const [book] = books;
     expect(book).toMatchObject({ type: 'orderBook', exchange: 'binance', market: 'LTCBTC', symbol: 'LTC/BTC', timestamp: receivedAt, receivedAt });
+    expect(book!.updateId).toBe('1027024');
     expect(spell(book!.bids)).toEqual(spellRaw(raw.bids));
     expect(spell(book!.asks)).toEqual(spellRaw(raw.asks));
     expect(book!.asks[0]?.price.toFixed()).toBe('4.000002');
@@ -166,6 +167,8 @@ describe('parseOrderBooks and parseDepthSnapshot', () => {
     const snapshot = binanceRest.parseDepthSnapshot!(parseJsonExact('{"lastUpdateId":90071992547409931,"bids":[],"asks":[["1.10","0"]]}'), context);
     expect(snapshot.lastUpdateId).toBe('90071992547409931');
     expect(spell(snapshot.asks)).toEqual([['1.1', '0']]);
+    const [book] = binanceRest.parseOrderBooks(parseJsonExact('{"lastUpdateId":90071992547409931,"bids":[],"asks":[]}'), forMarket('BTCUSDT'));
+    expect(book?.updateId).toBe('90071992547409931');
   });
 
   it('should reject malformed levels', () => {

@@ -36,7 +36,12 @@ describe('toError', () => {
     expect(single).toMatchObject({ exchange: 'binance', code: raw.code, status: 400, symbol: 'BTCUSDT', raw });
     expect(single?.message).toBe(`Binance GET /api/v3/ticker/24hr failed: 400 ${raw.code} ${raw.msg}`);
     const list = binanceRest.toError(toReply(400, readFixtureText('error_invalid_symbol.json')), listRequest);
-    expect(list).toMatchObject({ symbol: '["BTCUSDT","NOPEUSDT"]' });
+    expect(listRequest.query['symbols']).toBe('["BTCUSDT","NOPEUSDT"]');
+    expect(list).toBeInstanceOf(UnknownSymbolError);
+    expect(list).toMatchObject({ symbol: 'BTCUSDT,NOPEUSDT' });
+    // a symbols value that is no JSON list of strings is reported as sent
+    const odd = { ...listRequest, query: { symbols: 'BTCUSDT' } };
+    expect(binanceRest.toError(toReply(400, readFixtureText('error_invalid_symbol.json')), odd)).toMatchObject({ symbol: 'BTCUSDT' });
   });
 
   it('should map 429 to a RateLimitError waiting Retry-After seconds', () => {
@@ -81,10 +86,24 @@ describe('toError', () => {
     expect(bad).toBeInstanceOf(ExchangeError);
     expect(bad).not.toBeInstanceOf(UnknownSymbolError);
     expect(bad).toMatchObject({ code: -1120, status: 400, raw: { code: -1120, msg: 'Invalid interval.' }, retryable: false });
-    const waf = binanceRest.toError(toReply(403, ''), tickerRequest);
-    expect(waf).toBeInstanceOf(ExchangeError);
-    expect(waf).toMatchObject({ code: 403, status: 403, raw: '' });
-    expect(waf?.message).toContain('(empty body)');
+    const notFound = binanceRest.toError(toReply(404, '<html>Not Found</html>'), tickerRequest);
+    expect(notFound).toBeInstanceOf(ExchangeError);
+    expect(notFound).toMatchObject({ code: 404, status: 404, raw: '<html>Not Found</html>', retryable: false });
+  });
+
+  it('should map a WAF 403 to a retryable RateLimitError, JSON or not', () => {
+    const empty = binanceRest.toError(toReply(403, ''), tickerRequest);
+    expect(empty).toBeInstanceOf(RateLimitError);
+    expect(empty).not.toBeInstanceOf(ExchangeError);
+    expect(empty).toMatchObject({ exchange: 'binance', status: 403, retryAfterMs: BINANCE_RATE_LIMIT_WAIT_MS, blocked: false, group: 'REQUEST_WEIGHT', retryable: true });
+    expect(BINANCE_RATE_LIMIT_WAIT_MS).toBe(60_000);
+    expect(empty?.message).toContain('(empty body)');
+    const html = binanceRest.toError(toReply(403, '<html><body>403 Forbidden</body></html>', { 'Retry-After': '12' }), tickerRequest);
+    expect(html).toMatchObject({ status: 403, retryAfterMs: 12_000, retryable: true });
+    expect(html?.message).toContain('403 Forbidden');
+    const json = binanceRest.toError(toReply(403, readFixtureText('error_429.json')), tickerRequest);
+    expect(json).toBeInstanceOf(RateLimitError);
+    expect(json).toMatchObject({ status: 403, retryAfterMs: 60_000 });
   });
 
   it('should report a 2xx body that is not JSON as a ParseError', () => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MarketDataError } from '../../../src/errors.js';
 import {
+  BINANCE_FULL_SNAPSHOT_LIMIT,
+  BINANCE_SNAPSHOT_LIMIT,
+  buildDepthSnapshotRequest,
+} from '../../../src/exchanges/binance/rest.js';
+import {
   binanceAdapter,
   binanceRest,
   depthWeight,
@@ -71,8 +76,16 @@ describe('binance REST requests', () => {
     expect([undefined, 1, 100, 101, 500, 501, 1000, 1001, 5000].map(depthWeight)).toEqual([5, 5, 5, 25, 25, 50, 50, 250, 250]);
   });
 
-  it('should ask the 5000-level snapshot for diff sync, at weight 250', () => {
-    expect(binanceRest.depthSnapshot?.('BTCUSDT')).toEqual({ path: '/api/v3/depth', query: { symbol: 'BTCUSDT', limit: '5000' }, group: 'REQUEST_WEIGHT', cost: 250 });
+  it('should ask the 1000-level snapshot for diff sync, at weight 50', () => {
+    expect(binanceRest.depthSnapshot?.('BTCUSDT')).toEqual({ path: '/api/v3/depth', query: { symbol: 'BTCUSDT', limit: '1000' }, group: 'REQUEST_WEIGHT', cost: 50 });
+    expect(BINANCE_SNAPSHOT_LIMIT).toBe(1000);
+  });
+
+  it('should still ask the 5000-level snapshot on request, at weight 250, clamping other limits', () => {
+    expect(buildDepthSnapshotRequest('ETHBTC', BINANCE_FULL_SNAPSHOT_LIMIT)).toEqual({ path: '/api/v3/depth', query: { symbol: 'ETHBTC', limit: '5000' }, group: 'REQUEST_WEIGHT', cost: 250 });
+    expect(buildDepthSnapshotRequest('ETHBTC', 9999)).toMatchObject({ query: { symbol: 'ETHBTC', limit: '5000' }, cost: 250 });
+    expect(buildDepthSnapshotRequest('ETHBTC', 500)).toMatchObject({ query: { symbol: 'ETHBTC', limit: '500' }, cost: 25 });
+    expect(buildDepthSnapshotRequest('ETHBTC', Number.NaN)).toMatchObject({ query: { symbol: 'ETHBTC', limit: '1000' }, cost: 50 });
   });
 
   it('should ask trades with a clamped limit, at weight 25', () => {

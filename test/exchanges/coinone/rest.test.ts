@@ -103,7 +103,9 @@ describe('coinone markets', () => {
       warning: false,
       receivedAt: context.receivedAt,
     });
-    expect(same(market?.tickSize, pickText(raw, 'markets', 0, 'price_unit'))).toBe(true);
+    // price_unit is deprecated and the real tick depends on the price band (range_units): not read
+    expect(pickText(raw, 'markets', 0, 'price_unit')).toBe('100.0');
+    expect(market?.tickSize).toBeUndefined();
     expect(same(market?.stepSize, pickText(raw, 'markets', 0, 'qty_unit'))).toBe(true);
     expect(same(market?.minNotional, pickText(raw, 'markets', 0, 'min_order_amount'))).toBe(true);
     expect(market?.minNotional?.toFixed()).toBe('0.0001');
@@ -207,6 +209,19 @@ describe('coinone order book', () => {
     }
     expect(book?.bids[0]?.price.toFixed()).toBe('75862000');
     expect(book?.asks[0]?.price.toFixed()).toBe('75863000');
+    expect(book?.updateId).toBe(pickText(raw, 'id'));
+    expect(book?.updateId).toBe('1644488410702001');
+  });
+
+  it('should leave updateId undefined for a REST book without id, and keep long ids exact', () => {
+    const text = readFixtureText('rest_orderbook.json');
+    const noId = text.replace('"id": "1644488410702001",', '');
+    expect(noId).not.toBe(text);
+    expect(coinoneRest.parseOrderBooks(parseJsonExact(noId), context)[0]?.updateId).toBeUndefined();
+    const numeric = text.replace('"id": "1644488410702001"', '"id": 16444884107020019999');
+    expect(coinoneRest.parseOrderBooks(parseJsonExact(numeric), context)[0]?.updateId).toBe('16444884107020019999');
+    const bad = text.replace('"id": "1644488410702001"', '"id": "not-an-id"');
+    expect(() => coinoneRest.parseOrderBooks(parseJsonExact(bad), context)).toThrow(ParseError);
   });
 });
 
