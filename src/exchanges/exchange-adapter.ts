@@ -105,11 +105,15 @@ export type Subscription =
   | { readonly channel: 'orderBook'; readonly market: string; readonly depth?: number | undefined }
   | { readonly channel: 'candles'; readonly market: string; readonly interval: CandleInterval };
 
-/** A decoded frame: market events, a heartbeat reply, or an exchange error. */
+/**
+ * A decoded frame: market events, a heartbeat reply, an exchange error, or a notice that the server
+ * is about to go away (`reconnect`: the transport replaces the socket at once, without backoff).
+ */
 export type WsMessage =
   | { readonly kind: 'events'; readonly events: readonly MarketEvent[] }
   | { readonly kind: 'heartbeat' }
   | { readonly kind: 'error'; readonly error: ExchangeError }
+  | { readonly kind: 'reconnect'; readonly reason: string }
   | { readonly kind: 'ignore' };
 
 /** The WebSocket half of an adapter: how to subscribe and how to read frames. Every function is pure. */
@@ -132,6 +136,13 @@ export interface ExchangeWsAdapter {
   readonly maxSubscriptions?: number | undefined;
   /** Reconnect before this age (Binance closes connections at 24 h). */
   readonly maxConnectionAgeMs?: number | undefined;
+  /**
+   * Close codes that mean "too many": a socket closed with one of them reconnects after at least
+   * `retryAfterMs` (reported as a `RateLimitError` on `errors$`) instead of the next backoff step;
+   * `reason` says why the server closed (error message and `disconnect` status).
+   * @default undefined (every close backs off normally)
+   */
+  readonly closeCodes?: Readonly<Record<number, { readonly retryAfterMs: number; readonly reason: string }>> | undefined;
   /**
    * What order-book subscriptions deliver: full books in every frame (`'snapshots'`, Upbit, Coinone), or
    * sequenced {@link DepthDiffEvent}s that the streams sync against the REST adapter's `depthSnapshot`

@@ -90,8 +90,8 @@ export interface BinanceSimulator {
   overlapNextDepthDiff(symbol?: string): void;
   /** Drops every WebSocket connection without a close frame. */
   dropAll(): void;
-  /** Sends `serverShutdown` to every WebSocket connection. */
-  announceShutdown(): void;
+  /** Sends `serverShutdown` to every WebSocket connection, then closes them (1001) after `closeAfterMs` (default `ws.shutdownCloseDelayMs`, 1000). */
+  announceShutdown(closeAfterMs?: number): void;
   /** Answers the next `n` REST requests with 429 (they count towards a ban). */
   rateLimitNext(n?: number): void;
   /** Bans the IP for `ms` of limit-clock time: 418 meanwhile. */
@@ -191,8 +191,8 @@ class Simulator implements BinanceSimulator {
     this.#ws.dropAll();
   }
 
-  announceShutdown(): void {
-    this.#ws.announceShutdown();
+  announceShutdown(closeAfterMs?: number): void {
+    this.#ws.announceShutdown(closeAfterMs);
   }
 
   rateLimitNext(n = 1): void {

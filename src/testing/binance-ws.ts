@@ -3,7 +3,8 @@
  * `/ws/<a>/<b>`, combined streams on `/stream` and `/stream?streams=<a>/<b>` (events wrapped as
  * `{"stream","data"}`), live control requests, `timeUnit=MICROSECOND`, and Binance's limits: at most
  * 5 incoming messages (text, ping and pong frames) per second (close 1008 beyond), 1024 streams per
- * connection, a ping frame every 20 s answered within 60 s, and a 24 h lifetime.
+ * connection, a ping frame every 20 s answered within 60 s, a 24 h lifetime, and `serverShutdown`
+ * notices followed by the close they announce.
  *
  * Data is read from the model clock on every push (a real timer every `pushIntervalMs`, or
  * {@link BinanceWsServer.tick}); the message limit, pings and lifetime run on real time.
@@ -29,6 +30,12 @@ export interface BinanceWsOptions {
   readonly maxStreams?: number | undefined;
   /** Real time after which the server closes a connection. @default 86400000 */
   readonly maxLifetimeMs?: number | undefined;
+  /**
+   * Real time between a `serverShutdown` notice and the close (1001) of the connections it went to;
+   * data keeps flowing in between, and a client that waits for the close loses what comes after it.
+   * @default 1000
+   */
+  readonly shutdownCloseDelayMs?: number | undefined;
 }
 
 /** One client message as the simulator saw it. */
@@ -40,6 +47,7 @@ export interface BinanceWsLogEntry {
 }
 
 const CLOSE_TOO_MANY = 1008;
+const CLOSE_GOING_AWAY = 1001;
 
 /** One connection: its subscriptions, property and limits. */
 class BinanceWsConnection {
@@ -189,11 +197,13 @@ export class BinanceWsServer {
   readonly maxMessagesPerSecond: number;
   readonly maxStreams: number;
   readonly maxLifetimeMs: number;
+  readonly shutdownCloseDelayMs: number;
   readonly log: BinanceWsLogEntry[] = [];
   readonly #server: Server;
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<BinanceWsConnection>();
   readonly #timer: NodeJS.Timeout | undefined;
+  readonly #shutdowns = new Set<NodeJS.Timeout>();
   readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(request, socket, head);
   #nextId = 1;
   #closed = false;
@@ -207,6 +217,7 @@ export class BinanceWsServer {
     this.maxMessagesPerSecond = options.maxMessagesPerSecond ?? 5;
     this.maxStreams = options.maxStreams ?? 1024;
     this.maxLifetimeMs = options.maxLifetimeMs ?? 86_400_000;
+    this.shutdownCloseDelayMs = options.shutdownCloseDelayMs ?? 1_000;
     this.#wss = new WebSocketServer({ noServer: true });
     server.on('upgrade', this.#onUpgrade);
     const interval = options.pushIntervalMs ?? 100;
@@ -237,16 +248,35 @@ export class BinanceWsServer {
     for (const connection of this.#connections) connection.socket.terminate();
   }
 
-  /** Sends the `serverShutdown` event to every connection. */
-  announceShutdown(): void {
+  /**
+   * Does what Binance does before a server goes down: sends the `serverShutdown` event to every open
+   * connection, keeps serving them, and closes them (1001) `closeAfterMs` later. Connections opened
+   * after the notice are not affected (on the real exchange they reach another server).
+   *
+   * @example
+   * ```ts
+   * ws.announceShutdown(50); // notice now, close 50 ms later
+   * ```
+   */
+  announceShutdown(closeAfterMs = this.shutdownCloseDelayMs): void {
+    if (this.#closed) return;
     const now = this.now();
-    for (const connection of this.#connections) connection.shutdownNotice(now);
+    const doomed = [...this.#connections].filter((connection) => connection.open);
+    for (const connection of doomed) connection.shutdownNotice(now);
+    const timer = setTimeout(() => {
+      this.#shutdowns.delete(timer);
+      for (const connection of doomed) connection.close(CLOSE_GOING_AWAY, 'Server shutting down');
+    }, Math.max(0, closeAfterMs));
+    timer.unref();
+    this.#shutdowns.add(timer);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    for (const timer of this.#shutdowns) clearTimeout(timer);
+    this.#shutdowns.clear();
     this.#server.off('upgrade', this.#onUpgrade);
     for (const connection of this.#connections) connection.socket.terminate();
     this.#connections.clear();

@@ -9,9 +9,11 @@ import {
   from,
   Observable,
   of,
+  repeat,
   Subject,
   switchMap,
   tap,
+  timer,
   type SchedulerLike,
   Subscription as RxSubscription,
 } from 'rxjs';
@@ -38,7 +40,10 @@ type StatusDetail = Pick<StatusEvent, 'reason' | 'attempt' | 'retryInMs'>;
  * sent as one `adapter.subscriptionFrames(next, previous)` call, within `adapter.sendLimits`. The
  * socket opens with the first subscription and closes with the last. Drops, silence and old age
  * reconnect with backoff and resubscribe everything; streams see `disconnect` and `reconnect` status
- * events and never a retryable error. Bad frames and exchange error frames go to `errors$`.
+ * events and never a retryable error. A close code listed in `adapter.closeCodes` waits at least its
+ * `retryAfterMs` (a `RateLimitError` on `errors$`). A `reconnect` message (a server's shutdown notice)
+ * replaces the socket at once, with no backoff and no error: only the `disconnect` status (attempt 1,
+ * `retryInMs` 0) carries its reason. Bad frames and exchange error frames go to `errors$`.
  *
  * Status sequence: `connecting` (socket requested), `connected` (open, request sent), then per drop
  * `disconnect {reason, attempt, retryInMs}` (repeated while attempts fail) and `reconnect {attempt}`
@@ -208,6 +213,7 @@ export class WsConnection {
             keepalive: adapter.keepalive,
             staleAfterMs: this.#options.staleAfterMs ?? 2 * adapter.keepalive.intervalMs,
             maxConnectionAgeMs: adapter.maxConnectionAgeMs,
+            closeCodes: adapter.closeCodes,
             permit: this.#permit,
             onOpen: (link) => this.#onOpen(link),
             onClose: () => {
@@ -215,7 +221,9 @@ export class WsConnection {
             },
             onFrame: (data) => this.#onFrame(data),
             onSent: () => this.#counts.framesSent++,
-          }),
+            // A session completes only after link.restart(): open the next one on the next turn,
+            // outside the old socket's message handler.
+          }).pipe(repeat({ delay: () => timer(0, this.#scheduler) })),
         ),
         retryBackoff({
           ...this.#options.backoff,
@@ -263,7 +271,18 @@ export class WsConnection {
       for (let i = 0; i < events.length; i++) this.#router.route(events[i]!);
     } else if (message.kind === 'error') {
       this.#report(message.error);
+    } else if (message.kind === 'reconnect') {
+      this.#restart(message.reason);
     }
+  }
+
+  /** The server is going away: drop its socket now and open the next one without backoff or error. */
+  #restart(reason: string): void {
+    const link = this.#link;
+    if (link === undefined) return;
+    this.#retryAttempt = 1;
+    this.#emit('disconnect', { reason, attempt: 1, retryInMs: 0 });
+    link.restart();
   }
 
   #onRetry({ error, attempt, delayMs }: RetryEvent): void {

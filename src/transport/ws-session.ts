@@ -16,6 +16,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { ConnectionError, StaleStreamError } from '../errors.js';
+import type { ExchangeWsAdapter } from '../exchanges/exchange-adapter.js';
 import { connectSocket, type SendFrame } from './ws-socket.js';
 import type { WebSocketFactory } from './websocket-factory.js';
 
@@ -26,6 +27,11 @@ export interface WsSessionLink {
    * allows, and `onSent` runs when the last one has been handed to the socket.
    */
   send(frames: readonly string[], onSent?: () => void): void;
+  /**
+   * Ends the session on purpose (the server announced it is going away): the socket closes at once
+   * and the session completes instead of failing, so the caller can open the next one without backoff.
+   */
+  restart(): void;
 }
 
 /** What {@link openWsSession} needs. */
@@ -41,6 +47,8 @@ export interface WsSessionConfig {
   readonly staleAfterMs: number;
   /** Planned reconnect after this long open; `undefined` for never. */
   readonly maxConnectionAgeMs: number | undefined;
+  /** Close codes that ask for a longer wait (see `connectSocket`). @default undefined */
+  readonly closeCodes?: ExchangeWsAdapter['closeCodes'];
   /** Waits for the send limits to allow one more subscription frame. */
   readonly permit: () => Observable<void>;
   /** The socket opened: the session's link for sending. */
@@ -62,9 +70,10 @@ const isPositiveFinite = (ms: number | undefined): ms is number => ms !== undefi
 
 /**
  * Runs one socket. Emits once, on the first frame received (proof the connection works, so a retry
- * loop may reset its backoff); errors with a retryable `ConnectionError` when the socket drops, a
- * `StaleStreamError` after `staleAfterMs` of silence, or a `ConnectionError` at `maxConnectionAgeMs`.
- * Unsubscribing closes the socket and cancels every timer.
+ * loop may reset its backoff); errors with a retryable `ConnectionError` when the socket drops (a
+ * `RateLimitError` for a code in `closeCodes`), a `StaleStreamError` after `staleAfterMs` of silence, or
+ * a `ConnectionError` at `maxConnectionAgeMs`; completes after `link.restart()`. Unsubscribing (or
+ * completing) closes the socket and cancels every timer.
  *
  * The silence timer does not restart on each frame (that would cost a timer per frame): it stores the
  * frame's time and, when it fires early, sleeps again for the remainder.
@@ -141,7 +150,7 @@ export function openWsSession(config: WsSessionConfig): Observable<void> {
           }, maxConnectionAgeMs),
         );
       }
-      config.onOpen({ send: (frames, onSent) => outbox.next({ frames, onSent }) });
+      config.onOpen({ send: (frames, onSent) => outbox.next({ frames, onSent }), restart: () => subscriber.complete() });
     };
 
     resources.add(

@@ -6,7 +6,8 @@
  */
 import * as rxjsWebsockets from 'rxjs-websockets';
 import { Observable, Subject } from 'rxjs';
-import { ConnectionError, MarketDataError } from '../errors.js';
+import { ConnectionError, MarketDataError, RateLimitError } from '../errors.js';
+import type { ExchangeWsAdapter } from '../exchanges/exchange-adapter.js';
 import type { WebSocketFactory, WebSocketLike } from './websocket-factory.js';
 
 type MakeWebSocketObservable = typeof rxjsWebsockets.default;
@@ -30,6 +31,8 @@ export interface SocketConfig {
   readonly exchange: string;
   /** Called with every frame's `data`, as the socket delivers it. */
   readonly onFrame: (data: unknown) => void;
+  /** Close codes that ask for a longer wait before the next attempt. @default undefined */
+  readonly closeCodes?: ExchangeWsAdapter['closeCodes'];
 }
 
 /** Marks an error thrown by the factory itself (bad URL, missing `ws`): retrying cannot help. */
@@ -45,8 +48,9 @@ function describeClose(event: { readonly code?: unknown; readonly reason?: unkno
 /**
  * Passes a socket through unchanged except for its close event, whose reason gains the close code:
  * `rxjs-websockets` reports only the reason text, and "code 1006" is what tells an abnormal drop.
+ * `onCode` hears the real code first, before `rxjs-websockets` turns the close into an error.
  */
-function withCloseCode(socket: WebSocketLike): WebSocketLike {
+function withCloseCode(socket: WebSocketLike, onCode: (code: unknown) => void): WebSocketLike {
   return {
     send: (data) => socket.send(data),
     close: () => socket.close(),
@@ -60,16 +64,41 @@ function withCloseCode(socket: WebSocketLike): WebSocketLike {
     set onclose(handler: CloseHandler | null) {
       // rxjs-websockets turns code 1000 into a bare "Normal closure"; an unasked-for close is still a drop
       // to us, so hand it a non-1000 code and keep the real one in the reason.
-      socket.onclose = handler === null ? null : (event: { readonly code?: unknown; readonly reason?: unknown }) =>
-        handler({ code: event.code === 1000 ? 1001 : event.code, reason: describeClose(event) });
+      socket.onclose = handler === null ? null : (event: { readonly code?: unknown; readonly reason?: unknown }) => {
+        onCode(event.code);
+        return handler({ code: event.code === 1000 ? 1001 : event.code, reason: describeClose(event) });
+      };
     },
   };
 }
 
 /**
+ * The error of a close whose code is in `closeCodes`: a retryable `RateLimitError` (status 429) whose
+ * `retryAfterMs` makes the reconnect loop wait at least that long; `undefined` for any other code.
+ *
+ * @example
+ * ```ts
+ * toCloseCodeError(4290, { 4290: { retryAfterMs: 60_000, reason: 'too many connections' } }, 'coinone')?.retryAfterMs; // 60000
+ * ```
+ */
+export function toCloseCodeError(
+  code: unknown,
+  closeCodes: ExchangeWsAdapter['closeCodes'],
+  exchange: string,
+  cause?: unknown,
+): RateLimitError | undefined {
+  if (typeof code !== 'number' || closeCodes === undefined || !Object.hasOwn(closeCodes, code)) return undefined;
+  const rule = closeCodes[code];
+  if (rule === undefined) return undefined;
+  const message = `WebSocket closed by a limit: ${exchange} (code ${code}, ${rule.reason}); next attempt in ${rule.retryAfterMs} ms at the earliest`;
+  return new RateLimitError(message, { exchange, status: 429, retryAfterMs: rule.retryAfterMs, group: 'websocket', cause });
+}
+
+/**
  * Opens a socket on subscribe and emits a {@link SendFrame} once it is open. Any close or error not
- * asked for errors the Observable with a retryable `ConnectionError`; a factory that throws errors it
- * with a plain (fatal) `MarketDataError`. Unsubscribing closes the socket. It never completes.
+ * asked for errors the Observable with a retryable `ConnectionError` (a `RateLimitError` for a code in
+ * `closeCodes`); a factory that throws errors it with a plain (fatal) `MarketDataError`. Unsubscribing
+ * closes the socket. It never completes.
  *
  * @example
  * ```ts
@@ -78,15 +107,16 @@ function withCloseCode(socket: WebSocketLike): WebSocketLike {
  * ```
  */
 export function connectSocket(config: SocketConfig): Observable<SendFrame> {
-  const { url, protocols, makeWebSocket, exchange, onFrame } = config;
-  const guardedFactory: WebSocketFactory = (socketUrl, socketProtocols) => {
-    try {
-      return withCloseCode(makeWebSocket(socketUrl, socketProtocols));
-    } catch (cause) {
-      throw new FactoryFailure(cause instanceof Error ? cause.message : String(cause), { cause });
-    }
-  };
+  const { url, protocols, makeWebSocket, exchange, onFrame, closeCodes } = config;
   return new Observable<SendFrame>((subscriber) => {
+    let closeCode: unknown;
+    const guardedFactory: WebSocketFactory = (socketUrl, socketProtocols) => {
+      try {
+        return withCloseCode(makeWebSocket(socketUrl, socketProtocols), (code) => (closeCode = code));
+      } catch (cause) {
+        throw new FactoryFailure(cause instanceof Error ? cause.message : String(cause), { cause });
+      }
+    };
     const outgoing$ = new Subject<string>();
     const send: SendFrame = (frame) => outgoing$.next(frame);
     const fail = (error: unknown): void => {
@@ -94,12 +124,18 @@ export function connectSocket(config: SocketConfig): Observable<SendFrame> {
         subscriber.error(new MarketDataError(`WebSocket could not be created: ${exchange}`, { exchange, cause: error.cause }));
         return;
       }
+      const limited = toCloseCodeError(closeCode, closeCodes, exchange, error);
+      if (limited !== undefined) {
+        subscriber.error(limited);
+        return;
+      }
       const detail = error instanceof Error && error.message !== '' ? ` (${error.message})` : '';
       subscriber.error(new ConnectionError(`WebSocket closed: ${exchange}${detail}`, { exchange, reason: 'closed', cause: error }));
     };
     const socket = makeWebSocketObservable(url, { protocols, makeWebSocket: guardedFactory }).subscribe({
       next: (getResponses) => {
-        getResponses(outgoing$).subscribe({ next: onFrame, error: fail });
+        // A closed socket may still hand over frames it had buffered: they belong to no session now.
+        getResponses(outgoing$).subscribe({ next: (data) => subscriber.closed || onFrame(data), error: fail });
         subscriber.next(send);
       },
       error: fail,

@@ -253,3 +253,44 @@ describe('Binance simulator connection limits', () => {
     }
   });
 });
+
+describe('Binance simulator server shutdown', () => {
+  it('should keep streaming after the notice and close (1001) the notified connections after the delay', async () => {
+    const clock = new ManualClock(T0);
+    const sim = await startBinanceSimulator({ clock, ws: { pushIntervalMs: 0, maxMessagesPerSecond: 1000, shutdownCloseDelayMs: 300 } });
+    try {
+      const client = await BinanceTestClient.open(`${sim.wsUrl}?streams=btcusdt@trade`);
+      const announcedAt = Date.now();
+      sim.announceShutdown();
+      await run(sim, clock, client, 20);
+      const notice = client.frames.findIndex((frame) => obj(frame)['stream'] === '!serverShutdown');
+      expect(notice).toBe(0);
+      // Data still flows between the notice and the close: a client that waits for the close gets it.
+      expect(client.frames.slice(1).filter((frame) => obj(frame)['stream'] === 'btcusdt@trade').length).toBeGreaterThan(0);
+      expect(client.closed).toBeUndefined();
+      await client.waitFor(() => client.closed !== undefined);
+      expect(client.closed).toEqual({ code: 1001, reason: 'Server shutting down' });
+      expect(Date.now() - announcedAt).toBeGreaterThanOrEqual(290);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('should spare connections opened after the notice, and keep the notified ones open until the delay', async () => {
+    const sim = await startBinanceSimulator({ clock: new ManualClock(T0), ws: { pushIntervalMs: 0, shutdownCloseDelayMs: 60_000 } });
+    try {
+      const old = await BinanceTestClient.open(sim.wsUrl);
+      await old.waitFor(() => sim.wsConnections === 1);
+      sim.announceShutdown();
+      const fresh = await BinanceTestClient.open(sim.wsUrl);
+      await fresh.waitFor(() => sim.wsConnections === 2);
+      await old.barrier();
+      expect(old.closed).toBeUndefined();
+      expect(fresh.frames).toEqual([]);
+      fresh.close();
+      await old.waitFor(() => sim.wsConnections === 1);
+    } finally {
+      await sim.close();
+    }
+  });
+});

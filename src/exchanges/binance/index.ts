@@ -78,6 +78,7 @@ export {
   BINANCE_RATE_LIMITS,
   BINANCE_REST_URL,
   BINANCE_SNAPSHOT_LIMIT,
+  BINANCE_FULL_SNAPSHOT_LIMIT,
   BINANCE_WEIGHT_GROUP,
   depthWeight,
   fromBinanceKlineInterval,
@@ -92,6 +93,7 @@ export type { BinanceMapContext } from './mapper.js';
 export type { BinanceRecord } from './fields.js';
 export type * from './wire.js';
 export {
+  BINANCE_WS_CLOSE_CODES,
   binanceWs,
   BINANCE_WS_KEEPALIVE,
   BINANCE_WS_MAX_AGE_MS,

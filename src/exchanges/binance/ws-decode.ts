@@ -4,7 +4,8 @@
  * Combined-stream frames (`{"stream":"btcusdt@trade","data":{...}}`) and raw ones (the bare payload) are
  * both read: `trade`, `24hrTicker`, `depthUpdate` and `kline` payloads become model events; control
  * replies (`{"result":null,"id":1}`) are ignored; control errors (`{"error":{"code":2,"msg":...},"id":1}`
- * or the bare `{"code":2,"msg":...}`) become `ExchangeError`s.
+ * or the bare `{"code":2,"msg":...}`) become `ExchangeError`s; the `serverShutdown` notice asks the
+ * transport to reconnect at once.
  *
  * @see https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams
  */
@@ -36,6 +37,9 @@ export const BINANCE_WS_CHANNEL = 'ws';
 const CHANNELS = { trade: 'ws trade', ticker: 'ws 24hrTicker', depth: 'ws depthUpdate', kline: 'ws kline' } as const;
 
 const IGNORE: WsMessage = { kind: 'ignore' };
+
+/** The `serverShutdown` notice: the server goes down shortly after it, so move to a new socket now. */
+const SERVER_SHUTDOWN: WsMessage = { kind: 'reconnect', reason: 'Binance announced a server shutdown (serverShutdown)' };
 
 /**
  * A `trade` payload. `m: true` means the buyer was the maker, so the taker sold (`side: 'sell'`).
@@ -161,7 +165,7 @@ export function toWsCandle(record: BinanceRecord, receivedAt: number): Candle | 
 
 /**
  * One stream payload as a model event, or `undefined` for a payload the library does not map
- * (`aggTrade`, `24hrMiniTicker`, `bookTicker`, partial depth, `serverShutdown`, ...).
+ * (`aggTrade`, `24hrMiniTicker`, `bookTicker`, partial depth, ...).
  */
 function toEvent(payload: BinanceRecord, receivedAt: number): MarketEvent | undefined {
   switch (payload['e']) {
@@ -188,7 +192,9 @@ function decodePayload(data: unknown, receivedAt: number): WsMessage {
     }
     return events.length === 0 ? IGNORE : { kind: 'events', events };
   }
-  const event = toEvent(readRecord(data, BINANCE_WS_CHANNEL), receivedAt);
+  const payload = readRecord(data, BINANCE_WS_CHANNEL);
+  if (payload['e'] === 'serverShutdown') return SERVER_SHUTDOWN;
+  const event = toEvent(payload, receivedAt);
   return event === undefined ? IGNORE : { kind: 'events', events: [event] };
 }
 
@@ -206,8 +212,9 @@ function toControlError(info: BinanceRecord, frame: BinanceRecord): ExchangeErro
  *
  * - `{"stream":…,"data":…}` (combined) or a bare payload (raw stream) → `{ kind: 'events' }` for
  *   `trade`, `24hrTicker`, `depthUpdate` and `kline`; other payloads → `{ kind: 'ignore' }`;
- * - `serverShutdown` (raw, or the `!serverShutdown` stream) → `{ kind: 'ignore' }`: the server closes the
- *   socket right after it, and the transport reconnects and resubscribes on that close;
+ * - `serverShutdown` (raw `{"e":"serverShutdown","E":…}`, or the `!serverShutdown` stream) →
+ *   `{ kind: 'reconnect' }`: the server goes down shortly after it, and waiting for that close would
+ *   lose the data of the backoff that follows, so the transport replaces the socket at once;
  * - control replies `{"result":…,"id":…}` → `{ kind: 'ignore' }`;
  * - control errors `{"error":{"code","msg"},"id"}` or `{"code","msg"}` → `{ kind: 'error' }`;
  * - text that is not JSON, not an object, or a mapped payload of the wrong shape → throws

@@ -35,6 +35,18 @@ export const BINANCE_WS_MAX_STREAMS = 1024;
 export const BINANCE_WS_MAX_AGE_MS = 23 * 3_600_000 + 50 * 60_000;
 
 /**
+ * Close codes that call for a longer pause than the backoff: **1008 "Too many requests"**, sent when a
+ * connection goes over 5 incoming messages per second. Binance states no wait after it, only that an
+ * IP disconnected repeatedly may be banned; the 60 s here is our guess, long enough that a client whose
+ * frames keep tripping the limit makes at most one attempt a minute (well under the 300 connection
+ * attempts per 5 minutes per IP). Override it by spreading the adapter:
+ * `{ ...binanceWs, closeCodes: { 1008: { retryAfterMs: 10_000, reason: 'too many requests' } } }`.
+ */
+export const BINANCE_WS_CLOSE_CODES: Readonly<Record<number, { readonly retryAfterMs: number; readonly reason: string }>> = {
+  1008: { retryAfterMs: 60_000, reason: 'too many requests' },
+};
+
+/**
  * Stream names per SUBSCRIBE/UNSUBSCRIBE message. Binance publishes no cap but refuses "too many
  * parameters", and single requests of a few hundred streams have been seen to fail silently.
  */
@@ -118,7 +130,8 @@ export function buildBinanceWsFrames(
  * it is pure apart from the request ids, which come from a counter owned by this adapter instance
  * (1, 2, 3, … across all its connections; Binance only echoes them back). Order books are diff streams
  * (`orderBook: 'diffs'`), synced against the REST adapter's `depthSnapshot`. `decode` is
- * {@link decodeBinanceFrame}.
+ * {@link decodeBinanceFrame} (a `serverShutdown` notice asks for an immediate reconnect); a close with
+ * 1008 waits {@link BINANCE_WS_CLOSE_CODES} before the next attempt.
  *
  * @example
  * ```ts
@@ -141,6 +154,7 @@ export function createBinanceWs(options: BinanceWsOptions = {}): ExchangeWsAdapt
     sendLimits: BINANCE_WS_SEND_LIMITS,
     maxSubscriptions: BINANCE_WS_MAX_STREAMS,
     maxConnectionAgeMs: BINANCE_WS_MAX_AGE_MS,
+    closeCodes: BINANCE_WS_CLOSE_CODES,
     orderBook: 'diffs',
     supportsCandles: (interval: CandleInterval): boolean => isBinanceCandleInterval(interval),
   };

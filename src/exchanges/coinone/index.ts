@@ -119,6 +119,7 @@ export type {
 } from './fields.js';
 export type * from './wire.js';
 export {
+  COINONE_WS_CLOSE_CODES,
   buildCoinoneWsFrames,
   COINONE_WS_CHANNELS,
   COINONE_WS_KEEPALIVE,

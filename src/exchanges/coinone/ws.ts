@@ -24,6 +24,15 @@ export const COINONE_WS_URL = 'wss://stream.coinone.co.kr';
  */
 export const COINONE_WS_KEEPALIVE = { intervalMs: 20_000, frame: '{"request_type":"PING"}' } as const;
 
+/**
+ * Close codes that call for a longer pause than the backoff: **4290**, Coinone's answer to a 21st
+ * socket from one IP (20 per IP at most). The other sockets must close before a new one can stay, so
+ * retrying quickly only repeats the refusal; Coinone states no wait, and 60 s is our guess.
+ */
+export const COINONE_WS_CLOSE_CODES: Readonly<Record<number, { readonly retryAfterMs: number; readonly reason: string }>> = {
+  4290: { retryAfterMs: 60_000, reason: 'too many connections from this IP' },
+};
+
 /** The native channel of each library channel. */
 export const COINONE_WS_CHANNELS = {
   ticker: 'TICKER',
@@ -129,7 +138,8 @@ export function buildCoinoneWsFrames(
  *
  * Order books are full 16-level snapshots on every frame (`orderBook: 'snapshots'`). Coinone publishes
  * no cap on topics per connection and no message rate for public sockets, so `maxSubscriptions` is
- * unset and `sendLimits` is empty (a live probe ran all 363 KRW pairs on one socket).
+ * unset and `sendLimits` is empty (a live probe ran all 363 KRW pairs on one socket). A close with 4290
+ * (too many sockets per IP) waits {@link COINONE_WS_CLOSE_CODES} before the next attempt.
  *
  * @example
  * ```ts
@@ -147,6 +157,7 @@ export function createCoinoneWs(options: CoinoneWsOptions = {}): ExchangeWsAdapt
     decode: decodeCoinoneFrame,
     keepalive: COINONE_WS_KEEPALIVE,
     sendLimits: [],
+    closeCodes: COINONE_WS_CLOSE_CODES,
     orderBook: 'snapshots',
     supportsCandles: isCoinoneWsCandleInterval,
   };

@@ -199,9 +199,18 @@ describe('decode: control frames', () => {
     }
   });
 
-  it('should ignore the server-shutdown notice in both forms (the close that follows triggers the reconnect)', () => {
-    expect(decode(readFixtureText('ws_server_shutdown_raw.json'))).toEqual({ kind: 'ignore' });
-    expect(decode(readFixtureText('ws_server_shutdown_combined.json'))).toEqual({ kind: 'ignore' });
+  it('should turn the server-shutdown notice into a reconnect request in both forms', () => {
+    for (const name of ['ws_server_shutdown_raw.json', 'ws_server_shutdown_combined.json']) {
+      const message = decode(readFixtureText(name));
+      expect(message.kind).toBe('reconnect');
+      if (message.kind === 'reconnect') expect(message.reason).toMatch(/serverShutdown/);
+    }
+  });
+
+  it('should not take another event named like the notice stream for a shutdown', () => {
+    // Only the payload's `e` decides: a trade that arrives on any stream name stays a trade.
+    const trade = readFixtureText('ws_trade.json');
+    expect(decode(`{"stream":"!serverShutdown","data":${trade}}`).kind).toBe('events');
   });
 
   it('should turn every documented error template into an ExchangeError', () => {
