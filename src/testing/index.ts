@@ -46,7 +46,9 @@ export type {
   CoinoneRateLimitOptions,
 } from './coinone-simulator.js';
 export { attachUpbitPrivate } from './upbit-private.js';
-export type { UpbitPrivateSimulator, UpbitPrivateSimulatorOptions, UpbitPrivateReply, UpbitPrivateRequestLogEntry } from './upbit-private.js';
+export type { UpbitPrivateSimulator, UpbitPrivateSimulatorOptions, UpbitPrivateReply, UpbitPrivateRequestLogEntry, UpbitPrivateResolution } from './upbit-private.js';
+export { UPBIT_EXCHANGE_GROUP_LIMITS, isUpbitExchangeGroup } from './upbit-rate-limits.js';
+export type { UpbitExchangeGroup, UpbitGroupLimit } from './upbit-rate-limits.js';
 export { UpbitSimAccount } from './upbit-account.js';
 export type { UpbitAccountSpec, UpbitOrderInput, UpbitPrivateRecord } from './upbit-account.js';
 export {

@@ -12,6 +12,7 @@ import type { MarketModel } from './market-model.js';
 import { UpbitSimAccount, type UpbitAccountSpec, type UpbitOrderInput, type UpbitPrivateRecord } from './upbit-account.js';
 import { UpbitJwtVerifier } from './upbit-private-auth.js';
 import { UpbitReplyError } from './upbit-params.js';
+import type { UpbitExchangeGroup } from './upbit-rate-limits.js';
 import { stringifyWire, type WireValue } from './wire-json.js';
 
 /** Options of {@link attachUpbitPrivate}. */
@@ -41,6 +42,17 @@ export interface UpbitPrivateReply {
   readonly body: WireValue;
 }
 
+/** What {@link UpbitPrivateSimulator.resolve} makes of a private REST request. */
+export type UpbitPrivateResolution =
+  | { readonly kind: 'reply'; readonly reply: UpbitPrivateReply }
+  | {
+      readonly kind: 'call';
+      readonly accessKey: string;
+      readonly group: UpbitExchangeGroup;
+      /** The route's reply body; throws an `UpbitReplyError` for a refused query. */
+      handle(): WireValue;
+    };
+
 /** The private simulator and its controls. */
 export interface UpbitPrivateSimulator {
   /** Adds an account (replacing one with the same access key). */
@@ -57,13 +69,16 @@ export interface UpbitPrivateSimulator {
   readonly requests: readonly UpbitPrivateRequestLogEntry[];
   /** Open private connections that passed authentication. */
   readonly connections: number;
-  /** Serves a private REST path; `undefined` when `path` is not a private route. */
-  serve(method: string, url: URL, request: IncomingMessage): UpbitPrivateReply | undefined;
+  /**
+   * Resolves a private REST request: `undefined` when the path is not a private route; a `reply` when
+   * it fails before it is counted (wrong method, authentication); else the verified access key, the
+   * rate-limit group to count it in, and the handler to run once the limits let it through.
+   */
+  resolve(method: string, url: URL, request: IncomingMessage): UpbitPrivateResolution | undefined;
   /** Closes every private connection and stops the timer. */
   close(): Promise<void>;
 }
 
-const JSON_HEADERS = { 'remaining-req': 'group=default; min=1800; sec=29' };
 const FORMATS = new Set(['DEFAULT', 'SIMPLE', 'JSON_LIST', 'SIMPLE_LIST']);
 
 /** DEFAULT → SIMPLE keys of the private types (Upbit's tables; `assets` items nest). */
@@ -153,27 +168,37 @@ class PrivateSimulator implements UpbitPrivateSimulator {
     for (const connection of this.#connections) connection.socket.terminate();
   }
 
-  serve(method: string, url: URL, request: IncomingMessage): UpbitPrivateReply | undefined {
+  resolve(method: string, url: URL, request: IncomingMessage): UpbitPrivateResolution | undefined {
     const path = url.pathname;
     if (path !== '/v1/accounts' && path !== '/v1/orders/open') return undefined;
+    let accessKey: string;
     try {
       if (method !== 'GET') throw new UpbitReplyError(405, { error: { name: 'method_not_allowed', message: 'Method not allowed.' } });
-      const pairs = [...url.searchParams];
-      const accessKey = this.#verifier.verify(request.headers.authorization, pairs, request.socket.remoteAddress, Date.now());
-      const account = this.account(accessKey);
-      account.match(this.#model.now());
-      if (path === '/v1/accounts') return { status: 200, headers: JSON_HEADERS, body: account.accountsWire() };
-      const market = url.searchParams.get('market') ?? undefined;
-      const listed = url.searchParams.getAll('states[]');
-      const states = listed.length > 0 ? listed : [url.searchParams.get('state') ?? 'wait'];
-      if (states.some((state) => state !== 'wait' && state !== 'watch')) {
-        throw new UpbitReplyError(400, { error: { name: 'validation_error', message: 'state must be wait or watch.' } });
-      }
-      return { status: 200, headers: JSON_HEADERS, body: account.openOrdersWire(market, states) };
+      accessKey = this.#verifier.verify(request.headers.authorization, [...url.searchParams], request.socket.remoteAddress, Date.now());
     } catch (error) {
-      if (error instanceof UpbitReplyError) return { status: error.status, headers: JSON_HEADERS, body: error.body };
+      if (error instanceof UpbitReplyError) return { kind: 'reply', reply: { status: error.status, headers: {}, body: error.body } };
       throw error;
     }
+    const handle = path === '/v1/accounts' ? () => this.#accountsWire(accessKey) : () => this.#openOrdersWire(accessKey, url.searchParams);
+    return { kind: 'call', accessKey, group: 'default', handle };
+  }
+
+  #accountsWire(accessKey: string): WireValue {
+    const account = this.account(accessKey);
+    account.match(this.#model.now());
+    return account.accountsWire();
+  }
+
+  #openOrdersWire(accessKey: string, query: URLSearchParams): WireValue {
+    const account = this.account(accessKey);
+    account.match(this.#model.now());
+    const market = query.get('market') ?? undefined;
+    const listed = query.getAll('states[]');
+    const states = listed.length > 0 ? listed : [query.get('state') ?? 'wait'];
+    if (states.some((state) => state !== 'wait' && state !== 'watch')) {
+      throw new UpbitReplyError(400, { error: { name: 'validation_error', message: 'state must be wait or watch.' } });
+    }
+    return account.openOrdersWire(market, states);
   }
 
   async close(): Promise<void> {
@@ -281,8 +306,9 @@ class PrivateSimulator implements UpbitPrivateSimulator {
 }
 
 /**
- * Serves Upbit's private REST routes and WebSocket on `server` (the REST simulator calls `serve` for
- * `/v1/accounts` and `/v1/orders/open`; upgrades to `/websocket/v1/private` are handled here).
+ * Serves Upbit's private REST routes and WebSocket on `server` (the REST simulator calls `resolve` for
+ * `/v1/accounts` and `/v1/orders/open` and counts the request against the account's group limit
+ * before running its handler; upgrades to `/websocket/v1/private` are handled here).
  *
  * @example
  * ```ts

@@ -8,9 +8,43 @@
  * `blockBaseMs` up to `blockMaxMs`. Requests with an `Origin` header (browsers) have their own, much
  * tighter window: `originLimit` per `originWindowMs` (1 per 10 s on Upbit).
  *
+ * Exchange (authenticated) groups have their own limits ({@link UPBIT_EXCHANGE_GROUP_LIMITS}: `default`
+ * 30/s, `order` 8/s, `order-cancel-all` 1 per 2 s) and are counted per account: pass the access key as
+ * `account` to {@link UpbitRateLimits.check}. A block of a bare group (`block('default', ...)`) covers
+ * every account.
+ *
  * Upbit documents that the 418 carries the block time but not how; the simulator states it in the body
  * message and ALSO sends `Retry-After` (seconds). That header is a simulator choice.
  */
+
+/** Exchange (authenticated) rate-limit groups, as `Remaining-Req` spells them. */
+export type UpbitExchangeGroup = 'default' | 'order' | 'order-cancel-all';
+
+/** A group's own window: `limit` requests per `windowMs`. */
+export interface UpbitGroupLimit {
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/** Upbit's exchange-group limits (per account). */
+export const UPBIT_EXCHANGE_GROUP_LIMITS: Readonly<Record<UpbitExchangeGroup, UpbitGroupLimit>> = {
+  default: { limit: 30, windowMs: 1000 },
+  order: { limit: 8, windowMs: 1000 },
+  'order-cancel-all': { limit: 1, windowMs: 2000 },
+};
+
+/**
+ * Whether `group` is an exchange (authenticated, per-account) group.
+ *
+ * @example
+ * ```ts
+ * isUpbitExchangeGroup('default'); // true
+ * isUpbitExchangeGroup('ticker'); // false
+ * ```
+ */
+export function isUpbitExchangeGroup(group: string): group is UpbitExchangeGroup {
+  return Object.hasOwn(UPBIT_EXCHANGE_GROUP_LIMITS, group);
+}
 
 /** Limits of an {@link UpbitRateLimits}. */
 export interface UpbitRateLimitOptions {
@@ -18,6 +52,11 @@ export interface UpbitRateLimitOptions {
   readonly perSecond?: number | undefined;
   /** Window length (ms). @default 1000 */
   readonly windowMs?: number | undefined;
+  /**
+   * Groups with their own window instead of `perSecond`/`windowMs`, merged over the default.
+   * @default UPBIT_EXCHANGE_GROUP_LIMITS
+   */
+  readonly groups?: Readonly<Record<string, UpbitGroupLimit>> | undefined;
   /** 429s tolerated within `blockWindowMs`; one more blocks the group. @default 10 */
   readonly blockAfter?: number | undefined;
   /** Window over which 429s are counted toward a block (ms). @default 10000 */
@@ -65,6 +104,7 @@ export class UpbitRateLimits {
   readonly #blockMaxMs: number;
   readonly #originLimit: number;
   readonly #originWindowMs: number;
+  readonly #groups: ReadonlyMap<string, UpbitGroupLimit>;
   readonly #states = new Map<string, GroupState>();
   #allBlockedUntil = 0;
 
@@ -77,6 +117,7 @@ export class UpbitRateLimits {
     this.#blockMaxMs = options.blockMaxMs ?? 60_000;
     this.#originLimit = options.originLimit ?? 1;
     this.#originWindowMs = options.originWindowMs ?? 10_000;
+    this.#groups = new Map(Object.entries({ ...UPBIT_EXCHANGE_GROUP_LIMITS, ...options.groups }));
   }
 
   /** The configured per-window limit (what `sec=` starts from). */
@@ -84,13 +125,23 @@ export class UpbitRateLimits {
     return this.#perSecond;
   }
 
-  /** Counts a request of `group` at `now` and says whether it may be served. */
-  check(group: string, now: number, hasOrigin: boolean): LimitDecision {
-    const state = this.#state(hasOrigin ? `origin:${group}` : group);
-    const blockedUntil = Math.max(state.blockedUntil, this.#allBlockedUntil, this.#state(group).blockedUntil);
+  /** The limit and window of `group` (its own, else `perSecond` per `windowMs`). */
+  limitOf(group: string): UpbitGroupLimit {
+    return this.#groups.get(group) ?? { limit: this.#perSecond, windowMs: this.#windowMs };
+  }
+
+  /**
+   * Counts a request of `group` at `now` and says whether it may be served. `account` (an access key)
+   * gives the account its own window, 429 count and block in that group.
+   */
+  check(group: string, now: number, hasOrigin: boolean, account?: string): LimitDecision {
+    const key = account === undefined ? group : `${group}@${account}`;
+    const state = this.#state(hasOrigin ? `origin:${key}` : key);
+    const blockedUntil = Math.max(state.blockedUntil, this.#allBlockedUntil, this.#state(key).blockedUntil, this.#state(group).blockedUntil);
     if (now < blockedUntil) return { kind: 'blocked', untilMs: blockedUntil };
-    const limit = hasOrigin ? this.#originLimit : this.#perSecond;
-    const window = Math.floor(now / (hasOrigin ? this.#originWindowMs : this.#windowMs));
+    const own = this.limitOf(group);
+    const limit = hasOrigin ? this.#originLimit : own.limit;
+    const window = Math.floor(now / (hasOrigin ? this.#originWindowMs : own.windowMs));
     if (state.window !== window) {
       state.window = window;
       state.used = 0;

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { MarketModel, type MarketModelOptions } from './market-model.js';
 import type { SimClock } from './model-types.js';
-import { UpbitRateLimits, type UpbitRateLimitOptions } from './upbit-rate-limits.js';
+import { isUpbitExchangeGroup, UpbitRateLimits, type UpbitExchangeGroup, type UpbitRateLimitOptions } from './upbit-rate-limits.js';
 import { UpbitReplyError } from './upbit-params.js';
 import type { UpbitGroup } from './upbit-route-kit.js';
 import { findRoute } from './upbit-routes.js';
@@ -41,8 +41,8 @@ export interface RequestLogEntry {
   readonly method: string;
   readonly path: string;
   readonly query: Readonly<Record<string, string>>;
-  /** Rate-limit group, `undefined` for unknown paths. */
-  readonly group: UpbitGroup | undefined;
+  /** Rate-limit group, `undefined` for unknown paths and private requests refused before counting. */
+  readonly group: UpbitGroup | UpbitExchangeGroup | undefined;
   readonly status: number;
 }
 
@@ -52,7 +52,10 @@ export interface UpbitSimulatorOptions extends MarketModelOptions {
   readonly model?: MarketModel | undefined;
   /** Port on 127.0.0.1. @default 0 (any free port) */
   readonly port?: number | undefined;
-  /** Rate limits. @default Upbit's: 10 per second per group */
+  /**
+   * Rate limits. @default Upbit's: 10 per second per quotation group (per IP); exchange groups per
+   * account: `default` 30/s, `order` 8/s, `order-cancel-all` 1 per 2 s
+   */
   readonly rateLimits?: UpbitRateLimitOptions | undefined;
   /** Delay before every reply (ms). @default 0 */
   readonly latencyMs?: number | undefined;
@@ -91,8 +94,11 @@ export interface UpbitSimulator {
   failNext(n: number, reply: ForcedReply): void;
   /** Answers the next `n` requests with 429 (JSON body, or plain text). */
   rateLimitNext(n: number, options?: RateLimitNextOptions): void;
-  /** Blocks `group` (every group when omitted) for `ms` of simulator-clock time: 418 meanwhile. */
-  ban(ms: number, group?: UpbitGroup): void;
+  /**
+   * Blocks `group` (every group when omitted; an exchange group for every account) for `ms` of
+   * rate-limit-clock time: 418 meanwhile.
+   */
+  ban(ms: number, group?: UpbitGroup | UpbitExchangeGroup): void;
   /** Holds replies until {@link UpbitSimulator.resume}. */
   pause(): void;
   /** Sends held replies and stops holding. */
@@ -113,7 +119,11 @@ interface Reply {
   readonly body: string;
 }
 
-function remainingReq(group: UpbitGroup, sec: number): Record<string, string> {
+type LimitGroup = UpbitGroup | UpbitExchangeGroup;
+
+/** `min=` is deprecated and fixed (600 quotation, 1800 exchange); exchange groups count per account, not IP. */
+function remainingReq(group: LimitGroup, sec: number): Record<string, string> {
+  if (isUpbitExchangeGroup(group)) return { 'remaining-req': `group=${group}; min=1800; sec=${sec}` };
   return { 'remaining-req': `group=${group}; min=600; sec=${sec}`, 'limit-by-ip': 'Yes' };
 }
 
@@ -209,7 +219,7 @@ class RestSimulator implements UpbitSimulator {
     for (let i = 0; i < n; i++) this.#rateLimited.push(options);
   }
 
-  ban(ms: number, group?: UpbitGroup): void {
+  ban(ms: number, group?: LimitGroup): void {
     this.#limits.block(group, this.#limitClock.now() + ms);
   }
 
@@ -237,13 +247,16 @@ class RestSimulator implements UpbitSimulator {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const method = request.method ?? 'GET';
     const match = method === 'GET' ? findRoute(url.pathname) : undefined;
-    const group = match?.route.group;
+    let group: LimitGroup | undefined = match?.route.group;
     let reply: Reply;
     const forced = this.#forced.shift();
     const limited = forced === undefined ? this.#rateLimited.shift() : undefined;
-    const privateReply = forced === undefined && limited === undefined ? this.private.serve(method, url, request) : undefined;
-    if (privateReply !== undefined) {
-      reply = jsonReply(privateReply.status, privateReply.body, { ...privateReply.headers });
+    const resolved = forced === undefined && limited === undefined ? this.private.resolve(method, url, request) : undefined;
+    if (resolved?.kind === 'reply') {
+      reply = jsonReply(resolved.reply.status, resolved.reply.body, { ...resolved.reply.headers });
+    } else if (resolved?.kind === 'call') {
+      group = resolved.group;
+      reply = this.#routed(resolved.group, this.#limitClock.now(), false, resolved.accessKey, resolved.handle);
     } else if (forced !== undefined) {
       const body = typeof forced.body === 'string' ? forced.body : stringifyWire(forced.body);
       reply = { status: forced.status, headers: { 'content-type': forced.contentType ?? JSON_TYPE }, body };
@@ -253,7 +266,7 @@ class RestSimulator implements UpbitSimulator {
       const error = UpbitReplyError.notFound();
       reply = jsonReply(error.status, error.body);
     } else {
-      reply = this.#routed(group, at, this.#limitClock.now(), request.headers.origin !== undefined, () =>
+      reply = this.#routed(group, this.#limitClock.now(), request.headers.origin !== undefined, undefined, () =>
         match.route.handle({ model: this.model, now: at, query: url.searchParams, params: match.params }),
       );
     }
@@ -262,8 +275,9 @@ class RestSimulator implements UpbitSimulator {
     this.#deliver(response, reply);
   }
 
-  #routed(group: UpbitGroup, at: number, limitAt: number, hasOrigin: boolean, handle: () => WireValue): Reply {
-    const decision = this.#limits.check(group, limitAt, hasOrigin);
+  /** Counts a request in `group` (per `account` when given) and runs `handle` if the limits allow. */
+  #routed(group: LimitGroup, limitAt: number, hasOrigin: boolean, account: string | undefined, handle: () => WireValue): Reply {
+    const decision = this.#limits.check(group, limitAt, hasOrigin, account);
     if (decision.kind === 'limited') return this.#tooMany(group, false);
     if (decision.kind === 'blocked') {
       const seconds = Math.max(1, Math.ceil((decision.untilMs - limitAt) / 1000));
@@ -280,7 +294,7 @@ class RestSimulator implements UpbitSimulator {
     }
   }
 
-  #tooMany(group: UpbitGroup | undefined, plainText: boolean): Reply {
+  #tooMany(group: LimitGroup | undefined, plainText: boolean): Reply {
     const headers = group === undefined ? {} : remainingReq(group, 0);
     if (plainText) return { status: 429, headers: { 'content-type': TEXT_TYPE, ...headers }, body: TOO_MANY };
     return jsonReply(429, { error: { name: 'too_many_requests', message: TOO_MANY } }, headers);
