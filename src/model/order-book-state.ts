@@ -1,12 +1,15 @@
 /**
- * A mutable local order book kept sorted best-first on both sides, plus the exchange-neutral diff and
- * snapshot types that {@link syncOrderBook} consumes.
+ * A mutable local order book, plus the exchange-neutral diff and snapshot types that {@link syncOrderBook}
+ * consumes.
  *
  * Each side is one array of immutable levels kept in price order, searched by binary search with an
- * allocation-free exact decimal comparison ({@link compareDecimals}). A level update is O(log n) to find
- * plus an array shift to insert or delete (a `memmove` of at most a few thousand pointers), and reading
- * the top N levels is a plain `slice`, so emitting a book after every diff stays cheap. Levels are never
- * mutated in place, so arrays handed out earlier stay valid after later updates.
+ * allocation-free exact decimal comparison ({@link compareDecimals}). Internally each side is stored
+ * worst-first, with the best level at the end of its array: on a live book most updates land near the
+ * top, and an insert or delete there shifts only the few levels above it, where best-first storage would
+ * shift almost the whole side (a `memmove` of thousands of pointers, about twice as slow once the array
+ * lives in the old generation). Reading the top N levels copies the last N and reverses the copy, so
+ * callers always get best-first arrays. Levels are never mutated in place, and every array handed out is
+ * a fresh copy, so arrays returned earlier stay valid after later updates.
  */
 import type { Big } from './decimal.js';
 import type { MarketRef } from './market.js';
@@ -86,7 +89,8 @@ function removesLevel(amount: Big): boolean {
 }
 
 /**
- * Binary search in `levels` sorted by `direction * compareDecimals` ascending.
+ * Binary search in `levels` sorted by `direction * compareDecimals` ascending (worst-first storage:
+ * {@link BID_ORDER} and {@link ASK_ORDER}).
  * Returns the index of `price`, or `-(insertionPoint + 1)` when absent.
  */
 function search(levels: readonly OrderBookLevel[], price: Big, direction: number): number {
@@ -127,17 +131,32 @@ function sortLevels(levels: readonly OrderBookLevel[], direction: number): Order
   return unique;
 }
 
-const BID_DIRECTION = -1;
-const ASK_DIRECTION = 1;
+/** Bids are stored ascending (lowest, the worst, first; best bid last). */
+const BID_ORDER = 1;
+/** Asks are stored descending (highest, the worst, first; best ask last). */
+const ASK_ORDER = -1;
+
+/**
+ * The best `depth` levels of a worst-first side, best first, as a fresh array (all of them when `depth`
+ * is omitted). `depth` is read as `Array.prototype.slice` reads an end index: truncated, and 0 when
+ * negative or `NaN`.
+ */
+function topLevels(levels: readonly OrderBookLevel[], depth: number | undefined): OrderBookLevel[] {
+  const length = levels.length;
+  const wanted = depth === undefined ? length : Math.trunc(Math.max(0, depth)) || 0;
+  if (wanted <= 0) return [];
+  return wanted >= length ? levels.slice().reverse() : levels.slice(length - wanted).reverse();
+}
 
 /**
  * A local order book: bids highest first, asks lowest first, prices compared exactly.
  *
  * Made for books rebuilt from a snapshot plus a stream of absolute level updates (Binance diff depth):
- * with 5,000 levels a side, an update costs a dozen exact comparisons and one array shift, and the top N
- * levels come out already sorted. Prices are matched by value, so `"100.10"` and `"100.1"` are the same
- * level. Arrays returned by {@link OrderBookState.bids} and {@link OrderBookState.asks} are copies; the
- * level objects in them are immutable and shared.
+ * with 5,000 levels a side, an update costs a dozen exact comparisons and an array shift that is short
+ * near the top of the book, where live updates cluster, and the top N levels come out already sorted.
+ * Prices are matched by value, so `"100.10"` and `"100.1"` are the same level. Arrays returned by
+ * {@link OrderBookState.bids} and {@link OrderBookState.asks} are fresh best-first copies; the level
+ * objects in them are immutable and shared.
  *
  * @example
  * ```ts
@@ -177,8 +196,8 @@ export class OrderBookState {
    * ```
    */
   load(bids: readonly OrderBookLevel[], asks: readonly OrderBookLevel[]): void {
-    this.#bids = sortLevels(bids, BID_DIRECTION);
-    this.#asks = sortLevels(asks, ASK_DIRECTION);
+    this.#bids = sortLevels(bids, BID_ORDER);
+    this.#asks = sortLevels(asks, ASK_ORDER);
   }
 
   /**
@@ -203,8 +222,8 @@ export class OrderBookState {
    * ```
    */
   apply(side: BookSide, price: Big, amount: Big): void {
-    if (side === 'bids') setLevel(this.#bids, { price, amount }, BID_DIRECTION);
-    else setLevel(this.#asks, { price, amount }, ASK_DIRECTION);
+    if (side === 'bids') setLevel(this.#bids, { price, amount }, BID_ORDER);
+    else setLevel(this.#asks, { price, amount }, ASK_ORDER);
   }
 
   /**
@@ -217,8 +236,8 @@ export class OrderBookState {
    * ```
    */
   applyLevels(bids: readonly OrderBookLevel[], asks: readonly OrderBookLevel[]): void {
-    for (const level of bids) setLevel(this.#bids, level, BID_DIRECTION);
-    for (const level of asks) setLevel(this.#asks, level, ASK_DIRECTION);
+    for (const level of bids) setLevel(this.#bids, level, BID_ORDER);
+    for (const level of asks) setLevel(this.#asks, level, ASK_ORDER);
   }
 
   /**
@@ -230,7 +249,7 @@ export class OrderBookState {
    * ```
    */
   bids(depth?: number): OrderBookLevel[] {
-    return depth === undefined ? this.#bids.slice() : this.#bids.slice(0, Math.max(0, depth));
+    return topLevels(this.#bids, depth);
   }
 
   /**
@@ -242,7 +261,7 @@ export class OrderBookState {
    * ```
    */
   asks(depth?: number): OrderBookLevel[] {
-    return depth === undefined ? this.#asks.slice() : this.#asks.slice(0, Math.max(0, depth));
+    return topLevels(this.#asks, depth);
   }
 
   /**
@@ -255,7 +274,7 @@ export class OrderBookState {
    */
   amountAt(side: BookSide, price: Big): Big | undefined {
     const levels = side === 'bids' ? this.#bids : this.#asks;
-    const index = search(levels, price, side === 'bids' ? BID_DIRECTION : ASK_DIRECTION);
+    const index = search(levels, price, side === 'bids' ? BID_ORDER : ASK_ORDER);
     return index >= 0 ? levels[index]!.amount : undefined;
   }
 }
