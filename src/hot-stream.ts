@@ -47,6 +47,12 @@ export interface HotStreamSpec<W extends MarketEvent, T extends MarketEvent, R> 
   readonly primary: OperatorFunction<W, T>;
   /** One REST round of the fallback (emits zero or more values, then completes). */
   readonly poll: () => Observable<T>;
+  /**
+   * What the socket may have missed during an outage (trades: the recent REST trades). When the socket
+   * delivers again after a drop or silence, its values are held back until this completes, so values
+   * between the last REST poll and the first socket value are emitted, in order, before it. @default none
+   */
+  readonly bridge?: (() => Observable<T>) | undefined;
   /** `true` when `value` may follow `last` (never older; trades: a newer id). */
   readonly follows: (value: T, last: T) => boolean;
   /** Turns emitted values into what subscribers get (candle close flags); `identity` costs nothing. */
@@ -103,6 +109,9 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
   #wireBlockedUntil = 0;
   /** The socket dropped and has not delivered since: a subscriber arriving now needs REST at once. */
   #down = false;
+  /** Socket values held back while the bridge request after an outage runs. */
+  #held: T[] | undefined;
+  #bridge: RxSubscription | undefined;
   /** Scheduler time of the last socket value (or of the start): the sweep compares it with `staleAfterMs`. */
   #primaryAt = 0;
 
@@ -189,12 +198,34 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
 
   #onPrimary(value: T): void {
     this.#primaryAt = this.#timings.scheduler.now();
+    if (this.#held !== undefined) {
+      this.#held.push(value);
+      return;
+    }
+    const recovering = this.#down || this.#poller !== undefined;
     this.#down = false;
     if (this.#poller !== undefined) {
       this.#poller.unsubscribe();
       this.#poller = undefined;
     }
-    this.#emit(value, 'ws');
+    const bridge = this.#spec.bridge;
+    if (recovering && bridge !== undefined && this.#last !== undefined) this.#bridgeTo(bridge, value);
+    else this.#emit(value, 'ws');
+  }
+
+  /** Emits what `bridge` finds, then `first` and the socket values that came meanwhile. */
+  #bridgeTo(bridge: () => Observable<T>, first: T): void {
+    const held = [first];
+    this.#held = held;
+    const release = (): void => {
+      if (this.#held !== held) return; // stopped meanwhile
+      this.#held = undefined;
+      this.#bridge = undefined;
+      for (const value of held) this.#emit(value, 'ws');
+    };
+    // A failed bridge only leaves the gap it tried to fill: the socket values go out all the same.
+    const subscription = bridge().subscribe({ next: (value) => this.#emit(value, 'rest'), error: release, complete: release });
+    if (this.#held === held) this.#bridge = subscription;
   }
 
   /** REST polling until the socket delivers again (after a drop, a failed sync or silence). */
@@ -261,6 +292,9 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
     this.#grace = undefined;
     this.#poller?.unsubscribe();
     this.#poller = undefined;
+    this.#bridge?.unsubscribe();
+    this.#bridge = undefined;
+    this.#held = undefined;
     this.#resetWire();
     this.#postSubscription?.unsubscribe();
     this.#postSubscription = undefined;

@@ -184,7 +184,9 @@ export class StreamHub {
   }
 
   /**
-   * The hot trade stream of one market: every trade once, in id order, across reconnects and sources.
+   * The hot trade stream of one market: every trade once, in id order, across reconnects and sources;
+   * after an outage the socket's first trades wait for one REST request of recent trades, so the trades
+   * between the last poll and the reconnect are not lost (up to 200 of them).
    *
    * @example
    * ```ts
@@ -195,6 +197,8 @@ export class StreamHub {
     return this.#hot<Trade, Trade, Trade>({ channel: 'trades', market }, {
       isWire: isTrade,
       poll: () => from(this.#client.getTrades(market, { count: 50 })).pipe(mergeMap((trades) => from(trades))),
+      // After an outage, the trades between the last poll and the socket's first trade.
+      bridge: () => from(this.#client.getTrades(market, { count: 200 })).pipe(mergeMap((trades) => from(trades))),
       follows: newerTrade,
       primary: identity,
       post: identity,
@@ -281,7 +285,7 @@ export class StreamHub {
    */
   #hot<W extends MarketEvent, T extends MarketEvent, R>(
     subscription: Subscription,
-    spec: Pick<HotStreamSpec<W, T, R>, 'isWire' | 'poll' | 'follows' | 'primary' | 'post'> & { readonly socket?: Subscription | undefined },
+    spec: Pick<HotStreamSpec<W, T, R>, 'isWire' | 'poll' | 'bridge' | 'follows' | 'primary' | 'post'> & { readonly socket?: Subscription | undefined },
   ): Observable<R> {
     const key = subscriptionKey(subscription);
     const socket = spec.socket ?? subscription;

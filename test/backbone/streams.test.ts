@@ -151,6 +151,34 @@ describe('hot streams against the Upbit simulator', () => {
     for (let i = 1; i < ids.length; i++) expect(compareDecimalIds(ids[i - 1]!, ids[i]!)).toBeLessThan(0);
   });
 
+  it('loses no trade across outages: REST polls meanwhile, and a REST bridge fills the gap before the socket resumes', async () => {
+    // The market runs 5x faster than the wall clock (a busy market: a few trades a second).
+    const start = Date.now();
+    const base = Date.UTC(2026, 10, 25, 9, 0, 0);
+    const clock = { now: () => base + (Date.now() - start) * 5 };
+    // One REST poll per outage (at its start): the trades between it and the reconnect need the bridge.
+    const { simulator, backbone } = await setup(
+      { clock, ws: { limits: { connectionsPerSecond: Infinity } } },
+      { backoff: { initialDelayMs: 5, maxDelayMs: 40 }, pollIntervalMs: 5_000 },
+    );
+    const trades: Trade[] = [];
+    const sub = backbone.streamTrades('KRW-BTC').subscribe((t) => trades.push(t));
+    cleanups.push(() => sub.unsubscribe());
+    await until(() => trades.length > 0, 5000, 'a first trade');
+    for (let i = 0; i < 8; i++) {
+      simulator.ws.refuseConnections(500); // 0.5 s (the limit clock is the wall clock): one REST poll, then the socket is back
+      simulator.ws.dropAll();
+      await sleep(1_100);
+    }
+    await sleep(300);
+    const rest = await backbone.getTrades('KRW-BTC', { count: 200 });
+    const seen = new Set(trades.map((t) => t.id));
+    const last = trades.at(-1)!;
+    const window = rest.filter((t) => t.timestamp >= Math.max(trades[0]!.timestamp, rest[0]!.timestamp) && compareDecimalIds(t.id, last.id) <= 0);
+    expect(window.length).toBeGreaterThan(10);
+    expect(window.filter((t) => !seen.has(t.id)).map((t) => t.id)).toEqual([]);
+  });
+
   it('reports garbage, unknown and error frames as typed errors while the stream goes on', async () => {
     const { simulator, backbone, stats } = await setup();
     const errors: MarketDataError[] = [];

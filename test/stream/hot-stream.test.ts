@@ -31,6 +31,7 @@ function harness(
   timings: { staleAfterMs?: number; pollIntervalMs?: number; gracePeriodMs?: number; replayTtlMs?: number; recoverAfterMs?: number } = {},
   primary: OperatorFunction<Ticker, Ticker> = identity,
   open?: () => Observable<StreamEvent>,
+  bridge?: () => Observable<Ticker>,
 ): Harness {
   const sources: HotSource[] = [];
   const stops: number[] = [];
@@ -45,6 +46,7 @@ function harness(
       },
       primary,
       post: identity,
+      bridge,
       isWire: (e): e is Ticker => e.type === 'ticker',
       poll: rest,
       follows: (value, last) => value.timestamp >= last.timestamp,
@@ -228,6 +230,24 @@ describe('HotStream', () => {
       flush();
       expect(seen).toEqual(['0:error Error']);
       expect(h.stops).toEqual([0]);
+    });
+  });
+
+  it('should hold the socket values after an outage until the bridge request filled the gap, in order', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ hot, cold, flush }) => {
+      const socket = hot<StreamEvent>('a----D------------------------cd---', { a: ticker('a', 1), D: drop, c: ticker('c', 10), d: ticker('d', 11) });
+      let bridges = 0;
+      const h = harness(scheduler, socket, () => cold('|'), { staleAfterMs: 1_000 }, identity, undefined, () => {
+        bridges += 1;
+        return cold('--b|', { b: ticker('b', 8) });
+      });
+      const seen = h.subscribe(0, 60);
+      flush();
+      // c at 30 ends the outage: held while the bridge runs (30-33); b fills the gap at 32, then c and d
+      // (which came at 31) go out when the bridge completes at 33.
+      expect(seen).toEqual(['0:a', '32:b', '33:c', '33:d']);
+      expect(bridges).toBe(1);
     });
   });
 });
