@@ -244,7 +244,10 @@ export class ExchangeClient {
       });
       this.#books.set(key, batcher);
     }
-    return batcher.load(market);
+    const book = await batcher.load(market);
+    // Some exchanges only serve fixed sizes (Coinone 5/10/15/16): cut to what was asked.
+    if (depth === undefined || (book.bids.length <= depth && book.asks.length <= depth)) return book;
+    return { ...book, bids: book.bids.slice(0, depth), asks: book.asks.slice(0, depth) };
   }
 
   /**

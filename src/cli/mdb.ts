@@ -7,14 +7,16 @@
  *   mdb candles KRW-BTC 1m [--count 10] [--live]
  *   mdb candles KRW-BTC 1m --from 2026-01-01 --to 2026-01-31 --out btc.csv|btc.jsonl [--fill] [--live]
  *   mdb markets [--live]
+ *   mdb ticker BTCUSDT --exchange binance      (upbit, the default; binance; coinone)
  *
- * Without `--live` it answers from an embedded Upbit simulator on 127.0.0.1, so it works offline.
+ * Without `--live` it answers from an embedded simulator of the exchange on 127.0.0.1, so it works offline.
  */
 import { parseArgs } from 'node:util';
 import { MarketDataBackbone } from '../backbone.js';
 import { MarketDataError } from '../errors.js';
+import { DEFAULT_EXCHANGE, isExchangeId, type ExchangeId } from '../exchanges/registry.js';
 import { CANDLE_INTERVALS, type CandleInterval } from '../model/candle.js';
-import { startUpbitSimulator } from '../testing/index.js';
+import { startBinanceSimulator, startCoinoneSimulator, startUpbitSimulator } from '../testing/index.js';
 import { runCandlesDownload, toDownloadCommand } from './candles.js';
 import { renderTable, TICKER_HEADER, tickerRow } from './format.js';
 
@@ -25,24 +27,38 @@ const USAGE = `usage: mdb <ticker|orderbook|trades|candles|markets> [symbol ...]
   mdb candles KRW-BTC 1m --count 10   intervals: ${CANDLE_INTERVALS.join(' ')}
   mdb candles KRW-BTC 1m --from 2026-01-01 --to 2026-01-31 --out btc.csv|btc.jsonl [--fill]
                                       a range into a file (UTC times, --to exclusive), progress on stderr
-  --sim (the default) asks an embedded Upbit simulator; --live asks the real Upbit
-  mdb markets`;
+  mdb markets
+  --exchange upbit|binance|coinone    which exchange (default upbit): mdb ticker BTCUSDT --exchange binance
+  --sim (the default) asks an embedded simulator of the exchange; --live asks the real exchange`;
+
+/** The embedded simulator of each exchange, for offline answers. */
+const SIMULATORS: Record<ExchangeId, () => Promise<{ readonly url: string; close(): Promise<void> }>> = {
+  upbit: () => startUpbitSimulator(),
+  binance: () => startBinanceSimulator(),
+  coinone: () => startCoinoneSimulator(),
+};
 
 function isInterval(value: string | undefined): value is CandleInterval {
   return (CANDLE_INTERVALS as readonly string[]).includes(value ?? '');
 }
 
-async function run(backbone: MarketDataBackbone, command: string, args: string[], opts: { depth: number; count: number; json: boolean }): Promise<string> {
-  const [symbol = 'KRW-BTC'] = args;
+async function run(
+  backbone: MarketDataBackbone,
+  command: string,
+  args: string[],
+  opts: { depth: number; count: number; json: boolean; exchange: ExchangeId },
+): Promise<string> {
+  const { exchange } = opts;
+  const [symbol = exchange === 'binance' ? 'BTCUSDT' : 'KRW-BTC'] = args;
   // Big serialises itself as a decimal string (its toJSON), so JSON output stays exact.
   const json = (value: unknown): string => JSON.stringify(value, null, 2);
   switch (command) {
     case 'ticker': {
-      const tickers = await backbone.getTickers(args.length > 0 ? args : [symbol]);
+      const tickers = await backbone.getTickers(args.length > 0 ? args : [symbol], { exchange });
       return opts.json ? json(tickers) : renderTable(TICKER_HEADER, tickers.map(tickerRow));
     }
     case 'orderbook': {
-      const book = await backbone.getOrderBook(symbol, { depth: opts.depth });
+      const book = await backbone.getOrderBook(symbol, { exchange, depth: opts.depth });
       if (opts.json) return json(book);
       const rows = Array.from({ length: Math.max(book.bids.length, book.asks.length) }, (_, i) => [
         book.bids[i]?.amount.toFixed() ?? '', book.bids[i]?.price.toFixed() ?? '', book.asks[i]?.price.toFixed() ?? '', book.asks[i]?.amount.toFixed() ?? '',
@@ -50,19 +66,19 @@ async function run(backbone: MarketDataBackbone, command: string, args: string[]
       return `${book.market} @ ${new Date(book.timestamp).toISOString()}\n${renderTable(['bid size', 'bid', 'ask', 'ask size'], rows)}`;
     }
     case 'trades': {
-      const trades = await backbone.getTrades(symbol, { count: opts.count });
+      const trades = await backbone.getTrades(symbol, { exchange, count: opts.count });
       if (opts.json) return json(trades);
       return renderTable(['time (UTC)', 'id', 'side', 'price', 'amount'], trades.map((t) => [new Date(t.timestamp).toISOString().slice(11, 23), t.id, t.side, t.price.toFixed(), t.amount.toFixed()]));
     }
     case 'candles': {
       const interval = args[1];
       if (!isInterval(interval)) throw new MarketDataError(`Unknown candle interval: ${String(interval)} (use one of ${CANDLE_INTERVALS.join(', ')})`);
-      const candles = await backbone.getCandles(symbol, interval, { count: opts.count });
+      const candles = await backbone.getCandles(symbol, interval, { exchange, count: opts.count });
       if (opts.json) return json(candles);
       return renderTable(['open time (UTC)', 'open', 'high', 'low', 'close', 'volume'], candles.map((c) => [new Date(c.openTime).toISOString().slice(0, 19), c.open.toFixed(), c.high.toFixed(), c.low.toFixed(), c.close.toFixed(), c.baseVolume.toFixed()]));
     }
     case 'markets': {
-      const markets = await backbone.getMarkets();
+      const markets = await backbone.getMarkets({ exchange });
       if (opts.json) return json(markets);
       return renderTable(['market', 'symbol', 'name', 'warning'], markets.map((m) => [m.market, m.symbol, m.names['en'] ?? '', m.warning ? 'yes' : '']));
     }
@@ -84,6 +100,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       fill: { type: 'boolean', default: false },
       sim: { type: 'boolean', default: false },
+      exchange: { type: 'string', default: DEFAULT_EXCHANGE },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -97,10 +114,12 @@ async function main(): Promise<void> {
     await runCandlesDownload(toDownloadCommand(args, values));
     return;
   }
-  const simulator = values.live ? undefined : await startUpbitSimulator();
-  const backbone = new MarketDataBackbone(simulator === undefined ? {} : { exchanges: { upbit: { restUrl: simulator.url } } });
+  const exchange = values.exchange;
+  if (!isExchangeId(exchange)) throw new MarketDataError(`mdb: unknown exchange ${exchange} (upbit, binance, coinone)`);
+  const simulator = values.live ? undefined : await SIMULATORS[exchange]();
+  const backbone = new MarketDataBackbone(simulator === undefined ? {} : { exchanges: { [exchange]: { restUrl: simulator.url } } });
   try {
-    console.log(await run(backbone, command, args, { depth: Number(values.depth), count: Number(values.count), json: values.json }));
+    console.log(await run(backbone, command, args, { depth: Number(values.depth), count: Number(values.count), json: values.json, exchange }));
   } finally {
     await backbone.close();
     await simulator?.close();

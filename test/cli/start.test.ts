@@ -81,3 +81,29 @@ describe('live view cells (src/cli/format.ts)', () => {
     expect(row[8]).toBe('REST');
   });
 });
+
+describe('mdb --exchange', () => {
+  it('should answer from the embedded simulator of the exchange asked for', async () => {
+    const run = (args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/mdb.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const binance = await run(['ticker', 'BTCUSDT', 'ETH/USDT', '--exchange', 'binance']);
+    expect(binance.stderr).toBe('');
+    expect(binance.stdout).toMatch(/^BTCUSDT +BTC\/USDT +\d+\.\d\d /m);
+    expect(binance.stdout).toMatch(/^ETHUSDT +ETH\/USDT /m);
+    const coinone = await run(['orderbook', 'BTC/KRW', '--exchange', 'coinone', '--depth', '3']);
+    expect(coinone.code).toBe(0);
+    // Coinone serves 5 levels at least; the client cuts to the 3 asked for.
+    expect(coinone.stdout.trim().split('\n').slice(3)).toHaveLength(3);
+    const unknown = await run(['ticker', 'X', '--exchange', 'nope']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown exchange nope/);
+  });
+});
