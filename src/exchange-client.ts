@@ -179,7 +179,18 @@ export class ExchangeClient {
    * ```
    */
   async resolveMarket(symbol: string): Promise<string> {
-    const market = this.toNative(symbol);
+    let market: string;
+    try {
+      market = this.toNative(symbol);
+    } catch (error) {
+      // A native code the adapter cannot split (Binance: a quote asset it does not know) is still valid
+      // when the exchange lists it.
+      if (!this.#validate) throw error;
+      const code = symbol.trim().toUpperCase();
+      const listed = await this.getMarkets().then((markets) => markets.some((m) => m.market === code), () => false);
+      if (listed) return code;
+      throw error;
+    }
     if (!this.#validate) return market;
     let markets: Market[];
     try {
