@@ -4,8 +4,7 @@
  * same port. Prices follow the shared {@link MarketModel} (Upbit's KRW markets divided by the FX rate
  * and the premium), so a Binance and an Upbit simulator on one model are linked markets.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DepthBook, type DepthBookOptions } from './binance-depth.js';
 import { BinanceWeightLimits, type BinanceRateLimitOptions } from './binance-limits.js';
 import { BinanceMarkets, type BinanceMarket } from './binance-markets.js';
@@ -15,6 +14,7 @@ import { BinanceWsFeed } from './binance-ws-feed.js';
 import { BinanceWsServer, type BinanceWsLogEntry, type BinanceWsOptions } from './binance-ws.js';
 import { MarketModel, type MarketModelOptions } from './market-model.js';
 import type { SimClock } from './model-types.js';
+import { requestTarget, SimHttpServer, writeReply } from './sim-server.js';
 import { stringifyWire, type WireValue } from './wire-json.js';
 
 export { BinanceMarkets, DEFAULT_FX_RATE as BINANCE_DEFAULT_FX_RATE } from './binance-markets.js';
@@ -109,15 +109,13 @@ const JSON_TYPE = 'application/json;charset=UTF-8';
 class Simulator implements BinanceSimulator {
   readonly model: MarketModel;
   readonly markets: BinanceMarkets;
-  readonly #server: Server;
+  readonly #http: SimHttpServer;
   readonly #ws: BinanceWsServer;
   readonly #limits: BinanceWeightLimits;
   readonly #limitClock: SimClock;
   readonly #books = new Map<string, DepthBook>();
   readonly #depth: DepthBookOptions;
-  readonly #sockets = new Set<Socket>();
   readonly #log: BinanceRequestLogEntry[] = [];
-  #port = 0;
 
   constructor(options: BinanceSimulatorOptions) {
     this.model = options.model ?? new MarketModel(options);
@@ -125,25 +123,21 @@ class Simulator implements BinanceSimulator {
     this.#limits = new BinanceWeightLimits(options.rateLimits);
     this.#limitClock = options.limitClock ?? this.model.clock;
     this.#depth = options.depth ?? {};
-    this.#server = createServer((request, response) => this.#serve(request, response));
-    this.#server.on('connection', (socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-    });
+    this.#http = new SimHttpServer((request, response) => this.#serve(request, response));
     const feed = new BinanceWsFeed(this.markets, (market, now) => this.#bookOf(market, now));
-    this.#ws = new BinanceWsServer(this.#server, feed, () => this.model.now(), options.ws);
+    this.#ws = new BinanceWsServer(this.#http.server, feed, () => this.model.now(), options.ws);
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return this.#http.url;
   }
 
   get wsUrl(): string {
-    return `ws://127.0.0.1:${this.#port}/stream`;
+    return this.#http.wsUrl('/stream');
   }
 
   get port(): number {
-    return this.#port;
+    return this.#http.port;
   }
 
   get requests(): readonly BinanceRequestLogEntry[] {
@@ -159,14 +153,7 @@ class Simulator implements BinanceSimulator {
   }
 
   listen(port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, '127.0.0.1', () => {
-        this.#server.off('error', reject);
-        this.#port = (this.#server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+    return this.#http.listen(port);
   }
 
   book(symbol: string): DepthBook {
@@ -214,10 +201,7 @@ class Simulator implements BinanceSimulator {
 
   async close(): Promise<void> {
     await this.#ws.close();
-    await new Promise<void>((resolve) => {
-      this.#server.close(() => resolve());
-      for (const socket of this.#sockets) socket.destroy();
-    });
+    await this.#http.close();
   }
 
   #booksOf(symbol: string | undefined): DepthBook[] {
@@ -238,8 +222,7 @@ class Simulator implements BinanceSimulator {
   #serve(request: IncomingMessage, response: ServerResponse): void {
     const at = this.model.now();
     const limitAt = this.#limitClock.now();
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const method = request.method ?? 'GET';
+    const { method, url } = requestTarget(request);
     const route = method === 'GET' ? findBinanceRoute(url.pathname) : undefined;
     const unit = String(request.headers['x-mbx-time-unit'] ?? '').toUpperCase();
     let status: number;
@@ -273,9 +256,7 @@ class Simulator implements BinanceSimulator {
     headers['x-mbx-used-weight'] = String(used);
     const text = body === undefined ? '' : stringifyWire(body);
     this.#log.push({ at, method, path: url.pathname, query: Object.fromEntries(url.searchParams), weight, status, usedWeight: used });
-    if (response.destroyed) return;
-    response.writeHead(status, { 'content-type': JSON_TYPE, ...headers, 'content-length': String(Buffer.byteLength(text)) });
-    response.end(text);
+    writeReply(response, status, { 'content-type': JSON_TYPE, ...headers }, text);
   }
 
   #handle(work: () => WireValue): [number, WireValue] {

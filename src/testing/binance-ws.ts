@@ -11,9 +11,10 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { BinanceWsFeed, BinanceStreamState } from './binance-ws-feed.js';
 import { CONTROL_ERRORS, controlReply, parseControl, type BinanceControlRequest } from './binance-ws-control.js';
+import { rejectUpgrade, SimWsHub, SimWsPeer, wsText } from './sim-ws.js';
 import { stringifyWire, type WireValue } from './wire-json.js';
 
 /** WebSocket options of the Binance simulator. */
@@ -51,11 +52,9 @@ const CLOSE_GOING_AWAY = 1001;
 
 /** One connection: its subscriptions, property and limits. */
 class BinanceWsConnection {
-  readonly id: number;
-  readonly socket: WebSocket;
+  readonly #peer: SimWsPeer;
   readonly #server: BinanceWsServer;
   readonly #states = new Map<string, BinanceStreamState>();
-  readonly #timers: NodeJS.Timeout[] = [];
   readonly #tf: number;
   #combined: boolean;
   #window = Number.NaN;
@@ -63,32 +62,30 @@ class BinanceWsConnection {
   #awaiting: { readonly payload: string; readonly since: number } | undefined;
 
   constructor(id: number, socket: WebSocket, server: BinanceWsServer, combined: boolean, streams: readonly string[], tf: number) {
-    this.id = id;
-    this.socket = socket;
+    this.#peer = new SimWsPeer(id, socket);
     this.#server = server;
     this.#combined = combined;
     this.#tf = tf;
     const now = server.now();
     for (const name of streams.slice(0, server.maxStreams)) this.#states.set(name, server.feed.subscribe(name, now));
     socket.on('message', (data, binary) => {
-      if (this.#count()) this.#onText(binary ? '' : toText(data));
+      if (this.#count()) this.#onText(binary ? '' : wsText(data));
     });
     socket.on('ping', () => this.#count());
     socket.on('pong', (data) => {
       if (!this.#count()) return;
       if (this.#awaiting !== undefined && data.toString('utf8') === this.#awaiting.payload) this.#awaiting = undefined;
     });
-    socket.on('error', () => undefined);
-    socket.on('close', () => this.#timers.forEach((t) => clearInterval(t)));
-    const ping = setInterval(() => this.#ping(), server.pingIntervalMs);
-    const lifetime = setTimeout(() => this.close(1000, 'Connection lifetime reached'), server.maxLifetimeMs);
-    ping.unref();
-    lifetime.unref();
-    this.#timers.push(ping, lifetime);
+    this.#peer.every(server.pingIntervalMs, () => this.#ping());
+    this.#peer.after(server.maxLifetimeMs, () => this.close(1000, 'Connection lifetime reached'));
+  }
+
+  get id(): number {
+    return this.#peer.id;
   }
 
   get open(): boolean {
-    return this.socket.readyState === this.socket.OPEN;
+    return this.#peer.open;
   }
 
   /** Sends what every stream has for `now`. */
@@ -104,7 +101,12 @@ class BinanceWsConnection {
   }
 
   close(code: number, reason: string): void {
-    if (this.open) this.socket.close(code, reason);
+    this.#peer.close(code, reason);
+  }
+
+  /** Drops the TCP connection without a close frame. */
+  terminate(): void {
+    this.#peer.terminate();
   }
 
   #event(stream: string, data: WireValue): void {
@@ -112,7 +114,7 @@ class BinanceWsConnection {
   }
 
   send(text: string): void {
-    if (this.open) this.socket.send(text);
+    this.#peer.send(text);
   }
 
   /** Counts one incoming message; closes (1008) and returns `false` over the limit. */
@@ -132,13 +134,13 @@ class BinanceWsConnection {
     if (!this.open) return;
     const now = Date.now();
     if (this.#awaiting !== undefined && now - this.#awaiting.since >= this.#server.pongTimeoutMs) {
-      this.socket.terminate();
+      this.terminate();
       return;
     }
     const payload = String(now);
     if (this.#awaiting === undefined) this.#awaiting = { payload, since: now };
     else this.#awaiting = { payload, since: this.#awaiting.since };
-    this.socket.ping(payload);
+    this.#peer.socket.ping(payload);
   }
 
   #onText(text: string): void {
@@ -173,12 +175,6 @@ class BinanceWsConnection {
   }
 }
 
-function toText(data: Buffer | ArrayBuffer | Buffer[]): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
-}
-
 /**
  * Serves Binance market streams on an http server's upgrade requests.
  *
@@ -199,17 +195,10 @@ export class BinanceWsServer {
   readonly maxLifetimeMs: number;
   readonly shutdownCloseDelayMs: number;
   readonly log: BinanceWsLogEntry[] = [];
-  readonly #server: Server;
-  readonly #wss: WebSocketServer;
-  readonly #connections = new Set<BinanceWsConnection>();
-  readonly #timer: NodeJS.Timeout | undefined;
+  readonly #hub: SimWsHub<BinanceWsConnection>;
   readonly #shutdowns = new Set<NodeJS.Timeout>();
-  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(request, socket, head);
-  #nextId = 1;
-  #closed = false;
 
   constructor(server: Server, feed: BinanceWsFeed, now: () => number, options: BinanceWsOptions = {}) {
-    this.#server = server;
     this.feed = feed;
     this.now = now;
     this.pingIntervalMs = options.pingIntervalMs ?? 20_000;
@@ -218,18 +207,16 @@ export class BinanceWsServer {
     this.maxStreams = options.maxStreams ?? 1024;
     this.maxLifetimeMs = options.maxLifetimeMs ?? 86_400_000;
     this.shutdownCloseDelayMs = options.shutdownCloseDelayMs ?? 1_000;
-    this.#wss = new WebSocketServer({ noServer: true });
-    server.on('upgrade', this.#onUpgrade);
-    const interval = options.pushIntervalMs ?? 100;
-    if (interval > 0) {
-      this.#timer = setInterval(() => this.tick(), interval);
-      this.#timer.unref();
-    }
+    this.#hub = new SimWsHub(server, {
+      pushIntervalMs: options.pushIntervalMs,
+      tick: () => this.tick(),
+      upgrade: (request, socket, head, url) => this.#upgrade(request, socket, head, url),
+    });
   }
 
   /** Open connections. */
   get connections(): number {
-    return [...this.#connections].filter((c) => c.open).length;
+    return this.#hub.connections;
   }
 
   record(entry: BinanceWsLogEntry): void {
@@ -238,14 +225,14 @@ export class BinanceWsServer {
 
   /** Pushes every stream's events for the model's now. */
   tick(): void {
-    if (this.#closed) return;
+    if (this.#hub.closed) return;
     const now = this.now();
-    for (const connection of this.#connections) connection.push(now);
+    for (const connection of this.#hub.clients) connection.push(now);
   }
 
   /** Drops every connection without a close frame (clients see 1006). */
   dropAll(): void {
-    for (const connection of this.#connections) connection.socket.terminate();
+    this.#hub.dropAll();
   }
 
   /**
@@ -259,9 +246,9 @@ export class BinanceWsServer {
    * ```
    */
   announceShutdown(closeAfterMs = this.shutdownCloseDelayMs): void {
-    if (this.#closed) return;
+    if (this.#hub.closed) return;
     const now = this.now();
-    const doomed = [...this.#connections].filter((connection) => connection.open);
+    const doomed = [...this.#hub.clients].filter((connection) => connection.open);
     for (const connection of doomed) connection.shutdownNotice(now);
     const timer = setTimeout(() => {
       this.#shutdowns.delete(timer);
@@ -272,33 +259,19 @@ export class BinanceWsServer {
   }
 
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (this.#timer !== undefined) clearInterval(this.#timer);
+    if (this.#hub.closed) return;
     for (const timer of this.#shutdowns) clearTimeout(timer);
     this.#shutdowns.clear();
-    this.#server.off('upgrade', this.#onUpgrade);
-    for (const connection of this.#connections) connection.socket.terminate();
-    this.#connections.clear();
-    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+    await this.#hub.close();
   }
 
-  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
     const raw = /^\/ws(?:\/(.+))?$/.exec(url.pathname);
     const combined = url.pathname === '/stream';
-    if ((raw === null && !combined) || this.#closed) {
-      socket.on('error', () => undefined);
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-      return;
-    }
+    if ((raw === null && !combined) || this.#hub.closed) return rejectUpgrade(socket, 404);
     const list = combined ? (url.searchParams.get('streams') ?? '') : (raw?.[1] ?? '');
     const streams = list.split('/').filter((name) => name !== '');
     const tf = (url.searchParams.get('timeUnit') ?? '').toUpperCase() === 'MICROSECOND' ? 1000 : 1;
-    this.#wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new BinanceWsConnection(this.#nextId++, ws, this, combined, streams, tf);
-      this.#connections.add(connection);
-      ws.on('close', () => this.#connections.delete(connection));
-    });
+    this.#hub.accept(request, socket, head, (ws, id) => new BinanceWsConnection(id, ws, this, combined, streams, tf));
   }
 }

@@ -5,8 +5,7 @@
  * a token bucket (1200 burst, 20/s) reported in `Public-Ratelimit-Remaining` while quota remains.
  * An unknown path answers an HTML page with status 200, as the live host does.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CoinoneMarket } from './coinone-market.js';
 import { CoinoneRateLimit, type CoinoneRateLimitOptions } from './coinone-rate-limit.js';
 import { COINONE_ERRORS, CoinoneReplyError, findCoinoneRoute, isCoinoneV1Path } from './coinone-routes.js';
@@ -14,6 +13,7 @@ import type { WireObject } from './coinone-wire.js';
 import { attachCoinoneWebSocket, type CoinoneWsSimulator, type CoinoneWsSimulatorOptions } from './coinone-ws-simulator.js';
 import { MarketModel, type MarketModelOptions } from './market-model.js';
 import type { SimClock } from './model-types.js';
+import { requestTarget, SimHttpServer } from './sim-server.js';
 import { stringifyWire } from './wire-json.js';
 
 export { CoinoneMarket, COINONE_CHART_INTERVALS, COINONE_QUOTE, chartPeriodStart, coinoneId } from './coinone-market.js';
@@ -92,29 +92,23 @@ class Simulator implements CoinoneSimulator {
   readonly model: MarketModel;
   readonly market: CoinoneMarket;
   readonly ws: CoinoneWsSimulator;
-  readonly #server: Server;
+  readonly #http: SimHttpServer;
   readonly #limit: CoinoneRateLimit;
   readonly #limitClock: SimClock;
-  readonly #sockets = new Set<Socket>();
   readonly #log: CoinoneRequestLogEntry[] = [];
   #limitedNext = 0;
-  #port = 0;
 
   constructor(options: CoinoneSimulatorOptions) {
     this.model = options.model ?? new MarketModel(options);
     this.market = new CoinoneMarket(this.model, options.premium ?? -0.001);
     this.#limit = new CoinoneRateLimit(options.rateLimit);
     this.#limitClock = options.limitClock ?? this.model.clock;
-    this.#server = createServer((request, response) => this.#serve(request, response));
-    this.#server.on('connection', (socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-    });
-    this.ws = attachCoinoneWebSocket(this.#server, this.market, options.ws);
+    this.#http = new SimHttpServer((request, response) => this.#serve(request, response));
+    this.ws = attachCoinoneWebSocket(this.#http.server, this.market, options.ws);
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return this.#http.url;
   }
 
   get wsUrl(): string {
@@ -122,7 +116,7 @@ class Simulator implements CoinoneSimulator {
   }
 
   get port(): number {
-    return this.#port;
+    return this.#http.port;
   }
 
   get requests(): readonly CoinoneRequestLogEntry[] {
@@ -130,14 +124,7 @@ class Simulator implements CoinoneSimulator {
   }
 
   listen(port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, '127.0.0.1', () => {
-        this.#server.off('error', reject);
-        this.#port = (this.#server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+    return this.#http.listen(port);
   }
 
   rateLimitNext(n = 1): void {
@@ -159,16 +146,12 @@ class Simulator implements CoinoneSimulator {
 
   async close(): Promise<void> {
     await this.ws.close();
-    await new Promise<void>((resolve) => {
-      this.#server.close(() => resolve());
-      for (const socket of this.#sockets) socket.destroy();
-    });
+    await this.#http.close();
   }
 
   #serve(request: IncomingMessage, response: ServerResponse): void {
     const at = this.model.now();
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const method = request.method ?? 'GET';
+    const { method, url } = requestTarget(request);
     const route = method === 'GET' ? findCoinoneRoute(url.pathname) : undefined;
     const v1 = method === 'GET' && isCoinoneV1Path(url.pathname);
     let body: WireObject | undefined;

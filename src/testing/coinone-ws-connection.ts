@@ -13,6 +13,7 @@ import { COINONE_QUOTE, type CoinoneMarket } from './coinone-market.js';
 import { toDataFrame, type WireObject } from './coinone-wire.js';
 import type { CoinoneWsData, CoinoneWsFeed, CoinoneWsStream } from './coinone-ws-feed.js';
 import { coinoneWsError, parseCoinoneWsRequest } from './coinone-ws-request.js';
+import { SimWsPeer, wsText, type SimWsLog } from './sim-ws.js';
 import { stringifyWire } from './wire-json.js';
 
 /** One request frame a client sent. */
@@ -34,10 +35,8 @@ export interface CoinoneWsHost {
   readonly idleTimeoutMs: number;
   /** Real time a connection may stay without a successful SUBSCRIBE before it is dropped. */
   readonly unsubscribedTimeoutMs: number;
-  record(entry: CoinoneWsRequestLogEntry): void;
-  countPing(): void;
-  /** Keeps an error the model threw (the connection then closes with 1011). */
-  reportFailure(error: unknown): void;
+  /** Request log, ping count and the errors the model threw (each closes its connection with 1011). */
+  readonly log: SimWsLog<CoinoneWsRequestLogEntry>;
 }
 
 const PONG = stringifyWire({ response_type: 'PONG' });
@@ -52,59 +51,48 @@ const PONG = stringifyWire({ response_type: 'PONG' });
  * ```
  */
 export class CoinoneWsClient {
-  readonly id: number;
   readonly sessionId = randomUUID();
-  readonly #socket: WebSocket;
+  readonly #peer: SimWsPeer;
   readonly #host: CoinoneWsHost;
   readonly #streams = new Map<string, CoinoneWsStream>();
-  readonly #timers: NodeJS.Timeout[] = [];
-  #idle: NodeJS.Timeout | undefined;
+  readonly #idle: NodeJS.Timeout | undefined;
   #unsubscribed: NodeJS.Timeout | undefined;
 
   constructor(id: number, socket: WebSocket, host: CoinoneWsHost) {
-    this.id = id;
-    this.#socket = socket;
+    this.#peer = new SimWsPeer(id, socket, (error) => host.log.reportFailure(error));
     this.#host = host;
-    socket.on('message', (data) => this.#guard(() => this.#onMessage(toText(data))));
-    socket.on('error', () => undefined);
-    socket.on('close', () => this.#stopTimers());
-    this.#idle = this.#timer(host.idleTimeoutMs);
-    this.#unsubscribed = this.#timer(host.unsubscribedTimeoutMs);
+    socket.on('message', (data) => this.#peer.guard(() => this.#onMessage(wsText(data))));
+    this.#idle = this.#peer.after(host.idleTimeoutMs, () => this.terminate());
+    this.#unsubscribed = this.#peer.after(host.unsubscribedTimeoutMs, () => this.terminate());
     this.#send({ response_type: 'CONNECTED', data: { session_id: this.sessionId } });
+  }
+
+  /** Id of the connection (1, 2, … in order of connection). */
+  get id(): number {
+    return this.#peer.id;
   }
 
   /** `true` until the socket closes. */
   get open(): boolean {
-    return this.#socket.readyState === this.#socket.OPEN;
+    return this.#peer.open;
   }
 
   /** Sends the DATA frames due at `now` (the feed's push must have begun). */
   push(now: number): void {
     if (!this.open) return;
-    this.#guard(() => {
+    this.#peer.guard(() => {
       for (const stream of this.#streams.values()) this.#sendData(stream, this.#host.feed.push(stream, now));
     });
   }
 
   /** Closes with a close frame. */
   close(code: number, reason: string): void {
-    this.#stopTimers();
-    if (this.open) this.#socket.close(code, reason);
+    this.#peer.close(code, reason);
   }
 
   /** Drops the TCP connection without a close frame (the client sees 1006). */
   terminate(): void {
-    this.#stopTimers();
-    this.#socket.terminate();
-  }
-
-  #guard(work: () => void): void {
-    try {
-      work();
-    } catch (error) {
-      this.#host.reportFailure(error);
-      this.close(1011, 'Simulator failure');
-    }
+    this.#peer.terminate();
   }
 
   #onMessage(text: string): void {
@@ -112,13 +100,13 @@ export class CoinoneWsClient {
     const at = market.model.now();
     const request = parseCoinoneWsRequest(text);
     if (request.kind === 'PING') {
-      this.#host.countPing();
+      this.#host.log.countPing();
       this.#idle?.refresh();
       this.#send(PONG);
       return;
     }
     if (request.kind === 'ERROR') {
-      this.#host.record({ at, connection: this.id, text, error: request.frame });
+      this.#host.log.record({ at, connection: this.id, text, error: request.frame });
       this.#send(request.frame);
       return;
     }
@@ -126,18 +114,18 @@ export class CoinoneWsClient {
     const key = `${channel}|${topic.target}|${topic.interval ?? ''}`;
     this.#send({ response_type: `${request.kind}D`, channel, data: topic.echo });
     if (request.kind === 'UNSUBSCRIBE') {
-      this.#host.record({ at, connection: this.id, text, error: undefined });
+      this.#host.log.record({ at, connection: this.id, text, error: undefined });
       this.#streams.delete(key);
       return;
     }
     if (topic.quote !== COINONE_QUOTE || !market.has(topic.target, at)) {
       const error = coinoneWsError(160012);
-      this.#host.record({ at, connection: this.id, text, error });
+      this.#host.log.record({ at, connection: this.id, text, error });
       this.#send(error);
       return;
     }
-    this.#host.record({ at, connection: this.id, text, error: undefined });
-    this.#clear(this.#unsubscribed);
+    this.#host.log.record({ at, connection: this.id, text, error: undefined });
+    if (this.#unsubscribed !== undefined) clearTimeout(this.#unsubscribed);
     this.#unsubscribed = undefined;
     const stream = this.#streams.get(key) ?? { channel, target: topic.target, interval: topic.interval, format, cursor: at + 1, sent: undefined };
     stream.format = format;
@@ -150,31 +138,6 @@ export class CoinoneWsClient {
   }
 
   #send(frame: WireObject | string): void {
-    if (this.open) this.#socket.send(typeof frame === 'string' ? frame : stringifyWire(frame), { binary: false });
+    this.#peer.send(typeof frame === 'string' ? frame : stringifyWire(frame), false);
   }
-
-  /** A timer that drops the connection after `ms` of real time (none for an infinite `ms`). */
-  #timer(ms: number): NodeJS.Timeout | undefined {
-    if (!Number.isFinite(ms)) return undefined;
-    const timer = setTimeout(() => this.terminate(), ms);
-    timer.unref();
-    this.#timers.push(timer);
-    return timer;
-  }
-
-  #clear(timer: NodeJS.Timeout | undefined): void {
-    if (timer !== undefined) clearTimeout(timer);
-  }
-
-  #stopTimers(): void {
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.length = 0;
-  }
-}
-
-/** A received `ws` payload as UTF-8 text. */
-function toText(data: Buffer | ArrayBuffer | Buffer[]): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
 }

@@ -6,12 +6,12 @@
  * and closed with code 4290. Idle timers run on real time.
  */
 import type { IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
 import type { CoinoneMarket } from './coinone-market.js';
 import { CoinoneWsClient, type CoinoneWsHost, type CoinoneWsRequestLogEntry } from './coinone-ws-connection.js';
 import { CoinoneWsFeed } from './coinone-ws-feed.js';
+import { localWsUrl } from './sim-server.js';
+import { rejectUpgrade, SimWsHub, SimWsLog } from './sim-ws.js';
 
 /** Close code for a socket beyond the per-IP limit. */
 export const COINONE_WS_CLOSE_TOO_MANY_CONNECTIONS = 4290;
@@ -60,15 +60,8 @@ class WsSimulator implements CoinoneWsSimulator, CoinoneWsHost {
   readonly #server: Server;
   readonly #path: string;
   readonly #maxPerIp: number;
-  readonly #wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
-  readonly #clients = new Map<CoinoneWsClient, string>();
-  readonly #log: CoinoneWsRequestLogEntry[] = [];
-  readonly #failures: unknown[] = [];
-  readonly #timer: NodeJS.Timeout | undefined;
-  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(request, socket, head);
-  #pings = 0;
-  #nextId = 1;
-  #closed = false;
+  readonly log = new SimWsLog<CoinoneWsRequestLogEntry>();
+  readonly #hub: SimWsHub<CoinoneWsClient>;
 
   constructor(server: Server, market: CoinoneMarket, options: CoinoneWsSimulatorOptions) {
     this.market = market;
@@ -78,91 +71,60 @@ class WsSimulator implements CoinoneWsSimulator, CoinoneWsHost {
     this.#maxPerIp = options.maxConnectionsPerIp ?? 20;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 1_800_000;
     this.unsubscribedTimeoutMs = options.unsubscribedTimeoutMs ?? 60_000;
-    server.on('upgrade', this.#onUpgrade);
-    const interval = options.pushIntervalMs ?? 100;
-    if (interval > 0) {
-      this.#timer = setInterval(() => this.tick(), interval);
-      this.#timer.unref();
-    }
+    this.#hub = new SimWsHub(server, {
+      ws: { perMessageDeflate: false },
+      pushIntervalMs: options.pushIntervalMs,
+      tick: () => this.tick(),
+      upgrade: (request, socket, head, url) => this.#upgrade(request, socket, head, url),
+    });
   }
 
   get url(): string {
-    const address = this.#server.address();
-    if (address === null || typeof address === 'string') return '';
-    return `ws://127.0.0.1:${(address as AddressInfo).port}${this.#path === '/' ? '' : this.#path}`;
+    return localWsUrl(this.#server, this.#path === '/' ? '' : this.#path);
   }
 
   get connections(): number {
-    return [...this.#clients.keys()].filter((client) => client.open).length;
+    return this.#hub.connections;
   }
 
   get requests(): readonly CoinoneWsRequestLogEntry[] {
-    return this.#log;
+    return this.log.entries;
   }
 
   get pings(): number {
-    return this.#pings;
+    return this.log.pings;
   }
 
   get failures(): readonly unknown[] {
-    return this.#failures;
-  }
-
-  record(entry: CoinoneWsRequestLogEntry): void {
-    this.#log.push(entry);
-  }
-
-  countPing(): void {
-    this.#pings++;
-  }
-
-  reportFailure(error: unknown): void {
-    this.#failures.push(error);
+    return this.log.failures;
   }
 
   dropAll(): void {
-    for (const client of this.#clients.keys()) client.terminate();
+    this.#hub.dropAll();
   }
 
   tick(): void {
-    if (this.#closed || this.#clients.size === 0) return;
+    if (this.#hub.closed || this.#hub.size === 0) return;
     const now = this.market.model.now();
     this.feed.beginPush(now);
-    for (const client of this.#clients.keys()) client.push(now);
+    for (const client of this.#hub.clients) client.push(now);
   }
 
   clearLog(): void {
-    this.#log.length = 0;
-    this.#pings = 0;
+    this.log.clear();
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#server.off('upgrade', this.#onUpgrade);
-    for (const client of this.#clients.keys()) client.terminate();
-    this.#clients.clear();
-    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+  close(): Promise<void> {
+    return this.#hub.close();
   }
 
-  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path !== this.#path || this.#closed) {
-      socket.on('error', () => undefined);
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-      return;
-    }
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
+    if (url.pathname !== this.#path || this.#hub.closed) return rejectUpgrade(socket, 404);
     const ip = request.socket.remoteAddress ?? 'unknown';
-    this.#wss.handleUpgrade(request, socket, head, (ws) => {
-      const open = [...this.#clients].filter(([client, address]) => address === ip && client.open).length;
-      if (open >= this.#maxPerIp) {
-        ws.close(COINONE_WS_CLOSE_TOO_MANY_CONNECTIONS, 'Too many connections');
-        return;
-      }
-      const client = new CoinoneWsClient(this.#nextId++, ws, this);
-      this.#clients.set(client, ip);
-      ws.on('close', () => this.#clients.delete(client));
+    this.#hub.accept(request, socket, head, (ws, id) => {
+      if (this.#hub.openFrom(ip) < this.#maxPerIp) return new CoinoneWsClient(id, ws, this);
+      ws.close(COINONE_WS_CLOSE_TOO_MANY_CONNECTIONS, 'Too many connections');
+      return undefined;
     });
   }
 }

@@ -3,10 +3,10 @@
  * {@link MarketModel}: same paths, parameters, reply shapes, number spelling, headers, errors and rate
  * limits as api.upbit.com, plus controls to inject latency, failures, 429s, 418 blocks and stalls.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MarketModel, type MarketModelOptions } from './market-model.js';
 import type { SimClock } from './model-types.js';
+import { requestTarget, SimHttpServer, writeReply } from './sim-server.js';
 import { isUpbitExchangeGroup, UpbitRateLimits, type UpbitExchangeGroup, type UpbitRateLimitOptions } from './upbit-rate-limits.js';
 import { UpbitReplyError } from './upbit-params.js';
 import type { UpbitGroup } from './upbit-route-kit.js';
@@ -136,10 +136,9 @@ class RestSimulator implements UpbitSimulator {
   readonly ws: UpbitWsSimulator;
   readonly private: UpbitPrivateSimulator;
   readonly #privatePath: string;
-  readonly #server: Server;
+  readonly #http: SimHttpServer;
   readonly #limits: UpbitRateLimits;
   readonly #limitClock: SimClock;
-  readonly #sockets = new Set<Socket>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #log: RequestLogEntry[] = [];
   #held: Array<() => void> = [];
@@ -147,37 +146,32 @@ class RestSimulator implements UpbitSimulator {
   #rateLimited: RateLimitNextOptions[] = [];
   #latencyMs: number;
   #paused = false;
-  #port = 0;
 
   constructor(options: UpbitSimulatorOptions) {
     this.model = options.model ?? new MarketModel(options);
     this.#limits = new UpbitRateLimits(options.rateLimits);
     this.#limitClock = options.limitClock ?? this.model.clock;
     this.#latencyMs = options.latencyMs ?? 0;
-    this.#server = createServer((request, response) => this.#serve(request, response));
-    this.#server.on('connection', (socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-    });
-    this.ws = attachUpbitWebSocket(this.#server, this.model, { limitClock: options.limitClock, ...options.ws });
+    this.#http = new SimHttpServer((request, response) => this.#serve(request, response));
+    this.ws = attachUpbitWebSocket(this.#http.server, this.model, { limitClock: options.limitClock, ...options.ws });
     this.#privatePath = options.private?.path ?? '/websocket/v1/private';
-    this.private = attachUpbitPrivate(this.#server, this.model, { publicPath: options.ws?.path, ...options.private });
+    this.private = attachUpbitPrivate(this.#http.server, this.model, { publicPath: options.ws?.path, ...options.private });
   }
 
   get privateWsUrl(): string {
-    return `ws://127.0.0.1:${this.#port}${this.#privatePath}`;
+    return this.#http.wsUrl(this.#privatePath);
   }
 
   get wsUrl(): string {
-    return `ws://127.0.0.1:${this.#port}/websocket/v1`;
+    return this.#http.wsUrl('/websocket/v1');
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return this.#http.url;
   }
 
   get port(): number {
-    return this.#port;
+    return this.#http.port;
   }
 
   get requests(): readonly RequestLogEntry[] {
@@ -185,14 +179,7 @@ class RestSimulator implements UpbitSimulator {
   }
 
   listen(port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, '127.0.0.1', () => {
-        this.#server.off('error', reject);
-        this.#port = (this.#server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+    return this.#http.listen(port);
   }
 
   async close(): Promise<void> {
@@ -201,10 +188,7 @@ class RestSimulator implements UpbitSimulator {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     this.#held = [];
-    return new Promise<void>((resolve) => {
-      this.#server.close(() => resolve());
-      for (const socket of this.#sockets) socket.destroy();
-    });
+    return this.#http.close();
   }
 
   setLatency(ms: number): void {
@@ -244,8 +228,7 @@ class RestSimulator implements UpbitSimulator {
 
   #serve(request: IncomingMessage, response: ServerResponse): void {
     const at = this.model.now();
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const method = request.method ?? 'GET';
+    const { method, url } = requestTarget(request);
     const match = method === 'GET' ? findRoute(url.pathname) : undefined;
     let group: LimitGroup | undefined = match?.route.group;
     let reply: Reply;
@@ -301,11 +284,7 @@ class RestSimulator implements UpbitSimulator {
   }
 
   #deliver(response: ServerResponse, reply: Reply): void {
-    const write = (): void => {
-      if (response.destroyed) return;
-      response.writeHead(reply.status, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.body)) });
-      response.end(reply.body);
-    };
+    const write = (): void => writeReply(response, reply.status, reply.headers, reply.body);
     const send = (): void => {
       if (this.#paused) this.#held.push(write);
       else write();

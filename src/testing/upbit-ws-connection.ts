@@ -9,6 +9,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { MarketModel } from './market-model.js';
+import { SimWsPeer, wsText, type SimWsLog } from './sim-ws.js';
 import type { UpbitWsFeed, UpbitWsStreamState } from './upbit-ws-feed.js';
 import { MessageLimits, UPBIT_WS_CLOSE_IDLE, UPBIT_WS_CLOSE_TOO_MANY_REQUESTS, type UpbitWsLimitOptions } from './upbit-ws-limits.js';
 import { parseUpbitWsRequest, type UpbitWsError } from './upbit-ws-request.js';
@@ -39,10 +40,8 @@ export interface UpbitWsHost {
   limitNow(): number;
   /** `true` while the simulator sends nothing. */
   isStalled(): boolean;
-  record(entry: UpbitWsRequestLogEntry): void;
-  countPing(): void;
-  /** Keeps an error the model threw (the connection then closes with 1011). */
-  reportFailure(error: unknown): void;
+  /** Request log, ping count and the errors the model threw (each closes its connection with 1011). */
+  readonly log: SimWsLog<UpbitWsRequestLogEntry>;
 }
 
 const STATUS_UP = stringifyWire({ status: 'UP' });
@@ -57,8 +56,7 @@ const STATUS_UP = stringifyWire({ status: 'UP' });
  * ```
  */
 export class UpbitWsClient {
-  readonly id: number;
-  readonly #socket: WebSocket;
+  readonly #peer: SimWsPeer;
   readonly #host: UpbitWsHost;
   readonly #limits: MessageLimits;
   #idle: NodeJS.Timeout | undefined;
@@ -66,64 +64,59 @@ export class UpbitWsClient {
   #format: UpbitWsFormat = 'DEFAULT';
 
   constructor(id: number, socket: WebSocket, host: UpbitWsHost) {
-    this.id = id;
-    this.#socket = socket;
+    this.#peer = new SimWsPeer(id, socket, (error) => host.log.reportFailure(error));
     this.#host = host;
     this.#limits = new MessageLimits(host.limits);
-    socket.on('message', (data) => this.#guard(() => this.#onMessage(toText(data))));
+    socket.on('message', (data) => this.#peer.guard(() => this.#onMessage(wsText(data))));
     socket.on('ping', (data) => {
       this.#touch();
       if (!host.isStalled() && socket.readyState === socket.OPEN) socket.pong(data);
     });
     socket.on('pong', () => this.#touch());
-    socket.on('error', () => undefined);
-    socket.on('close', () => this.#stopIdle());
+    socket.on('close', () => {
+      this.#idle = undefined;
+    });
     this.#touch();
+  }
+
+  /** Id of the connection (1, 2, … in order of connection). */
+  get id(): number {
+    return this.#peer.id;
   }
 
   /** `true` until the socket closes. */
   get open(): boolean {
-    return this.#socket.readyState === this.#socket.OPEN;
+    return this.#peer.open;
   }
 
   /** Sends the REALTIME frames due at `now` (the feed's push must have begun). */
   push(now: number): void {
     if (this.#states.length === 0 || !this.open) return;
-    this.#guard(() => this.#sendFrames(this.#host.feed.push(this.#states, now)));
+    this.#peer.guard(() => this.#sendFrames(this.#host.feed.push(this.#states, now)));
   }
 
   /** Sends `data` as is (even while stalled): binary by default. */
   sendRaw(data: string | Uint8Array, binary = true): void {
-    if (this.open) this.#socket.send(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, { binary });
+    this.#peer.send(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, binary);
   }
 
   /** Closes with a close frame. */
   close(code: number, reason: string): void {
-    this.#stopIdle();
-    if (this.open) this.#socket.close(code, reason);
+    this.#idle = undefined;
+    this.#peer.close(code, reason);
   }
 
   /** Drops the TCP connection without a close frame (the client sees 1006). */
   terminate(): void {
-    this.#stopIdle();
-    this.#socket.terminate();
-  }
-
-  /** Runs `work`; a model failure ends this connection (1011: internal error), never the process. */
-  #guard(work: () => void): void {
-    try {
-      work();
-    } catch (error) {
-      this.#host.reportFailure(error);
-      this.close(1011, 'Simulator failure');
-    }
+    this.#idle = undefined;
+    this.#peer.terminate();
   }
 
   #onMessage(text: string): void {
     this.#touch();
     const at = this.#host.model.now();
     if (text === 'PING') {
-      this.#host.countPing();
+      this.#host.log.countPing();
       this.#send(STATUS_UP);
       return;
     }
@@ -132,7 +125,7 @@ export class UpbitWsClient {
       return;
     }
     const result = parseUpbitWsRequest(this.#host.model, text, at);
-    this.#host.record({ at, connection: this.id, text, parsed: result.parsed, error: result.ok ? undefined : result.error });
+    this.#host.log.record({ at, connection: this.id, text, parsed: result.parsed, error: result.ok ? undefined : result.error });
     if (!result.ok) {
       this.#send(stringifyWire({ error: { name: result.error.name, message: result.error.message } }));
       return;
@@ -153,8 +146,7 @@ export class UpbitWsClient {
   }
 
   #send(text: string): void {
-    if (this.#host.isStalled() || !this.open) return;
-    this.#socket.send(Buffer.from(text, 'utf8'), { binary: true });
+    if (!this.#host.isStalled()) this.#peer.send(Buffer.from(text, 'utf8'), true);
   }
 
   /** Restarts the idle timer: every client message or control frame counts as traffic. */
@@ -164,20 +156,6 @@ export class UpbitWsClient {
       this.#idle.refresh();
       return;
     }
-    if (!Number.isFinite(this.#host.idleTimeoutMs)) return;
-    this.#idle = setTimeout(() => this.close(UPBIT_WS_CLOSE_IDLE, 'Idle timeout'), this.#host.idleTimeoutMs);
-    this.#idle.unref();
+    this.#idle = this.#peer.after(this.#host.idleTimeoutMs, () => this.close(UPBIT_WS_CLOSE_IDLE, 'Idle timeout'));
   }
-
-  #stopIdle(): void {
-    if (this.#idle !== undefined) clearTimeout(this.#idle);
-    this.#idle = undefined;
-  }
-}
-
-/** A received `ws` payload as UTF-8 text. */
-function toText(data: Buffer | ArrayBuffer | Buffer[]): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
 }

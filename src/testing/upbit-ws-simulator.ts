@@ -8,11 +8,11 @@
  * the idle timeout runs on real time. Everything binds to 127.0.0.1.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
 import { MarketModel, type MarketModelOptions } from './market-model.js';
 import type { SimClock } from './model-types.js';
+import { listenLocal, localWsUrl } from './sim-server.js';
+import { rejectUpgrade, SimWsHub, SimWsLog } from './sim-ws.js';
 import { UpbitWsClient, type UpbitWsHost, type UpbitWsRequestLogEntry } from './upbit-ws-connection.js';
 import { UpbitWsFeed } from './upbit-ws-feed.js';
 import { ConnectionLimits, type UpbitWsLimitOptions } from './upbit-ws-limits.js';
@@ -84,19 +84,7 @@ const TOO_MANY = stringifyWire({ error: { name: 'too_many_requests', message: 'T
 const UNAVAILABLE = stringifyWire({ error: { name: 'service_unavailable', message: 'Service temporarily unavailable.' } });
 const NOT_FOUND = stringifyWire({ error: { name: 'not_found', message: 'Not found' } });
 const GARBAGE = Buffer.concat([Buffer.from([0xff, 0xfe, 0x00]), Buffer.from('{not json', 'utf8')]);
-const REASONS: Readonly<Record<number, string>> = { 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
-
-/** Answers an upgrade request with a plain HTTP error and closes the socket. */
-function rejectUpgrade(socket: Duplex, status: number, body: string): void {
-  socket.on('error', () => undefined);
-  const head = [
-    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}`,
-    'Content-Type: application/json;charset=UTF-8',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    'Connection: close',
-  ];
-  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
-}
+const JSON_TYPE = 'application/json;charset=UTF-8';
 
 class WsSimulator implements UpbitWsSimulator, UpbitWsHost {
   readonly model: MarketModel;
@@ -105,18 +93,11 @@ class WsSimulator implements UpbitWsSimulator, UpbitWsHost {
   readonly limits: UpbitWsLimitOptions;
   readonly #server: Server;
   readonly #path: string;
-  readonly #wss: WebSocketServer;
-  readonly #clients = new Set<UpbitWsClient>();
+  readonly log = new SimWsLog<UpbitWsRequestLogEntry>();
+  readonly #hub: SimWsHub<UpbitWsClient>;
   readonly #connectionLimits: ConnectionLimits;
-  readonly #log: UpbitWsRequestLogEntry[] = [];
-  readonly #timer: NodeJS.Timeout | undefined;
-  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(request, socket, head);
-  readonly #failures: unknown[] = [];
-  #pings = 0;
-  #nextId = 1;
   #stalled = false;
   #refuseUntil = -Infinity;
-  #closed = false;
   readonly #ownsServer: boolean;
   readonly #limitClock: SimClock;
 
@@ -130,54 +111,40 @@ class WsSimulator implements UpbitWsSimulator, UpbitWsHost {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
     this.limits = options.limits ?? {};
     this.#connectionLimits = new ConnectionLimits(this.limits);
-    this.#wss = new WebSocketServer({ noServer: true, autoPong: false, perMessageDeflate: options.perMessageDeflate ?? true });
-    server.on('upgrade', this.#onUpgrade);
-    const interval = options.pushIntervalMs ?? 100;
-    if (interval > 0) {
-      this.#timer = setInterval(() => this.tick(), interval);
-      this.#timer.unref();
-    }
+    this.#hub = new SimWsHub(server, {
+      ws: { autoPong: false, perMessageDeflate: options.perMessageDeflate ?? true },
+      pushIntervalMs: options.pushIntervalMs,
+      tick: () => this.tick(),
+      upgrade: (request, socket, head, url) => this.#upgrade(request, socket, head, url),
+    });
   }
 
   get url(): string {
-    const address = this.#server.address();
-    return address === null || typeof address === 'string' ? '' : `ws://127.0.0.1:${(address as AddressInfo).port}${this.#path}`;
+    return localWsUrl(this.#server, this.#path);
   }
 
   get connections(): number {
-    return [...this.#clients].filter((client) => client.open).length;
+    return this.#hub.connections;
   }
 
   get requests(): readonly UpbitWsRequestLogEntry[] {
-    return this.#log;
+    return this.log.entries;
   }
 
   get pings(): number {
-    return this.#pings;
+    return this.log.pings;
   }
 
   get failures(): readonly unknown[] {
-    return this.#failures;
+    return this.log.failures;
   }
 
   isStalled(): boolean {
     return this.#stalled;
   }
 
-  record(entry: UpbitWsRequestLogEntry): void {
-    this.#log.push(entry);
-  }
-
-  countPing(): void {
-    this.#pings++;
-  }
-
-  reportFailure(error: unknown): void {
-    this.#failures.push(error);
-  }
-
   dropAll(): void {
-    for (const client of this.#clients) client.terminate();
+    this.#hub.dropAll();
   }
 
   stall(on: boolean): void {
@@ -185,11 +152,11 @@ class WsSimulator implements UpbitWsSimulator, UpbitWsHost {
   }
 
   sendGarbage(): void {
-    for (const client of this.#clients) client.sendRaw(GARBAGE);
+    this.sendRaw(GARBAGE);
   }
 
   sendRaw(frame: string | Uint8Array, binary = true): void {
-    for (const client of this.#clients) client.sendRaw(frame, binary);
+    for (const client of this.#hub.clients) client.sendRaw(frame, binary);
   }
 
   refuseConnections(ms: number): void {
@@ -197,10 +164,10 @@ class WsSimulator implements UpbitWsSimulator, UpbitWsHost {
   }
 
   tick(): void {
-    if (this.#closed || this.#clients.size === 0) return;
+    if (this.#hub.closed || this.#hub.size === 0) return;
     const now = this.model.now();
     this.feed.beginPush(now);
-    for (const client of this.#clients) client.push(now);
+    for (const client of this.#hub.clients) client.push(now);
   }
 
   limitNow(): number {
@@ -208,8 +175,7 @@ class WsSimulator implements UpbitWsSimulator, UpbitWsHost {
   }
 
   clearLog(): void {
-    this.#log.length = 0;
-    this.#pings = 0;
+    this.log.clear();
   }
 
   resetLimits(): void {
@@ -217,37 +183,28 @@ class WsSimulator implements UpbitWsSimulator, UpbitWsHost {
   }
 
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#server.off('upgrade', this.#onUpgrade);
-    for (const client of this.#clients) client.terminate();
-    this.#clients.clear();
-    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+    if (this.#hub.closed) return;
+    await this.#hub.close();
     if (!this.#ownsServer) return;
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path !== this.#path) {
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
+    if (url.pathname !== this.#path) {
       // Another upgrade handler on the shared server may serve this path.
-      if (this.#server.listenerCount('upgrade') === 1) rejectUpgrade(socket, 404, NOT_FOUND);
+      if (this.#server.listenerCount('upgrade') === 1) rejectUpgrade(socket, 404, { contentType: JSON_TYPE, text: NOT_FOUND });
       return;
     }
     const now = this.limitNow();
-    if (this.#closed) return rejectUpgrade(socket, 503, UNAVAILABLE);
-    if (now < this.#refuseUntil) return rejectUpgrade(socket, 503, UNAVAILABLE);
-    if (!this.#connectionLimits.tryAdd(request.socket.remoteAddress ?? 'unknown', now)) return rejectUpgrade(socket, 429, TOO_MANY);
-    this.#wss.handleUpgrade(request, socket, head, (ws) => {
-      if (this.#closed) {
-        ws.terminate();
-        return;
-      }
-      const client = new UpbitWsClient(this.#nextId++, ws, this);
-      this.#clients.add(client);
-      ws.on('close', () => this.#clients.delete(client));
+    const unavailable = { contentType: JSON_TYPE, text: UNAVAILABLE };
+    if (this.#hub.closed) return rejectUpgrade(socket, 503, unavailable);
+    if (now < this.#refuseUntil) return rejectUpgrade(socket, 503, unavailable);
+    if (!this.#connectionLimits.tryAdd(request.socket.remoteAddress ?? 'unknown', now)) return rejectUpgrade(socket, 429, { contentType: JSON_TYPE, text: TOO_MANY });
+    this.#hub.accept(request, socket, head, (ws, id) => {
+      if (!this.#hub.closed) return new UpbitWsClient(id, ws, this);
+      ws.terminate();
+      return undefined;
     });
   }
 }
@@ -287,14 +244,8 @@ export function attachUpbitWebSocket(server: Server, model: MarketModel, options
 export async function startUpbitWsSimulator(options: StartUpbitWsSimulatorOptions = {}): Promise<UpbitWsSimulator> {
   const model = options.model ?? new MarketModel(options);
   const server = createServer((_request, response) => {
-    response.writeHead(404, { 'content-type': 'application/json;charset=UTF-8' }).end(NOT_FOUND);
+    response.writeHead(404, { 'content-type': JSON_TYPE }).end(NOT_FOUND);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listenLocal(server, options.port ?? 0);
   return new WsSimulator(server, model, options, true);
 }
