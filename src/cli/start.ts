@@ -132,6 +132,8 @@ async function main(): Promise<void> {
     // Draw the first frame once every market has a ticker and a book (or after 5 s without them).
     const ready$ = forkJoin(markets.flatMap((m) => [backbone.streamTicker(m).pipe(take(1)), backbone.streamOrderBook(m, { depth: 5 }).pipe(take(1))]));
     await firstValueFrom(ready$.pipe(timeout({ first: 5_000 }), catchError(() => of(undefined))));
+    // ... and every premium row (books of three exchanges plus the FX rate), within the same 5 s.
+    for (let waited = 0; premiums.size < ARBITRAGE_ASSETS.length && waited < 5_000 && !stopping; waited += 50) await sleep(50);
     for (let round = 1; !stopping && (rounds <= 0 || round <= rounds); round++) {
       const stats = backbone.stats.upbit;
       const frame = [
