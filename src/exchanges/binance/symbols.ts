@@ -74,6 +74,16 @@ export function formatBinanceMarket(parts: SymbolParts): string {
  * ```
  */
 export function toBinanceSymbol(market: string): string {
-  const parts = parseBinanceMarket(market);
-  return parts === undefined ? market : `${parts.base}/${parts.quote}`;
+  // Called for every event: a stream carries few markets, so remember them (bounded, for safety).
+  let symbol = SYMBOLS.get(market);
+  if (symbol === undefined) {
+    const parts = parseBinanceMarket(market);
+    symbol = parts === undefined ? market : `${parts.base}/${parts.quote}`;
+    if (SYMBOLS.size >= 4096) SYMBOLS.clear();
+    SYMBOLS.set(market, symbol);
+  }
+  return symbol;
 }
+
+/** Symbols of the market codes seen so far (see {@link toBinanceSymbol}). */
+const SYMBOLS = new Map<string, string>();
