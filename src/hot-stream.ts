@@ -105,6 +105,8 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
   #hasOutput = false;
   #output: R | undefined;
   #outputAt = 0;
+  /** Time of the value being passed through `post`. */
+  #postAt = 0;
   /** Wire events are ignored until then (after a failed sync), so the snapshot endpoint is not hammered. */
   #wireBlockedUntil = 0;
   /** The socket dropped and has not delivered since: a subscriber arriving now needs REST at once. */
@@ -123,11 +125,6 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
   /** The last value emitted, for channel selection. */
   get last(): T | undefined {
     return this.#last;
-  }
-
-  /** `true` while the socket subscription is open. */
-  get running(): boolean {
-    return this.#running;
   }
 
   /** Adds a subscriber (replaying the latest value if fresh); returns its teardown. */
@@ -197,7 +194,8 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
   }
 
   #onPrimary(value: T): void {
-    this.#primaryAt = this.#timings.scheduler.now();
+    const now = this.#timings.scheduler.now();
+    this.#primaryAt = now;
     if (this.#held !== undefined) {
       this.#held.push(value);
       return;
@@ -210,7 +208,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
     }
     const bridge = this.#spec.bridge;
     if (recovering && bridge !== undefined && this.#last !== undefined) this.#bridgeTo(bridge, value);
-    else this.#emit(value, 'ws');
+    else this.#emit(value, 'ws', now);
   }
 
   /** Emits what `bridge` finds, then `first` and the socket values that came meanwhile. */
@@ -221,10 +219,11 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
       if (this.#held !== held) return; // stopped meanwhile
       this.#held = undefined;
       this.#bridge = undefined;
-      for (const value of held) this.#emit(value, 'ws');
+      const now = this.#timings.scheduler.now();
+      for (const value of held) this.#emit(value, 'ws', now);
     };
     // A failed bridge only leaves the gap it tried to fill: the socket values go out all the same.
-    const subscription = bridge().subscribe({ next: (value) => this.#emit(value, 'rest'), error: release, complete: release });
+    const subscription = bridge().subscribe({ next: (value) => this.#emit(value, 'rest', this.#timings.scheduler.now()), error: release, complete: release });
     if (this.#held === held) this.#bridge = subscription;
   }
 
@@ -234,31 +233,34 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
     const { pollIntervalMs, scheduler } = this.#timings;
     this.#poller = timer(0, pollIntervalMs, scheduler)
       .pipe(exhaustMap(() => this.#spec.poll().pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : throwError(() => error))))))
-      .subscribe({ next: (value) => this.#emit(value, 'rest'), error: (error: unknown) => this.fail(error) });
+      .subscribe({ next: (value) => this.#emit(value, 'rest', scheduler.now()), error: (error: unknown) => this.fail(error) });
   }
 
-  #emit(value: T, source: HotSource): void {
+  /** Emits `value` unless it is older than the last one; `at` is now (the caller read the clock once). */
+  #emit(value: T, source: HotSource, at: number): void {
     const last = this.#last;
     if (last !== undefined && !this.#spec.follows(value, last)) return;
     this.#last = value;
     this.#spec.owner.counted(source);
     const post = this.#spec.post;
     if (post === identity) {
-      this.#publish(value as unknown as R); // identity: R is T (the spec's types say so)
+      this.#publish(value as unknown as R, at); // identity: R is T (the spec's types say so)
       return;
     }
     if (this.#post$ === undefined) {
       const post$ = new Subject<T>();
       this.#post$ = post$;
-      this.#postSubscription = post$.pipe(post).subscribe({ next: (out) => this.#publish(out), error: (error: unknown) => this.fail(error) });
+      // `post` emits synchronously within `next` (flagClosedCandles does), so #postAt is this value's time.
+      this.#postSubscription = post$.pipe(post).subscribe({ next: (out) => this.#publish(out, this.#postAt), error: (error: unknown) => this.fail(error) });
     }
+    this.#postAt = at;
     this.#post$.next(value);
   }
 
-  #publish(value: R): void {
+  #publish(value: R, at: number): void {
     this.#hasOutput = true;
     this.#output = value;
-    this.#outputAt = this.#timings.scheduler.now();
+    this.#outputAt = at;
     const subscribers = this.#subscribers; // replaced, never mutated: safe while subscribers leave
     for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(value);
   }
