@@ -3,17 +3,15 @@
  *
  * REST v2 and WebSocket `DEFAULT` frames share their long keys (`quote_currency`, `last`, `qty`);
  * WebSocket `SHORT` frames abbreviate them (`qc`, `la`, `q`). A record mapper takes a key table saying
- * where each field lives, so one `toTicker` serves every format. The readers throw a
- * {@link ParseError} naming the field and allocate nothing on the good path.
+ * where each field lives, so one `toTicker` serves every format. The readers are the exchange-neutral
+ * ones of `field-kit.ts` bound to Coinone: each throws a `ParseError` naming the field and allocates
+ * nothing on the good path.
  */
-import { ParseError } from '../../errors.js';
-import { type Big, isWireNumber, toBig } from '../../model/decimal.js';
-import { isLosslessNumber } from 'lossless-json';
-import { toRawText } from '../raw-text.js';
+import { type FieldRecord, fieldReaders } from '../field-kit.js';
 import { COINONE_ID, toCoinoneMarket } from './symbols.js';
 
 /** A JSON object as it came off the wire. */
-export type CoinoneRecord = Readonly<Record<string, unknown>>;
+export type CoinoneRecord = FieldRecord;
 
 /** Where the market of a record lives. */
 export interface CoinoneMarketKeys {
@@ -154,148 +152,29 @@ export const COINONE_SHORT_KEYS = {
 } as const satisfies CoinoneKeySet;
 
 /**
- * A {@link ParseError} for a Coinone payload; `raw` is the offending value, stringified exactly.
- *
- * @example
- * ```ts
- * throw toCoinoneParseError('/public/v2/markets/KRW', '"markets" is not an array', body);
- * ```
- */
-export function toCoinoneParseError(channel: string, problem: string, raw: unknown, cause?: unknown): ParseError {
-  return new ParseError(`Coinone ${channel} reply could not be parsed: ${problem}`, { exchange: COINONE_ID, channel, raw: toRawText(raw), cause });
-}
-
-/**
- * The value as a JSON object, or a {@link ParseError}.
- *
- * @example
- * ```ts
- * const record = readRecord(body, '/public/v2/orderbook');
- * ```
- */
-export function readRecord(value: unknown, channel: string): CoinoneRecord {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as CoinoneRecord;
-  throw toCoinoneParseError(channel, 'item is not an object', value);
-}
-
-/**
- * An array field, or a {@link ParseError}.
- *
- * @example
- * ```ts
- * for (const item of readList(body, 'tickers', '/public/v2/ticker_new')) readRecord(item, channel);
- * ```
- */
-export function readList(record: CoinoneRecord, key: string, channel: string): readonly unknown[] {
-  const value = record[key];
-  if (Array.isArray(value)) return value;
-  throw toCoinoneParseError(channel, `"${key}" is not an array`, record);
-}
-
-/**
- * A string field, or a {@link ParseError}.
- *
- * @example
- * ```ts
- * readString(record, 'quote_currency', '/public/v2/orderbook'); // 'KRW'
- * ```
- */
-export function readString(record: CoinoneRecord, key: string, channel: string): string {
-  const value = record[key];
-  if (typeof value === 'string') return value;
-  throw toCoinoneParseError(channel, `"${key}" is not a string`, record);
-}
-
-/**
- * A decimal field (a NumberString, or a JSON number) as an exact `Big`, or a {@link ParseError}.
+ * The checked readers bound to Coinone (see {@link fieldReaders} for what each accepts):
+ * `readRecord(value, channel)`, `readList`/`readString`/`readDecimal`/`readOptionalDecimal`/`readId`/
+ * `readOptionalId`/`readMillis`/`readBoolean(record, key, channel)`, and
+ * `toCoinoneParseError(channel, problem, raw, cause?)` for any other shape problem.
  *
  * @example
  * ```ts
  * readDecimal(record, 'last', '/public/v2/ticker_new').toString(); // '50062000'
- * ```
- */
-export function readDecimal(record: CoinoneRecord, key: string, channel: string): Big {
-  const value = record[key];
-  if (typeof value === 'string' || isWireNumber(value)) {
-    try {
-      return toBig(value);
-    } catch (error) {
-      throw toCoinoneParseError(channel, `"${key}" is not a decimal`, record, error);
-    }
-  }
-  throw toCoinoneParseError(channel, `"${key}" is not a decimal`, record);
-}
-
-/**
- * Like {@link readDecimal}, but an absent or `null` field gives `undefined`.
- *
- * @example
- * ```ts
- * readOptionalDecimal(record, 'yesterday_last', '/public/v2/ticker_new'); // Big | undefined
- * ```
- */
-export function readOptionalDecimal(record: CoinoneRecord, key: string, channel: string): Big | undefined {
-  const value = record[key];
-  return value === undefined || value === null ? undefined : readDecimal(record, key, channel);
-}
-
-/**
- * An id field (a numeric string, or an integer) as its exact decimal digits, or a {@link ParseError}.
- *
- * @example
- * ```ts
- * readId(record, 'id', '/public/v2/trades'); // '1416893212001'
- * ```
- */
-export function readId(record: CoinoneRecord, key: string, channel: string): string {
-  const value = record[key];
-  if (typeof value === 'string' && /^\d+$/.test(value)) return value;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
-  if (isLosslessNumber(value) && /^\d+$/.test(value.value)) return value.value;
-  throw toCoinoneParseError(channel, `"${key}" is not an id`, record);
-}
-
-/**
- * Like {@link readId}, but an absent or `null` field gives `undefined`.
- *
- * @example
- * ```ts
  * readOptionalId(record, 'id', '/public/v2/orderbook'); // '1644488410702001' | undefined
  * ```
  */
-export function readOptionalId(record: CoinoneRecord, key: string, channel: string): string | undefined {
-  const value = record[key];
-  return value === undefined || value === null ? undefined : readId(record, key, channel);
-}
-
-/**
- * A millisecond timestamp field, or a {@link ParseError}.
- *
- * @example
- * ```ts
- * readMillis(record, 'timestamp', '/public/v2/trades'); // 1416895634000
- * ```
- */
-export function readMillis(record: CoinoneRecord, key: string, channel: string): number {
-  const value = record[key];
-  const ms = typeof value === 'number' ? value : isLosslessNumber(value) ? Number(value.value) : Number.NaN;
-  if (Number.isSafeInteger(ms)) return ms;
-  throw toCoinoneParseError(channel, `"${key}" is not a millisecond timestamp`, record);
-}
-
-/**
- * A boolean field, or a {@link ParseError}.
- *
- * @example
- * ```ts
- * readBoolean(record, 'is_seller_maker', '/public/v2/trades'); // true
- * ```
- */
-export function readBoolean(record: CoinoneRecord, key: string, channel: string): boolean {
-  const value = record[key];
-  if (typeof value === 'boolean') return value;
-  throw toCoinoneParseError(channel, `"${key}" is not a boolean`, record);
-}
+export const {
+  readRecord,
+  readList,
+  readString,
+  readDecimal,
+  readOptionalDecimal,
+  readId,
+  readOptionalId,
+  readMillis,
+  readBoolean,
+  toParseError: toCoinoneParseError,
+} = fieldReaders(COINONE_ID);
 
 /**
  * The market code of a record's quote and target currency fields (any case), or a {@link ParseError}.

@@ -7,15 +7,13 @@
  * one `toTicker` serves every format: the WS mapper passes its own table. The readers throw a
  * {@link ParseError} naming the field; they allocate nothing on the good path.
  */
-import { ParseError } from '../../errors.js';
 import { isWireNumber, type WireNumber } from '../../model/decimal.js';
-import { isLosslessNumber } from 'lossless-json';
-import { toRawText } from '../raw-text.js';
+import { type FieldRecord, fieldReaders } from '../field-kit.js';
 import { toUpbitSymbol, UPBIT_ID } from './symbols.js';
 import type { UpbitOrderBookUnit, UpbitRestCandle, UpbitRestOrderBook, UpbitRestTicker, UpbitRestTrade } from './wire.js';
 
 /** A JSON object as it came off the wire. */
-export type UpbitRecord = Readonly<Record<string, unknown>>;
+export type UpbitRecord = FieldRecord;
 
 /** Where each {@link Ticker} field lives in an Upbit ticker record. */
 export interface UpbitTickerKeys {
@@ -124,42 +122,18 @@ export const UPBIT_REST_CANDLE_KEYS = {
 } as const satisfies KeysOf<UpbitCandleKeys, UpbitRestCandle>;
 
 /**
- * A {@link ParseError} for an Upbit payload; `raw` is the offending value, stringified exactly.
+ * The exchange-neutral readers of `field-kit.ts` bound to Upbit: `toParseError(channel, problem, raw)`
+ * builds a {@link ParseError} for an Upbit payload (`raw` stringified exactly), `readArray(value,
+ * channel)` takes a whole reply as an array, `readRecord(value, channel)` a value as a JSON object, and
+ * `readString`/`readMillis(record, key, channel)` a string field and an integer millisecond timestamp.
  *
  * @example
  * ```ts
+ * for (const item of readArray(body, '/v1/ticker')) readMillis(readRecord(item, '/v1/ticker'), 'timestamp', '/v1/ticker');
  * throw toParseError('/v1/ticker', 'reply is not an array', body);
  * ```
  */
-export function toParseError(channel: string, problem: string, raw: unknown): ParseError {
-  return new ParseError(`Upbit ${channel} reply could not be parsed: ${problem}`, { exchange: UPBIT_ID, channel, raw: toRawText(raw) });
-}
-
-/**
- * The body as an array, or a {@link ParseError}.
- *
- * @example
- * ```ts
- * for (const item of readArray(body, '/v1/ticker')) readRecord(item, '/v1/ticker');
- * ```
- */
-export function readArray(value: unknown, channel: string): readonly unknown[] {
-  if (Array.isArray(value)) return value;
-  throw toParseError(channel, 'reply is not an array', value);
-}
-
-/**
- * The value as a JSON object, or a {@link ParseError}.
- *
- * @example
- * ```ts
- * const record = readRecord(item, '/v1/ticker');
- * ```
- */
-export function readRecord(value: unknown, channel: string): UpbitRecord {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as UpbitRecord;
-  throw toParseError(channel, 'item is not an object', value);
-}
+export const { toParseError, readArray, readRecord, readString, readMillis } = fieldReaders(UPBIT_ID);
 
 /**
  * A JSON number field, or a {@link ParseError}.
@@ -173,35 +147,6 @@ export function readNumber(record: UpbitRecord, key: string, channel: string): W
   const value = record[key];
   if (isWireNumber(value)) return value;
   throw toParseError(channel, `"${key}" is not a number`, record);
-}
-
-/**
- * A string field, or a {@link ParseError}.
- *
- * @example
- * ```ts
- * readString(record, 'market', '/v1/ticker'); // 'KRW-BTC'
- * ```
- */
-export function readString(record: UpbitRecord, key: string, channel: string): string {
-  const value = record[key];
-  if (typeof value === 'string') return value;
-  throw toParseError(channel, `"${key}" is not a string`, record);
-}
-
-/**
- * An integer millisecond timestamp field as a `number`, or a {@link ParseError}.
- *
- * @example
- * ```ts
- * readMillis(record, 'timestamp', '/v1/ticker'); // 1753894995113
- * ```
- */
-export function readMillis(record: UpbitRecord, key: string, channel: string): number {
-  const value = record[key];
-  const ms = typeof value === 'number' ? value : isLosslessNumber(value) ? Number(value.value) : Number.NaN;
-  if (Number.isSafeInteger(ms)) return ms;
-  throw toParseError(channel, `"${key}" is not a millisecond timestamp`, record);
 }
 
 /** An ISO date-time that carries its own zone (`Z`, `+09:00`, `+0900`). */
