@@ -7,8 +7,9 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { MarketModel } from './market-model.js';
+import { rejectUpgrade, SimWsHub, SimWsLog, SimWsPeer, wsText, type SimWsClient } from './sim-ws.js';
 import { UpbitSimAccount, type UpbitAccountSpec, type UpbitOrderInput, type UpbitPrivateRecord } from './upbit-account.js';
 import { UpbitJwtVerifier } from './upbit-private-auth.js';
 import { UpbitReplyError } from './upbit-params.js';
@@ -99,47 +100,63 @@ function toSimple(value: WireValue | undefined): WireValue | undefined {
   return out;
 }
 
-interface PrivateConnection {
+const NOT_FOUND = { contentType: 'application/json;charset=UTF-8', text: '{"error":{"name":"not_found","message":"Not found"}}' };
+
+/** An authenticated private socket and the types it asked for (the last accepted request frame). */
+class PrivateConnection implements SimWsClient {
   readonly accessKey: string;
-  readonly socket: WebSocket;
-  orders: { readonly codes: readonly string[] } | undefined;
-  assets: boolean;
-  format: string;
+  readonly peer: SimWsPeer;
+  orders: { readonly codes: readonly string[] } | undefined = undefined;
+  assets = false;
+  format = 'DEFAULT';
+
+  constructor(accessKey: string, peer: SimWsPeer) {
+    this.accessKey = accessKey;
+    this.peer = peer;
+  }
+
+  get open(): boolean {
+    return this.peer.open;
+  }
+
+  terminate(): void {
+    this.peer.terminate();
+  }
+
+  /** Sends `text` as a binary frame (Upbit's frames are binary) while open. */
+  send(text: string): void {
+    this.peer.send(Buffer.from(text, 'utf8'), true);
+  }
 }
 
 class PrivateSimulator implements UpbitPrivateSimulator {
   readonly #model: MarketModel;
-  readonly #server: Server;
   readonly #path: string;
   readonly #publicPath: string;
   readonly #accounts = new Map<string, UpbitSimAccount>();
   readonly #verifier = new UpbitJwtVerifier((key) => this.#accounts.get(key));
-  readonly #wss = new WebSocketServer({ noServer: true });
-  readonly #connections = new Set<PrivateConnection>();
-  readonly #log: UpbitPrivateRequestLogEntry[] = [];
-  readonly #timer: NodeJS.Timeout | undefined;
-  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(request, socket, head);
+  readonly #log = new SimWsLog<UpbitPrivateRequestLogEntry>();
+  readonly #hub: SimWsHub<PrivateConnection>;
 
   constructor(server: Server, model: MarketModel, options: UpbitPrivateSimulatorOptions) {
-    this.#server = server;
     this.#model = model;
     this.#path = options.path ?? '/websocket/v1/private';
     this.#publicPath = options.publicPath ?? '/websocket/v1';
     for (const spec of options.accounts ?? []) this.addAccount(spec);
-    server.on('upgrade', this.#onUpgrade);
-    const interval = options.matchIntervalMs ?? 100;
-    if (interval > 0) {
-      this.#timer = setInterval(() => this.match(), interval);
-      this.#timer.unref();
-    }
+    this.#hub = new SimWsHub(server, {
+      pushIntervalMs: options.matchIntervalMs,
+      tick: () => this.match(),
+      upgrade: (request, socket, head, url) => this.#upgrade(request, socket, head, url),
+    });
   }
 
   get requests(): readonly UpbitPrivateRequestLogEntry[] {
-    return this.#log;
+    return this.#log.entries;
   }
 
+  /** Tracked until their socket's `close` event, like the connection set this replaced. */
   get connections(): number {
-    return this.#connections.size;
+    return this.#hub.size;
   }
 
   addAccount(spec: UpbitAccountSpec): UpbitSimAccount {
@@ -165,7 +182,7 @@ class PrivateSimulator implements UpbitPrivateSimulator {
   }
 
   dropAll(): void {
-    for (const connection of this.#connections) connection.socket.terminate();
+    this.#hub.dropAll();
   }
 
   resolve(method: string, url: URL, request: IncomingMessage): UpbitPrivateResolution | undefined {
@@ -201,50 +218,37 @@ class PrivateSimulator implements UpbitPrivateSimulator {
     return account.openOrdersWire(market, states);
   }
 
-  async close(): Promise<void> {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#server.off('upgrade', this.#onUpgrade);
-    for (const connection of this.#connections) connection.socket.terminate();
-    this.#connections.clear();
-    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+  close(): Promise<void> {
+    return this.#hub.close();
   }
 
-  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === this.#publicPath) return;
-    if (path !== this.#path) {
-      socket.on('error', () => undefined);
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: application/json;charset=UTF-8\r\nConnection: close\r\n\r\n{"error":{"name":"not_found","message":"Not found"}}');
-      return;
-    }
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
+    if (url.pathname === this.#publicPath) return;
+    if (url.pathname !== this.#path) return rejectUpgrade(socket, 404, NOT_FOUND);
     let accessKey: string | undefined;
     try {
       accessKey = this.#verifier.verify(request.headers.authorization, undefined, request.socket.remoteAddress, Date.now());
     } catch {
       accessKey = undefined;
     }
-    this.#wss.handleUpgrade(request, socket, head, (ws) => {
-      ws.on('error', () => undefined);
-      if (accessKey === undefined) {
-        const frame = stringifyWire({ error: { name: 'INVALID_AUTH', message: '인증 정보가 올바르지 않습니다.' } });
-        ws.send(Buffer.from(frame, 'utf8'), { binary: true }, () => ws.close(1008, 'INVALID_AUTH'));
-        return;
-      }
-      const connection: PrivateConnection = { accessKey, socket: ws, orders: undefined, assets: false, format: 'DEFAULT' };
-      this.#connections.add(connection);
-      ws.on('close', () => this.#connections.delete(connection));
-      ws.on('message', (data: Buffer) => this.#onMessage(connection, data.toString('utf8')));
-    });
+    this.#hub.accept(request, socket, head, (ws, id) => (accessKey === undefined ? refuseAuth(ws) : this.#connect(accessKey, ws, id)));
+  }
+
+  #connect(accessKey: string, ws: WebSocket, id: number): PrivateConnection {
+    const connection = new PrivateConnection(accessKey, new SimWsPeer(id, ws, (error) => this.#log.reportFailure(error)));
+    ws.on('message', (data) => connection.peer.guard(() => this.#onMessage(connection, wsText(data))));
+    return connection;
   }
 
   #onMessage(connection: PrivateConnection, text: string): void {
     if (text === 'PING') {
-      this.#send(connection, stringifyWire({ status: 'UP' }));
+      this.#log.countPing();
+      connection.send(stringifyWire({ status: 'UP' }));
       return;
     }
     const error = this.#applyRequest(connection, text);
-    this.#log.push({ accessKey: connection.accessKey, text, error });
-    if (error !== undefined) this.#send(connection, stringifyWire({ error: { name: error, message: `Request refused: ${error}` } }));
+    this.#log.record({ accessKey: connection.accessKey, text, error });
+    if (error !== undefined) connection.send(stringifyWire({ error: { name: error, message: `Request refused: ${error}` } }));
   }
 
   /** Applies a request frame; returns the error name when it is refused (the previous set stays). */
@@ -286,7 +290,7 @@ class PrivateSimulator implements UpbitPrivateSimulator {
   }
 
   #publish(accessKey: string, record: UpbitPrivateRecord): void {
-    for (const connection of this.#connections) {
+    for (const connection of this.#hub.clients) {
       if (connection.accessKey !== accessKey) continue;
       const wanted =
         record.type === 'myAsset'
@@ -296,13 +300,17 @@ class PrivateSimulator implements UpbitPrivateSimulator {
       const simple = connection.format === 'SIMPLE' || connection.format === 'SIMPLE_LIST';
       const body = (simple ? toSimple(record) : record) ?? null;
       const list = connection.format.endsWith('_LIST');
-      this.#send(connection, stringifyWire(list ? [body] : body));
+      connection.send(stringifyWire(list ? [body] : body));
     }
   }
+}
 
-  #send(connection: PrivateConnection, text: string): void {
-    if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(Buffer.from(text, 'utf8'), { binary: true });
-  }
+/** Answers a refused upgrade the way Upbit does: an `INVALID_AUTH` error frame, then close 1008 (never tracked). */
+function refuseAuth(ws: WebSocket): undefined {
+  ws.on('error', () => undefined);
+  const frame = stringifyWire({ error: { name: 'INVALID_AUTH', message: '인증 정보가 올바르지 않습니다.' } });
+  ws.send(Buffer.from(frame, 'utf8'), { binary: true }, () => ws.close(1008, 'INVALID_AUTH'));
+  return undefined;
 }
 
 /**
