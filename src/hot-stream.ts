@@ -20,43 +20,51 @@
  * sync, which waits `recoverAfterMs` before syncing again; a stream in its grace period (no subscriber)
  * does not poll REST.
  */
-import { catchError, EMPTY, exhaustMap, identity, Subject, throwError, timer } from 'rxjs';
+import { catchError, EMPTY, exhaustMap, Subject, throwError, timer } from 'rxjs';
 import type { Observable, OperatorFunction, SchedulerLike, Subscriber, Subscription as RxSubscription } from 'rxjs';
 import { isRetryableError } from './errors.js';
 import type { Subscription } from './exchanges/exchange-adapter.js';
 import type { MarketEvent } from './model/market-event.js';
-import type { StreamEvent } from './transport/ws-router.js';
+import type { EventSink, StreamEvent } from './transport/ws-router.js';
 
 /** Where a stream's value came from. */
 export type HotSource = 'ws' | 'rest';
 
-/** What a {@link HotStream} needs from its hub, fixed for the life of the stream. */
-export interface HotStreamSpec<W extends MarketEvent, T extends MarketEvent, R> {
-  /** The stream's key in its hub. */
-  readonly key: string;
-  /** The subscription the socket carries for this stream. */
-  readonly socket: Subscription;
-  /** Opens the socket subscription: events of `socket` plus status events. */
-  readonly open: () => Observable<StreamEvent>;
-  /** `true` for the socket events this stream reads. */
-  readonly isWire: (event: StreamEvent) => event is W;
+/**
+ * What a kind of stream does (ticker, trades, order books, candles), shared by every stream of that kind
+ * in a hub: the functions take the stream's subscription, so a stream holds no closures of its own.
+ */
+export interface HotStreamKind<W extends MarketEvent, T extends MarketEvent, R> {
+  /** `true` for the socket events a stream of `subscription` reads. */
+  isWire(event: StreamEvent, subscription: Subscription): event is W;
   /**
-   * Turns wire events into values (diff books are synced here); restarted after every drop. Pass rxjs
-   * `identity` when wire events are the values: it is recognised and costs nothing per stream.
+   * Turns wire events into values (diff books are synced here); a new operator after every drop.
+   * Leave it out when wire events are the values (`W` is `T`): that costs nothing per stream.
    */
-  readonly primary: OperatorFunction<W, T>;
+  readonly primary?: ((subscription: Subscription) => OperatorFunction<W, T>) | undefined;
   /** One REST round of the fallback (emits zero or more values, then completes). */
-  readonly poll: () => Observable<T>;
+  poll(subscription: Subscription): Observable<T>;
   /**
    * What the socket may have missed during an outage (trades: the recent REST trades). When the socket
    * delivers again after a drop or silence, its values are held back until this completes, so values
    * between the last REST poll and the first socket value are emitted, in order, before it. @default none
    */
-  readonly bridge?: (() => Observable<T>) | undefined;
+  readonly bridge?: ((subscription: Subscription) => Observable<T>) | undefined;
   /** `true` when `value` may follow `last` (never older; trades: a newer id). */
-  readonly follows: (value: T, last: T) => boolean;
-  /** Turns emitted values into what subscribers get (candle close flags); `identity` costs nothing. */
-  readonly post: OperatorFunction<T, R>;
+  follows(value: T, last: T): boolean;
+  /** A new operator turning emitted values into what subscribers get (candle close flags); leave it out when `R` is `T`. */
+  readonly post?: (() => OperatorFunction<T, R>) | undefined;
+}
+
+/** What a {@link HotStream} needs from its hub, fixed for the life of the stream. */
+export interface HotStreamSpec<W extends MarketEvent, T extends MarketEvent, R> {
+  /** The stream's key in its hub. */
+  readonly key: string;
+  /** The stream's own subscription (with its depth or interval), handed to the kind's functions. */
+  readonly subscription: Subscription;
+  /** The subscription the socket carries for this stream (diff books: one per market, whatever the depth). */
+  readonly socket: Subscription;
+  readonly kind: HotStreamKind<W, T, R>;
   /** Told of each value emitted and of the stream stopping; one object for all of a hub's streams. */
   readonly owner: HotStreamOwner;
 }
@@ -67,6 +75,13 @@ export interface HotStreamOwner {
   counted(source: HotSource): void;
   /** The stream of `key` stopped (last subscriber gone after the grace period, error, completion). */
   stopped(key: string, stream: object): void;
+  /**
+   * Attaches `sink` to the `socket` subscription of the hub's connection: events of `socket` plus status
+   * events. Throws when the exchange has no public socket.
+   */
+  open(socket: Subscription, sink: EventSink): void;
+  /** Undoes {@link HotStreamOwner.open}; a no-op when `sink` is not attached. */
+  close(socket: Subscription, sink: EventSink): void;
 }
 
 /** Timings of a {@link HotStream}. */
@@ -89,12 +104,11 @@ export interface HotStreamTimings {
  * const values$ = new Observable((subscriber) => stream.attach(subscriber));
  * ```
  */
-export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
+export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> implements EventSink {
   readonly #spec: HotStreamSpec<W, T, R>;
   readonly #timings: HotStreamTimings;
   #subscribers: Subscriber<R>[] = [];
   #running = false;
-  #keeper: RxSubscription | undefined;
   #wire$: Subject<W> | undefined;
   #wireSubscription: RxSubscription | undefined;
   #post$: Subject<T> | undefined;
@@ -146,22 +160,18 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
 
   #start(): void {
     this.#primaryAt = this.#timings.scheduler.now();
-    // Set before subscribing, so events delivered synchronously find the stream running.
+    // Set before attaching, so events delivered synchronously find the stream running.
     this.#running = true;
-    let keeper: RxSubscription;
     try {
-      keeper = this.#spec.open().subscribe(new SocketObserver(this));
+      this.#spec.owner.open(this.#spec.socket, this);
     } catch (error: unknown) {
       this.fail(error); // e.g. an exchange without public streams
-      return;
     }
-    // A synchronous error or completion already stopped the stream; drop the keeper then.
-    if (this.#running) this.#keeper = keeper;
-    else keeper.unsubscribe();
   }
 
-  /** One socket event (called by the socket subscription). */
-  receive(event: StreamEvent): void {
+  /** One socket event (the connection calls it: the stream is its own sink). */
+  next(event: StreamEvent): void {
+    if (!this.#running) return; // detached while the connection was routing this event
     if (event.type === 'status') {
       if (event.status !== 'disconnect') return;
       this.#down = true;
@@ -169,17 +179,18 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
       this.#fallback();
       return;
     }
-    if (!this.#spec.isWire(event)) return;
-    const primary = this.#spec.primary;
-    if (primary === identity) {
-      this.#onPrimary(event as unknown as T); // identity: W is T (the spec's types say so)
+    const { kind, subscription } = this.#spec;
+    if (!kind.isWire(event, subscription)) return;
+    const primary = kind.primary;
+    if (primary === undefined) {
+      this.#onPrimary(event as unknown as T); // no primary: W is T (the kind's types say so)
       return;
     }
     if (this.#wire$ === undefined) {
       if (this.#timings.scheduler.now() < this.#wireBlockedUntil) return;
       const wire$ = new Subject<W>();
       this.#wire$ = wire$;
-      this.#wireSubscription = wire$.pipe(primary).subscribe({
+      this.#wireSubscription = wire$.pipe(primary(subscription)).subscribe({
         next: (value) => this.#onPrimary(value),
         error: (error: unknown) => {
           if (!isRetryableError(error)) return this.fail(error);
@@ -206,13 +217,13 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
       this.#poller.unsubscribe();
       this.#poller = undefined;
     }
-    const bridge = this.#spec.bridge;
+    const bridge = this.#spec.kind.bridge;
     if (recovering && bridge !== undefined && this.#last !== undefined) this.#bridgeTo(bridge, value);
     else this.#emit(value, 'ws', now);
   }
 
   /** Emits what `bridge` finds, then `first` and the socket values that came meanwhile. */
-  #bridgeTo(bridge: () => Observable<T>, first: T): void {
+  #bridgeTo(bridge: (subscription: Subscription) => Observable<T>, first: T): void {
     const held = [first];
     this.#held = held;
     const release = (): void => {
@@ -223,7 +234,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
       for (const value of held) this.#emit(value, 'ws', now);
     };
     // A failed bridge only leaves the gap it tried to fill: the socket values go out all the same.
-    const subscription = bridge().subscribe({ next: (value) => this.#emit(value, 'rest', this.#timings.scheduler.now()), error: release, complete: release });
+    const subscription = bridge(this.#spec.subscription).subscribe({ next: (value) => this.#emit(value, 'rest', this.#timings.scheduler.now()), error: release, complete: release });
     if (this.#held === held) this.#bridge = subscription;
   }
 
@@ -232,26 +243,27 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
     if (this.#poller !== undefined || !this.#running || this.#subscribers.length === 0) return;
     const { pollIntervalMs, scheduler } = this.#timings;
     this.#poller = timer(0, pollIntervalMs, scheduler)
-      .pipe(exhaustMap(() => this.#spec.poll().pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : throwError(() => error))))))
+      .pipe(exhaustMap(() => this.#spec.kind.poll(this.#spec.subscription).pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : throwError(() => error))))))
       .subscribe({ next: (value) => this.#emit(value, 'rest', scheduler.now()), error: (error: unknown) => this.fail(error) });
   }
 
   /** Emits `value` unless it is older than the last one; `at` is now (the caller read the clock once). */
   #emit(value: T, source: HotSource, at: number): void {
     const last = this.#last;
-    if (last !== undefined && !this.#spec.follows(value, last)) return;
+    const { kind, owner } = this.#spec;
+    if (last !== undefined && !kind.follows(value, last)) return;
     this.#last = value;
-    this.#spec.owner.counted(source);
-    const post = this.#spec.post;
-    if (post === identity) {
-      this.#publish(value as unknown as R, at); // identity: R is T (the spec's types say so)
+    owner.counted(source);
+    const post = kind.post;
+    if (post === undefined) {
+      this.#publish(value as unknown as R, at); // no post: R is T (the kind's types say so)
       return;
     }
     if (this.#post$ === undefined) {
       const post$ = new Subject<T>();
       this.#post$ = post$;
       // `post` emits synchronously within `next` (flagClosedCandles does), so #postAt is this value's time.
-      this.#postSubscription = post$.pipe(post).subscribe({ next: (out) => this.#publish(out, this.#postAt), error: (error: unknown) => this.fail(error) });
+      this.#postSubscription = post$.pipe(post()).subscribe({ next: (out) => this.#publish(out, this.#postAt), error: (error: unknown) => this.fail(error) });
     }
     this.#postAt = at;
     this.#post$.next(value);
@@ -286,9 +298,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
   /** Releases everything; a later subscriber starts afresh (no replay of the old value). */
   #stop(): void {
     if (!this.#running) return;
-    const keeper = this.#keeper;
     this.#running = false;
-    this.#keeper = undefined;
     this.#subscribers = [];
     this.#grace?.unsubscribe();
     this.#grace = undefined;
@@ -306,7 +316,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
     this.#output = undefined;
     this.#wireBlockedUntil = 0;
     this.#down = false;
-    keeper?.unsubscribe();
+    this.#spec.owner.close(this.#spec.socket, this);
     this.#spec.owner.stopped(this.#spec.key, this);
   }
 
@@ -317,38 +327,15 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
     for (const subscriber of subscribers) subscriber.error(error);
   }
 
+  /** The connection failed for good: same as {@link HotStream.fail}. */
+  error(error: unknown): void {
+    this.fail(error);
+  }
+
   /** Completes every subscriber (the connection closed). */
   complete(): void {
     const subscribers = this.#subscribers;
     this.#stop();
     for (const subscriber of subscribers) subscriber.complete();
-  }
-}
-
-/** What the socket subscription calls on its stream. */
-interface SocketSink {
-  receive(event: StreamEvent): void;
-  fail(error: unknown): void;
-  complete(): void;
-}
-
-/** The socket subscription's observer: one small object instead of three closures per stream. */
-class SocketObserver {
-  readonly #stream: SocketSink;
-
-  constructor(stream: SocketSink) {
-    this.#stream = stream;
-  }
-
-  next(event: StreamEvent): void {
-    this.#stream.receive(event);
-  }
-
-  error(error: unknown): void {
-    this.#stream.fail(error);
-  }
-
-  complete(): void {
-    this.#stream.complete();
   }
 }

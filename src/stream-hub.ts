@@ -3,7 +3,7 @@
  * stream key (ref-counted, replaying its latest value), REST polling while the socket is down.
  * Names no exchange: the adapter supplies every detail.
  */
-import { asyncScheduler, from, identity, mergeMap, merge, Observable, Subject } from 'rxjs';
+import { asyncScheduler, from, mergeMap, merge, Observable, Subject } from 'rxjs';
 import type { SchedulerLike, Subscription as RxSubscription } from 'rxjs';
 import type { CandleUpdate } from '../operators/candlesFromTrades.js';
 import { compareDecimalIds } from '../operators/dedupeBy.js';
@@ -12,7 +12,7 @@ import { syncOrderBook } from '../operators/syncOrderBook.js';
 import { MarketDataError } from './errors.js';
 import type { ExchangeClient } from './exchange-client.js';
 import type { Subscription } from './exchanges/exchange-adapter.js';
-import { HotStream, type HotSource, type HotStreamOwner, type HotStreamSpec, type HotStreamTimings } from './hot-stream.js';
+import { HotStream, type HotSource, type HotStreamKind, type HotStreamOwner, type HotStreamTimings } from './hot-stream.js';
 import type { Candle, CandleInterval } from './model/candle.js';
 import type { DepthDiffEvent, MarketEvent, StatusEvent } from './model/market-event.js';
 import type { OrderBook } from './model/order-book.js';
@@ -97,7 +97,12 @@ export class StreamHub {
       if (this.#streams.get(key) === stream) this.#streams.delete(key);
       if (this.#streams.size === 0) this.#stopSweep();
     },
+    open: (socket, sink) => this.connection.attach(socket, sink),
+    // Never creates the connection: a stream whose open threw has nothing to detach.
+    close: (socket, sink) => this.#connection?.detach(socket, sink),
   };
+  /** Stream kinds, shared by every stream of this hub: a stream holds no closures of its own. */
+  readonly #kinds = createKinds(() => this.#client, (error) => this.#problems$.next(error));
   #connection: WsConnection | undefined;
   #sweeper: RxSubscription | undefined;
 
@@ -173,14 +178,7 @@ export class StreamHub {
    * ```
    */
   ticker(market: string): Observable<Ticker> {
-    return this.#hot<Ticker, Ticker, Ticker>({ channel: 'ticker', market }, {
-      isWire: isTicker,
-      // Polling must reach REST: the stream's own last value is exactly what went stale.
-      poll: () => from(this.#client.getTicker(market, { useStream: false })),
-      follows: notOlder,
-      primary: identity,
-      post: identity,
-    });
+    return this.#hot({ channel: 'ticker', market }, this.#kinds.ticker);
   }
 
   /**
@@ -194,15 +192,7 @@ export class StreamHub {
    * ```
    */
   trades(market: string): Observable<Trade> {
-    return this.#hot<Trade, Trade, Trade>({ channel: 'trades', market }, {
-      isWire: isTrade,
-      poll: () => from(this.#client.getTrades(market, { count: 50 })).pipe(mergeMap((trades) => from(trades))),
-      // After an outage, the trades between the last poll and the socket's first trade.
-      bridge: () => from(this.#client.getTrades(market, { count: 200 })).pipe(mergeMap((trades) => from(trades))),
-      follows: newerTrade,
-      primary: identity,
-      post: identity,
-    });
+    return this.#hot({ channel: 'trades', market }, this.#kinds.trades);
   }
 
   /**
@@ -217,29 +207,9 @@ export class StreamHub {
    */
   orderBook(market: string, depth?: number): Observable<OrderBook> {
     const subscription: Subscription = { channel: 'orderBook', market, depth };
-    const poll = (): Observable<OrderBook> => from(this.#client.getOrderBook(market, depth));
-    if (this.#client.adapter.ws?.orderBook !== 'diffs') {
-      return this.#hot<OrderBook, OrderBook, OrderBook>(subscription, {
-        isWire: isOrderBook,
-        poll,
-        follows: newerBook,
-        primary: identity,
-        post: identity,
-      });
-    }
+    if (this.#client.adapter.ws?.orderBook !== 'diffs') return this.#hot(subscription, this.#kinds.books);
     // One diff subscription per market whatever the depth; each hot stream keeps its own synced book.
-    return this.#hot<DepthDiffEvent, OrderBook, OrderBook>(subscription, {
-      socket: { channel: 'orderBook', market },
-      isWire: isDepthDiff,
-      primary: syncOrderBook({
-        snapshot: () => this.#client.getDepthSnapshot(market),
-        depth,
-        onGap: (error) => this.#problems$.next(error),
-      }),
-      poll,
-      follows: newerBook,
-      post: identity,
-    });
+    return this.#hot(subscription, this.#kinds.diffBooks, { channel: 'orderBook', market });
   }
 
   /**
@@ -259,14 +229,7 @@ export class StreamHub {
         exchange: adapter.id,
       });
     }
-    return this.#hot<Candle, Candle, CandleUpdate>({ channel: 'candles', market, interval }, {
-      isWire: (e): e is Candle => e.type === 'candle' && e.interval === interval,
-      poll: () => from(this.#client.getCandles(market, interval, { count: 1 })).pipe(mergeMap((candles) => from(candles))),
-      // A candle is resent as it grows: the same period (or a later one) follows, an earlier one does not.
-      follows: (candle, last) => candle.openTime >= last.openTime,
-      primary: identity,
-      post: flagClosedCandles(),
-    });
+    return this.#hot({ channel: 'candles', market, interval }, this.#kinds.candles);
   }
 
   /** Closes the socket and completes every stream. */
@@ -283,19 +246,12 @@ export class StreamHub {
    * A handle on the hot stream of `subscription`: subscribing attaches to the stream of its key,
    * creating it on first use; the stream leaves the map when it stops.
    */
-  #hot<W extends MarketEvent, T extends MarketEvent, R>(
-    subscription: Subscription,
-    spec: Pick<HotStreamSpec<W, T, R>, 'isWire' | 'poll' | 'bridge' | 'follows' | 'primary' | 'post'> & { readonly socket?: Subscription | undefined },
-  ): Observable<R> {
+  #hot<W extends MarketEvent, T extends MarketEvent, R>(subscription: Subscription, kind: HotStreamKind<W, T, R>, socket = subscription): Observable<R> {
     const key = subscriptionKey(subscription);
-    const socket = spec.socket ?? subscription;
     return new Observable<R>((subscriber) => {
       let stream = this.#streams.get(key) as HotStream<W, T, R> | undefined; // the key fixes W, T, R
       if (stream === undefined) {
-        stream = new HotStream<W, T, R>(
-          { ...spec, key, socket, open: () => this.connection.stream(socket), owner: this.#owner },
-          this.#timings,
-        );
+        stream = new HotStream<W, T, R>({ key, subscription, socket, kind, owner: this.#owner }, this.#timings);
         this.#streams.set(key, stream);
         this.#startSweep();
       }
@@ -348,8 +304,64 @@ function newerTrade(trade: Trade, last: Trade): boolean {
   return notOlder(trade, last) && compareDecimalIds(trade.id, last.id) > 0;
 }
 
-// Event guards, shared by every stream (a closure per stream would cost heap per market).
-const isTicker = (e: StreamEvent): e is Ticker => e.type === 'ticker';
-const isTrade = (e: StreamEvent): e is Trade => e.type === 'trade';
-const isOrderBook = (e: StreamEvent): e is OrderBook => e.type === 'orderBook';
-const isDepthDiff = (e: StreamEvent): e is DepthDiffEvent => e.type === 'depthDiff';
+/** The stream kinds of one hub. */
+interface HubKinds {
+  readonly ticker: HotStreamKind<Ticker, Ticker, Ticker>;
+  readonly trades: HotStreamKind<Trade, Trade, Trade>;
+  /** Order books the exchange sends whole (Upbit, Coinone). */
+  readonly books: HotStreamKind<OrderBook, OrderBook, OrderBook>;
+  /** Order books kept from diffs and REST snapshots (Binance). */
+  readonly diffBooks: HotStreamKind<DepthDiffEvent, OrderBook, OrderBook>;
+  readonly candles: HotStreamKind<Candle, Candle, CandleUpdate>;
+}
+
+/**
+ * The kinds of stream a hub serves, each written once and handed the stream's subscription, so that a
+ * stream of 200 markets costs 200 small state objects and no closures (`npm run bench -- stream-memory`).
+ * `client` is read on each call: the hub builds its kinds before the fields they need are settled.
+ */
+function createKinds(client: () => ExchangeClient, onGap: (error: MarketDataError) => void): HubKinds {
+  const pollBook = (s: Subscription): Observable<OrderBook> => from(client().getOrderBook(s.market, depthOf(s)));
+  return {
+    ticker: {
+      isWire: (e): e is Ticker => e.type === 'ticker',
+      // Polling must reach REST: the stream's own last value is exactly what went stale.
+      poll: (s) => from(client().getTicker(s.market, { useStream: false })),
+      follows: notOlder,
+    },
+    trades: {
+      isWire: (e): e is Trade => e.type === 'trade',
+      poll: (s) => from(client().getTrades(s.market, { count: 50 })).pipe(mergeMap((trades) => from(trades))),
+      // After an outage, the trades between the last poll and the socket's first trade.
+      bridge: (s) => from(client().getTrades(s.market, { count: 200 })).pipe(mergeMap((trades) => from(trades))),
+      follows: newerTrade,
+    },
+    books: {
+      isWire: (e): e is OrderBook => e.type === 'orderBook',
+      poll: pollBook,
+      follows: newerBook,
+    },
+    diffBooks: {
+      isWire: (e): e is DepthDiffEvent => e.type === 'depthDiff',
+      primary: (s) => syncOrderBook({ snapshot: () => client().getDepthSnapshot(s.market), depth: depthOf(s), onGap }),
+      poll: pollBook,
+      follows: newerBook,
+    },
+    candles: {
+      isWire: (e, s): e is Candle => e.type === 'candle' && s.channel === 'candles' && e.interval === s.interval,
+      poll: (s) => from(client().getCandles(s.market, intervalOf(s), { count: 1 })).pipe(mergeMap((candles) => from(candles))),
+      // A candle is resent as it grows: the same period (or a later one) follows, an earlier one does not.
+      follows: (candle, last) => candle.openTime >= last.openTime,
+      post: () => flagClosedCandles(),
+    },
+  };
+}
+
+function depthOf(subscription: Subscription): number | undefined {
+  return subscription.channel === 'orderBook' ? subscription.depth : undefined;
+}
+
+function intervalOf(subscription: Subscription): CandleInterval {
+  if (subscription.channel !== 'candles') throw new TypeError(`not a candle subscription: ${subscriptionKey(subscription)}`);
+  return subscription.interval;
+}

@@ -24,11 +24,11 @@ import type { StatusEvent } from '../model/market-event.js';
 import { frameText, resolveWebSocketFactory, type WebSocketFactory } from './websocket-factory.js';
 import type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus } from './ws-options.js';
 import { createSendPermit, toFrameError, toMarketDataError } from './ws-support.js';
-import { subscriptionKey, SubscriptionRouter, type StreamEvent } from './ws-router.js';
+import { subscriptionKey, SubscriptionRouter, type EventSink, type StreamEvent } from './ws-router.js';
 import { openWsSession, type WsSessionLink } from './ws-session.js';
 
 export type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus } from './ws-options.js';
-export type { StreamEvent } from './ws-router.js';
+export type { EventSink, StreamEvent } from './ws-router.js';
 
 type StatusDetail = Pick<StatusEvent, 'reason' | 'attempt' | 'retryInMs'>;
 
@@ -129,21 +129,49 @@ export class WsConnection {
    */
   stream(subscription: Subscription): Observable<StreamEvent> {
     return new Observable<StreamEvent>((subscriber) => {
-      if (this.#closed) {
-        subscriber.complete();
-        return undefined;
-      }
-      const max = this.#adapter.maxSubscriptions;
-      if (max !== undefined && this.#router.size >= max && !this.#router.has(subscriptionKey(subscription))) {
-        const message = `Subscription limit reached: ${this.#exchange} allows ${max} per connection`;
-        subscriber.error(new MarketDataError(message, { exchange: this.#exchange }));
-        return undefined;
-      }
-      if (this.#router.add(subscription, subscriber)) this.#scheduleFlush();
-      return () => {
-        if (this.#router.remove(subscription, subscriber) && !this.#closed) this.#scheduleFlush();
-      };
+      this.attach(subscription, subscriber);
+      return () => this.detach(subscription, subscriber);
     });
+  }
+
+  /**
+   * What {@link WsConnection.stream} does for each subscriber, for a long-lived object that is its own
+   * sink (a hub's hot stream): no Observable, subscriber or closure per subscription. The sink gets the
+   * events of `subscription` plus every status event until {@link WsConnection.detach} with the same
+   * arguments; it is completed at once when the connection is closed, errored when
+   * `adapter.maxSubscriptions` would be exceeded.
+   *
+   * @example
+   * ```ts
+   * const sink = { next: (event: StreamEvent) => console.log(event.type), error: console.error, complete: () => {} };
+   * connection.attach({ channel: 'ticker', market: 'KRW-BTC' }, sink);
+   * connection.detach({ channel: 'ticker', market: 'KRW-BTC' }, sink);
+   * ```
+   */
+  attach(subscription: Subscription, sink: EventSink): void {
+    if (this.#closed) {
+      sink.complete();
+      return;
+    }
+    const max = this.#adapter.maxSubscriptions;
+    if (max !== undefined && this.#router.size >= max && !this.#router.has(subscriptionKey(subscription))) {
+      const message = `Subscription limit reached: ${this.#exchange} allows ${max} per connection`;
+      sink.error(new MarketDataError(message, { exchange: this.#exchange }));
+      return;
+    }
+    if (this.#router.add(subscription, sink)) this.#scheduleFlush();
+  }
+
+  /**
+   * Undoes {@link WsConnection.attach}; the last sink of a subscription leaving drops it from the socket.
+   *
+   * @example
+   * ```ts
+   * connection.detach({ channel: 'ticker', market: 'KRW-BTC' }, sink);
+   * ```
+   */
+  detach(subscription: Subscription, sink: EventSink): void {
+    if (this.#router.remove(subscription, sink) && !this.#closed) this.#scheduleFlush();
   }
 
   /**

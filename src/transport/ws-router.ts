@@ -2,7 +2,6 @@
  * The subscription set of one connection and the routing of decoded events to the streams that
  * asked for them. Pure bookkeeping: no sockets, no timers.
  */
-import type { Subscriber } from 'rxjs';
 import type { Subscription } from '../exchanges/exchange-adapter.js';
 import type { MarketEvent, StatusEvent } from '../model/market-event.js';
 import type { OrderBook } from '../model/order-book.js';
@@ -29,11 +28,25 @@ export function subscriptionKey(subscription: Subscription): string {
   }
 }
 
-/** One entry of the set: a subscription and the stream subscribers sharing it. */
+/**
+ * Where the router delivers: an rxjs `Subscriber`, or any object with the same three methods (a hot
+ * stream attaches itself, so no subscriber objects or closures sit between the socket and the stream).
+ */
+export interface EventSink {
+  next(event: StreamEvent): void;
+  error(error: unknown): void;
+  complete(): void;
+}
+
+/** One entry of the set: a subscription and the sinks sharing it. */
 interface RouteEntry {
   readonly key: string;
   readonly subscription: Subscription;
-  readonly subscribers: Set<Subscriber<StreamEvent>>;
+  /**
+   * Replaced, never mutated, so routing can walk it while sinks leave. An array, not a `Set`: nearly
+   * every entry has one sink, and a one-slot array is a fifth of an empty `Set`'s heap.
+   */
+  sinks: readonly EventSink[];
 }
 
 /** Event types that index the routes; depth diffs go to the order-book subscriptions of their market. */
@@ -95,15 +108,15 @@ export class SubscriptionRouter {
     return this.#entries.has(key);
   }
 
-  /** Adds a stream subscriber; `true` when its subscription is new to the set. */
-  add(subscription: Subscription, subscriber: Subscriber<StreamEvent>): boolean {
+  /** Adds a sink; `true` when its subscription is new to the set. */
+  add(subscription: Subscription, sink: EventSink): boolean {
     const key = subscriptionKey(subscription);
     const existing = this.#entries.get(key);
     if (existing !== undefined) {
-      existing.subscribers.add(subscriber);
+      if (!existing.sinks.includes(sink)) existing.sinks = [...existing.sinks, sink];
       return false;
     }
-    const entry: RouteEntry = { key, subscription, subscribers: new Set([subscriber]) };
+    const entry: RouteEntry = { key, subscription, sinks: [sink] };
     this.#entries.set(key, entry);
     const byMarket = this.#index[EVENT_TYPE[subscription.channel]];
     const list = byMarket.get(subscription.market);
@@ -112,11 +125,13 @@ export class SubscriptionRouter {
     return true;
   }
 
-  /** Removes a stream subscriber; `true` when its subscription left the set (no subscriber left). */
-  remove(subscription: Subscription, subscriber: Subscriber<StreamEvent>): boolean {
+  /** Removes a sink; `true` when its subscription left the set (no sink left). */
+  remove(subscription: Subscription, sink: EventSink): boolean {
     const key = subscriptionKey(subscription);
     const entry = this.#entries.get(key);
-    if (entry === undefined || !entry.subscribers.delete(subscriber) || entry.subscribers.size > 0) return false;
+    if (entry === undefined || !entry.sinks.includes(sink)) return false;
+    entry.sinks = entry.sinks.filter((other) => other !== sink);
+    if (entry.sinks.length > 0) return false;
     this.#entries.delete(key);
     const byMarket = this.#index[EVENT_TYPE[subscription.channel]];
     const list = byMarket.get(subscription.market) ?? [];
@@ -138,27 +153,28 @@ export class SubscriptionRouter {
       } else if (subscription.channel === 'orderBook' && event.type === 'orderBook') {
         routed = cutOrderBook(event, subscription.depth);
       }
-      for (const subscriber of entry.subscribers) subscriber.next(routed);
+      const sinks = entry.sinks;
+      for (let i = 0; i < sinks.length; i++) sinks[i]!.next(routed);
     }
   }
 
-  /** Delivers a status event to every stream. */
+  /** Delivers a status event to every sink. */
   broadcast(event: StatusEvent): void {
-    for (const subscriber of this.#everySubscriber()) subscriber.next(event);
+    for (const sink of this.#everySink()) sink.next(event);
   }
 
-  /** Empties the set; returns the subscribers that were in it (to complete or error them). */
-  clear(): Subscriber<StreamEvent>[] {
-    const subscribers = this.#everySubscriber();
+  /** Empties the set; returns the sinks that were in it (to complete or error them). */
+  clear(): EventSink[] {
+    const sinks = this.#everySink();
     this.#entries.clear();
     for (const byMarket of Object.values(this.#index)) byMarket.clear();
-    return subscribers;
+    return sinks;
   }
 
-  /** A copy, so subscribers may leave while it is walked. */
-  #everySubscriber(): Subscriber<StreamEvent>[] {
-    const all: Subscriber<StreamEvent>[] = [];
-    for (const entry of this.#entries.values()) for (const subscriber of entry.subscribers) all.push(subscriber);
+  /** A copy, so sinks may leave while it is walked. */
+  #everySink(): EventSink[] {
+    const all: EventSink[] = [];
+    for (const entry of this.#entries.values()) all.push(...entry.sinks);
     return all;
   }
 }

@@ -36,26 +36,30 @@ function harness(
   const sources: HotSource[] = [];
   const stops: number[] = [];
   let sweep: RxSubscription | undefined;
+  let attached: RxSubscription | undefined;
   const stream: HotStream<Ticker, Ticker, Ticker> = new HotStream<Ticker, Ticker, Ticker>(
     {
       key: 'ticker|KRW-BTC',
+      subscription: { channel: 'ticker', market: 'KRW-BTC' },
       socket: { channel: 'ticker', market: 'KRW-BTC' },
-      open: () => {
-        sweep = interval(10, scheduler).subscribe(() => stream.sweep(scheduler.now()));
-        return open === undefined ? socket : open();
+      kind: {
+        primary: primary === identity ? undefined : () => primary,
+        bridge: bridge === undefined ? undefined : () => bridge(),
+        isWire: (e): e is Ticker => e.type === 'ticker',
+        poll: () => rest(),
+        follows: (value, last) => value.timestamp >= last.timestamp,
       },
-      primary,
-      post: identity,
-      bridge,
-      isWire: (e): e is Ticker => e.type === 'ticker',
-      poll: rest,
-      follows: (value, last) => value.timestamp >= last.timestamp,
       owner: {
         counted: (source) => sources.push(source),
         stopped: () => {
           stops.push(scheduler.now());
           sweep?.unsubscribe();
         },
+        open: (_socket, sink) => {
+          sweep = interval(10, scheduler).subscribe(() => stream.sweep(scheduler.now()));
+          attached = (open === undefined ? socket : open()).subscribe(sink);
+        },
+        close: () => attached?.unsubscribe(),
       },
     },
     { staleAfterMs: 50, pollIntervalMs: 20, gracePeriodMs: 0, replayTtlMs: 1_000, recoverAfterMs: 30, scheduler, ...timings },
