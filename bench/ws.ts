@@ -137,23 +137,35 @@ async function runLibrary(url: string, kind: 'ticker' | 'trade', count: number):
   return { rate, latencies };
 }
 
+/** Subscribes to the ticker of every code; resolves once each has delivered a value. */
+function subscribeAll(backbone: MarketDataBackbone, codes: readonly string[]): Promise<{ unsubscribe(): void }[]> {
+  let seen = 0;
+  return new Promise((resolve) => {
+    const subs = codes.map((code) => backbone.streamTicker(code).subscribe(() => {
+      if (++seen === codes.length) resolve(subs);
+    }));
+  });
+}
+
 /** Heap per market with `markets` ticker streams open, each holding one SNAPSHOT ticker. */
 async function measureHeap(markets: number): Promise<number> {
   const codes = Array.from({ length: markets }, (_, i) => `KRW-C${i}`);
-  const frames = codes.map((code) => Buffer.from(tickerTemplate.replace('"code": "KRW-BTC"', `"code": "${code}"`)));
+  const warmCodes = Array.from({ length: markets }, (_, i) => `KRW-W${i}`);
+  const frames = [...codes, ...warmCodes].map((code) => Buffer.from(tickerTemplate.replace('"code": "KRW-BTC"', `"code": "${code}"`)));
   const push = await startPushServer(frames, true);
-  const backbone = new MarketDataBackbone({ validateSymbols: false, restUrl: 'http://127.0.0.1:9', exchanges: { upbit: { wsUrl: push.url, staleAfterMs: 60_000 } } });
-  // Open the socket with one market first so the connection's fixed cost is not counted per market.
-  let seen = 0;
+  const backbone = new MarketDataBackbone({
+    validateSymbols: false,
+    restUrl: 'http://127.0.0.1:9',
+    exchanges: { upbit: { wsUrl: push.url, staleAfterMs: 60_000, gracePeriodMs: 0 } },
+  });
+  // Fixed costs are not per market: open the socket with one market first, and run the same subscribe
+  // path once on other markets (then unsubscribe them) so compiled code and grown tables are not counted.
   const first = backbone.streamTicker('KRW-BTC').subscribe();
+  await subscribeAll(backbone, warmCodes).then((subs) => subs.forEach((s) => s.unsubscribe()));
   await new Promise((resolve) => setTimeout(resolve, 200));
   collectGarbage();
   const before = process.memoryUsage().heapUsed;
-  const subscriptions = await new Promise<{ unsubscribe(): void }[]>((resolve) => {
-    const subs = codes.map((code) => backbone.streamTicker(code).subscribe(() => {
-      if (++seen === markets) resolve(subs);
-    }));
-  });
+  const subscriptions = await subscribeAll(backbone, codes);
   collectGarbage();
   const after = process.memoryUsage().heapUsed;
   for (const s of subscriptions) s.unsubscribe();
@@ -168,7 +180,9 @@ async function measureHeap(markets: number): Promise<number> {
  * with nothing else, so the report can tell the value from the stream machinery around it.
  */
 function measureValueHeap(markets: number): number {
-  const texts = Array.from({ length: markets }, (_, i) => tickerTemplate.replace('"code": "KRW-BTC"', `"code": "KRW-C${i}"`));
+  const texts = Array.from({ length: markets }, (_, i) => tickerTemplate.replace('"code": "KRW-BTC"', `"code": "KRW-V${i}"`));
+  // Decoded once before measuring, so the decoder's compiled code and its market-symbol cache are not counted.
+  for (const text of texts) upbitWs.decode(text, Date.now());
   collectGarbage();
   const before = process.memoryUsage().heapUsed;
   const kept = texts.map((text) => upbitWs.decode(text, Date.now()));

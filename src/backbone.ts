@@ -409,8 +409,6 @@ export class MarketDataBackbone {
    */
   #stream<T>(options: ExchangeSelector, symbol: string, open: (client: ExchangeClient, market: string) => Observable<T>): Observable<T> {
     return new Observable<T>((subscriber) => {
-      let inner: Unsubscribable | undefined;
-      let closed = false;
       let client: ExchangeClient;
       try {
         client = this.exchange(options.exchange);
@@ -418,6 +416,18 @@ export class MarketDataBackbone {
         subscriber.error(error);
         return undefined;
       }
+      // Known at once (the usual case once the market list is loaded): no promise, no wrapper per subscriber.
+      const known = client.resolveMarketNow(symbol);
+      if (known !== undefined) {
+        try {
+          open(client, known).subscribe(subscriber);
+        } catch (error) {
+          subscriber.error(error);
+        }
+        return undefined;
+      }
+      let inner: Unsubscribable | undefined;
+      let closed = false;
       client.resolveMarket(symbol).then(
         (market) => {
           if (closed) return;

@@ -93,7 +93,7 @@ export class ExchangeClient {
   readonly #options: ExchangeClientOptions;
   readonly #served = { stream: 0, rest: 0, realtime: 0 };
   #hub: StreamHub | undefined;
-  #markets: { readonly at: number; readonly list: Promise<Market[]> } | undefined;
+  #markets: { readonly at: number; readonly list: Promise<Market[]>; codes?: ReadonlySet<string> } | undefined;
   #closed = false;
 
   constructor(adapter: ExchangeAdapter, options: ExchangeClientOptions = {}) {
@@ -162,11 +162,41 @@ export class ExchangeClient {
     if (cached !== undefined && this.#now() - cached.at < this.#marketsTtlMs) return cached.list;
     const request = this.adapter.rest.markets();
     const list = this.rest.fetch(request).then((reply) => this.adapter.rest.parseMarkets(reply.body, { receivedAt: this.#now() }));
-    this.#markets = { at: this.#now(), list };
-    list.catch(() => {
-      if (this.#markets?.list === list) this.#markets = undefined;
-    });
+    const entry: { readonly at: number; readonly list: Promise<Market[]>; codes?: ReadonlySet<string> } = { at: this.#now(), list };
+    this.#markets = entry;
+    list.then(
+      (markets) => {
+        entry.codes = new Set(markets.map((m) => m.market));
+      },
+      () => {
+        if (this.#markets === entry) this.#markets = undefined;
+      },
+    );
     return list;
+  }
+
+  /**
+   * The native code of `symbol` when it is known without waiting: symbol checks are off, or the market
+   * list is loaded, fresh and lists it. `undefined` means "ask {@link ExchangeClient.resolveMarket}"
+   * (which also gives the error for an unknown symbol). Streams use it to skip a promise per subscriber.
+   *
+   * @example
+   * ```ts
+   * await client.getMarkets();
+   * client.resolveMarketNow('BTC/KRW'); // 'KRW-BTC'
+   * ```
+   */
+  resolveMarketNow(symbol: string): string | undefined {
+    let market: string;
+    try {
+      market = this.toNative(symbol);
+    } catch {
+      return undefined;
+    }
+    if (!this.#validate) return market;
+    const cached = this.#markets;
+    if (cached?.codes === undefined || this.#now() - cached.at >= this.#marketsTtlMs) return undefined;
+    return cached.codes.has(market) ? market : undefined;
   }
 
   /**

@@ -21,7 +21,7 @@
  * does not poll REST.
  */
 import { catchError, EMPTY, exhaustMap, Subject, throwError, timer } from 'rxjs';
-import type { Observable, OperatorFunction, SchedulerLike, Subscriber, Subscription as RxSubscription } from 'rxjs';
+import type { Observable, OperatorFunction, SchedulerLike, Subscriber, Subscription as RxSubscription, Unsubscribable } from 'rxjs';
 import { isRetryableError } from './errors.js';
 import type { Subscription } from './exchanges/exchange-adapter.js';
 import type { MarketEvent } from './model/market-event.js';
@@ -64,6 +64,8 @@ export interface HotStreamSpec<W extends MarketEvent, T extends MarketEvent, R> 
   readonly subscription: Subscription;
   /** The subscription the socket carries for this stream (diff books: one per market, whatever the depth). */
   readonly socket: Subscription;
+  /** `subscriptionKey(socket)`: the same string as `key` when `socket` is the stream's subscription. */
+  readonly socketKey: string;
   readonly kind: HotStreamKind<W, T, R>;
   /** Told of each value emitted and of the stream stopping; one object for all of a hub's streams. */
   readonly owner: HotStreamOwner;
@@ -79,9 +81,9 @@ export interface HotStreamOwner {
    * Attaches `sink` to the `socket` subscription of the hub's connection: events of `socket` plus status
    * events. Throws when the exchange has no public socket.
    */
-  open(socket: Subscription, sink: EventSink): void;
+  open(socket: Subscription, socketKey: string, sink: EventSink): void;
   /** Undoes {@link HotStreamOwner.open}; a no-op when `sink` is not attached. */
-  close(socket: Subscription, sink: EventSink): void;
+  close(socket: Subscription, socketKey: string, sink: EventSink): void;
 }
 
 /** Timings of a {@link HotStream}. */
@@ -142,7 +144,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> impl
   }
 
   /** Adds a subscriber (replaying the latest value if fresh); returns its teardown. */
-  attach(subscriber: Subscriber<R>): () => void {
+  attach(subscriber: Subscriber<R>): Unsubscribable {
     this.#grace?.unsubscribe();
     this.#grace = undefined;
     // Copy on write: #publish iterates the current array while subscribers come and go.
@@ -150,7 +152,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> impl
     if (this.#hasOutput && this.#timings.scheduler.now() - this.#outputAt < this.#timings.replayTtlMs) subscriber.next(this.#output as R);
     if (!this.#running) this.#start();
     else if (this.#down) this.#fallback();
-    return () => this.#detach(subscriber);
+    return new Detach(this, subscriber);
   }
 
   /** Switches to REST polling when the socket has been silent for `staleAfterMs`; called by the hub's sweep. */
@@ -163,7 +165,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> impl
     // Set before attaching, so events delivered synchronously find the stream running.
     this.#running = true;
     try {
-      this.#spec.owner.open(this.#spec.socket, this);
+      this.#spec.owner.open(this.#spec.socket, this.#spec.socketKey, this);
     } catch (error: unknown) {
       this.fail(error); // e.g. an exchange without public streams
     }
@@ -277,7 +279,8 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> impl
     for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(value);
   }
 
-  #detach(subscriber: Subscriber<R>): void {
+  /** Removes a subscriber; the last one leaving starts the grace period. */
+  detach(subscriber: Subscriber<R>): void {
     if (!this.#subscribers.includes(subscriber)) return;
     this.#subscribers = this.#subscribers.filter((s) => s !== subscriber);
     if (this.#subscribers.length > 0 || !this.#running) return;
@@ -316,7 +319,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> impl
     this.#output = undefined;
     this.#wireBlockedUntil = 0;
     this.#down = false;
-    this.#spec.owner.close(this.#spec.socket, this);
+    this.#spec.owner.close(this.#spec.socket, this.#spec.socketKey, this);
     this.#spec.owner.stopped(this.#spec.key, this);
   }
 
@@ -337,5 +340,20 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> impl
     const subscribers = this.#subscribers;
     this.#stop();
     for (const subscriber of subscribers) subscriber.complete();
+  }
+}
+
+/** A subscriber's teardown as one small object (a closure and its context cost twice the heap). */
+class Detach<R> implements Unsubscribable {
+  readonly #stream: { detach(subscriber: Subscriber<R>): void };
+  readonly #subscriber: Subscriber<R>;
+
+  constructor(stream: { detach(subscriber: Subscriber<R>): void }, subscriber: Subscriber<R>) {
+    this.#stream = stream;
+    this.#subscriber = subscriber;
+  }
+
+  unsubscribe(): void {
+    this.#stream.detach(this.#subscriber);
   }
 }

@@ -97,9 +97,9 @@ export class StreamHub {
       if (this.#streams.get(key) === stream) this.#streams.delete(key);
       if (this.#streams.size === 0) this.#stopSweep();
     },
-    open: (socket, sink) => this.connection.attach(socket, sink),
+    open: (socket, socketKey, sink) => this.connection.attach(socket, sink, socketKey),
     // Never creates the connection: a stream whose open threw has nothing to detach.
-    close: (socket, sink) => this.#connection?.detach(socket, sink),
+    close: (socket, socketKey, sink) => this.#connection?.detach(socket, sink, socketKey),
   };
   /** Stream kinds, shared by every stream of this hub: a stream holds no closures of its own. */
   readonly #kinds = createKinds(() => this.#client, (error) => this.#problems$.next(error));
@@ -251,7 +251,8 @@ export class StreamHub {
     return new Observable<R>((subscriber) => {
       let stream = this.#streams.get(key) as HotStream<W, T, R> | undefined; // the key fixes W, T, R
       if (stream === undefined) {
-        stream = new HotStream<W, T, R>({ key, subscription, socket, kind, owner: this.#owner }, this.#timings);
+        const socketKey = socket === subscription ? key : subscriptionKey(socket);
+        stream = new HotStream<W, T, R>({ key, subscription, socket, socketKey, kind, owner: this.#owner }, this.#timings);
         this.#streams.set(key, stream);
         this.#startSweep();
       }

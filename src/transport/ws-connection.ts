@@ -74,7 +74,6 @@ export class WsConnection {
   #flush: RxSubscription | undefined;
   #link: WsSessionLink | undefined;
   #sent: readonly Subscription[] = [];
-  #sentKeys = new Set<string>();
   #retryAttempt = 0;
   #closed = false;
   #counts = { framesReceived: 0, framesSent: 0, reconnects: 0, errors: 0 };
@@ -138,7 +137,8 @@ export class WsConnection {
    * What {@link WsConnection.stream} does for each subscriber, for a long-lived object that is its own
    * sink (a hub's hot stream): no Observable, subscriber or closure per subscription. The sink gets the
    * events of `subscription` plus every status event until {@link WsConnection.detach} with the same
-   * arguments; it is completed at once when the connection is closed, errored when
+   * arguments (`key` is `subscriptionKey(subscription)`, for callers that keep it already); it is
+   * completed at once when the connection is closed, errored when
    * `adapter.maxSubscriptions` would be exceeded.
    *
    * @example
@@ -148,18 +148,18 @@ export class WsConnection {
    * connection.detach({ channel: 'ticker', market: 'KRW-BTC' }, sink);
    * ```
    */
-  attach(subscription: Subscription, sink: EventSink): void {
+  attach(subscription: Subscription, sink: EventSink, key = subscriptionKey(subscription)): void {
     if (this.#closed) {
       sink.complete();
       return;
     }
     const max = this.#adapter.maxSubscriptions;
-    if (max !== undefined && this.#router.size >= max && !this.#router.has(subscriptionKey(subscription))) {
+    if (max !== undefined && this.#router.size >= max && !this.#router.has(key)) {
       const message = `Subscription limit reached: ${this.#exchange} allows ${max} per connection`;
       sink.error(new MarketDataError(message, { exchange: this.#exchange }));
       return;
     }
-    if (this.#router.add(subscription, sink)) this.#scheduleFlush();
+    if (this.#router.add(subscription, sink, key)) this.#scheduleFlush();
   }
 
   /**
@@ -170,8 +170,8 @@ export class WsConnection {
    * connection.detach({ channel: 'ticker', market: 'KRW-BTC' }, sink);
    * ```
    */
-  detach(subscription: Subscription, sink: EventSink): void {
-    if (this.#router.remove(subscription, sink) && !this.#closed) this.#scheduleFlush();
+  detach(subscription: Subscription, sink: EventSink, key = subscriptionKey(subscription)): void {
+    if (this.#router.remove(subscription, sink, key) && !this.#closed) this.#scheduleFlush();
   }
 
   /**
@@ -333,13 +333,11 @@ export class WsConnection {
 
   #remember(): void {
     this.#sent = this.#router.subscriptions();
-    this.#sentKeys = new Set(this.#router.keys());
+    this.#router.markSent();
   }
 
   #sameAsSent(): boolean {
-    if (this.#sentKeys.size !== this.#router.size) return false;
-    for (const key of this.#router.keys()) if (!this.#sentKeys.has(key)) return false;
-    return true;
+    return this.#router.matchesSent();
   }
 
   #emit(status: StatusEvent['status'], detail: StatusDetail = {}): void {

@@ -47,7 +47,12 @@ interface RouteEntry {
    * every entry has one sink, and a one-slot array is a fifth of an empty `Set`'s heap.
    */
   sinks: readonly EventSink[];
+  /** In the set as last marked sent ({@link SubscriptionRouter.markSent}). */
+  sent: boolean;
 }
+
+/** The entries of one market and event type: one entry alone (nearly always), or several. */
+type MarketRoutes = RouteEntry | RouteEntry[];
 
 /** Event types that index the routes; depth diffs go to the order-book subscriptions of their market. */
 type EventType = Exclude<MarketEvent['type'], 'depthDiff'>;
@@ -81,12 +86,16 @@ function cutOrderBook(book: OrderBook, depth: number | undefined): OrderBook {
  */
 export class SubscriptionRouter {
   readonly #entries = new Map<string, RouteEntry>();
-  readonly #index: Record<EventType, Map<string, RouteEntry[]>> = {
+  readonly #index: Record<EventType, Map<string, MarketRoutes>> = {
     ticker: new Map(),
     trade: new Map(),
     orderBook: new Map(),
     candle: new Map(),
   };
+  /** Entries added since the last {@link SubscriptionRouter.markSent} (not counting re-adds of dropped ones). */
+  #unsent = 0;
+  /** Keys of entries that were sent and have left since; a re-add of one of them changes nothing. */
+  readonly #dropped = new Set<string>();
 
   /** Number of distinct subscriptions. */
   get size(): number {
@@ -108,54 +117,67 @@ export class SubscriptionRouter {
     return this.#entries.has(key);
   }
 
-  /** Adds a sink; `true` when its subscription is new to the set. */
-  add(subscription: Subscription, sink: EventSink): boolean {
-    const key = subscriptionKey(subscription);
+  /**
+   * Records the current set as the one the exchange was told about. Cheaper than keeping a copy of
+   * every key: entries carry a flag, and only the keys dropped since are remembered.
+   */
+  markSent(): void {
+    for (const entry of this.#entries.values()) entry.sent = true;
+    this.#unsent = 0;
+    this.#dropped.clear();
+  }
+
+  /** `true` when the set holds exactly the subscriptions of the last {@link SubscriptionRouter.markSent}. */
+  matchesSent(): boolean {
+    return this.#unsent === 0 && this.#dropped.size === 0;
+  }
+
+  /**
+   * Adds a sink; `true` when its subscription is new to the set. `key` may be passed when the caller
+   * has it already (one string shared instead of two per stream).
+   */
+  add(subscription: Subscription, sink: EventSink, key = subscriptionKey(subscription)): boolean {
     const existing = this.#entries.get(key);
     if (existing !== undefined) {
       if (!existing.sinks.includes(sink)) existing.sinks = [...existing.sinks, sink];
       return false;
     }
-    const entry: RouteEntry = { key, subscription, sinks: [sink] };
+    const sent = this.#dropped.delete(key);
+    if (!sent) this.#unsent++;
+    const entry: RouteEntry = { key, subscription, sinks: [sink], sent };
     this.#entries.set(key, entry);
     const byMarket = this.#index[EVENT_TYPE[subscription.channel]];
-    const list = byMarket.get(subscription.market);
-    if (list === undefined) byMarket.set(subscription.market, [entry]);
-    else list.push(entry);
+    const routes = byMarket.get(subscription.market);
+    byMarket.set(subscription.market, routes === undefined ? entry : Array.isArray(routes) ? [...routes, entry] : [routes, entry]);
     return true;
   }
 
   /** Removes a sink; `true` when its subscription left the set (no sink left). */
-  remove(subscription: Subscription, sink: EventSink): boolean {
-    const key = subscriptionKey(subscription);
+  remove(subscription: Subscription, sink: EventSink, key = subscriptionKey(subscription)): boolean {
     const entry = this.#entries.get(key);
     if (entry === undefined || !entry.sinks.includes(sink)) return false;
     entry.sinks = entry.sinks.filter((other) => other !== sink);
     if (entry.sinks.length > 0) return false;
     this.#entries.delete(key);
+    if (entry.sent) this.#dropped.add(key);
+    else this.#unsent--;
     const byMarket = this.#index[EVENT_TYPE[subscription.channel]];
-    const list = byMarket.get(subscription.market) ?? [];
-    const remaining = list.filter((other) => other !== entry);
+    const routes = byMarket.get(subscription.market);
+    const remaining = Array.isArray(routes) ? routes.filter((other) => other !== entry) : [];
     if (remaining.length === 0) byMarket.delete(subscription.market);
-    else byMarket.set(subscription.market, remaining);
+    else byMarket.set(subscription.market, remaining.length === 1 ? remaining[0]! : remaining);
     return true;
   }
 
   /** Delivers a market event to the streams of the subscriptions it belongs to. */
   route(event: MarketEvent): void {
-    const list = this.#index[event.type === 'depthDiff' ? 'orderBook' : event.type].get(event.market);
-    if (list === undefined) return;
-    for (const entry of list) {
-      const { subscription } = entry;
-      let routed: MarketEvent = event;
-      if (subscription.channel === 'candles') {
-        if (event.type !== 'candle' || event.interval !== subscription.interval) continue;
-      } else if (subscription.channel === 'orderBook' && event.type === 'orderBook') {
-        routed = cutOrderBook(event, subscription.depth);
-      }
-      const sinks = entry.sinks;
-      for (let i = 0; i < sinks.length; i++) sinks[i]!.next(routed);
+    const routes = this.#index[event.type === 'depthDiff' ? 'orderBook' : event.type].get(event.market);
+    if (routes === undefined) return;
+    if (!Array.isArray(routes)) {
+      deliver(routes, event);
+      return;
     }
+    for (const entry of routes) deliver(entry, event);
   }
 
   /** Delivers a status event to every sink. */
@@ -168,6 +190,8 @@ export class SubscriptionRouter {
     const sinks = this.#everySink();
     this.#entries.clear();
     for (const byMarket of Object.values(this.#index)) byMarket.clear();
+    this.#unsent = 0;
+    this.#dropped.clear();
     return sinks;
   }
 
@@ -177,4 +201,17 @@ export class SubscriptionRouter {
     for (const entry of this.#entries.values()) all.push(...entry.sinks);
     return all;
   }
+}
+
+/** Delivers `event` to the sinks of `entry`, if it belongs to its subscription (candle interval, book depth). */
+function deliver(entry: RouteEntry, event: MarketEvent): void {
+  const { subscription } = entry;
+  let routed: MarketEvent = event;
+  if (subscription.channel === 'candles') {
+    if (event.type !== 'candle' || event.interval !== subscription.interval) return;
+  } else if (subscription.channel === 'orderBook' && event.type === 'orderBook') {
+    routed = cutOrderBook(event, subscription.depth);
+  }
+  const sinks = entry.sinks;
+  for (let i = 0; i < sinks.length; i++) sinks[i]!.next(routed);
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { filter, firstValueFrom, take, toArray, type Subscription } from 'rxjs';
-import { ExchangeError, MarketDataBackbone, MarketDataError, ParseError, type StatusEvent, type Ticker, type Trade } from 'market-data-backbone';
+import { ExchangeError, MarketDataBackbone, MarketDataError, ParseError, UnknownSymbolError, type StatusEvent, type Ticker, type Trade } from 'market-data-backbone';
 import type { CandleUpdate } from 'market-data-backbone/operators';
 import { compareDecimalIds } from 'market-data-backbone/operators';
 import { ManualClock, startUpbitSimulator, type UpbitSimulator, type UpbitSimulatorOptions } from 'market-data-backbone/testing';
@@ -200,9 +200,9 @@ describe('hot streams against the Upbit simulator', () => {
     const markets = (await backbone.getMarkets()).filter((m) => m.quote === 'KRW').map((m) => m.market).slice(0, 25);
     const anchor = backbone.streamTicker('KRW-BTC').subscribe();
     await until(() => simulator.ws.requests.length === 1, 5000, 'the first request');
-    // 75 subscriptions and 25 unsubscriptions, all within one tick of the connection's clock
+    // 75 subscriptions and 25 unsubscriptions, all within one tick (the market list is loaded, so each
+    // subscription reaches the socket's set at once and each unsubscription leaves it at once)
     const subs = markets.flatMap((m) => [backbone.streamTicker(m).subscribe(), backbone.streamTrades(m).subscribe(), backbone.streamOrderBook(m, { depth: 5 }).subscribe()]);
-    await sleep(0);
     for (const [i, s] of subs.entries()) if (i % 3 === 1) s.unsubscribe(); // drop every trade stream again
     await until(() => simulator.ws.requests.length >= 2, 5000, 'the second request');
     await sleep(300);
@@ -217,6 +217,19 @@ describe('hot streams against the Upbit simulator', () => {
     anchor.unsubscribe();
     await until(() => simulator.ws.connections === 0, 3000, 'the socket to close');
     expect(simulator.ws.connections).toBe(0);
+  });
+
+  it('rejects an unknown market on a stream with a typed error, before and after the market list is loaded', async () => {
+    const { backbone } = await setup();
+    const failure = (symbol: string): Promise<unknown> =>
+      new Promise((resolve) => backbone.streamTicker(symbol).subscribe({ next: () => resolve('a value'), error: resolve }));
+    expect(await failure('KRW-NOPE')).toBeInstanceOf(UnknownSymbolError); // list loaded on demand
+    expect(await failure('KRW-NOPE2')).toBeInstanceOf(UnknownSymbolError); // list cached: same answer
+    // A listed market attaches to the socket's set in the same tick it is subscribed (no promise between).
+    const connection = backbone.exchange('upbit').streams.connection;
+    const sub = backbone.streamTicker('BTC/KRW').subscribe();
+    cleanups.push(() => sub.unsubscribe());
+    expect(connection.subscriptions).toContainEqual({ channel: 'ticker', market: 'KRW-BTC' });
   });
 
   it('stops delivering a market once it is unsubscribed, and close() completes every stream', async () => {

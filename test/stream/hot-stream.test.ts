@@ -42,6 +42,7 @@ function harness(
       key: 'ticker|KRW-BTC',
       subscription: { channel: 'ticker', market: 'KRW-BTC' },
       socket: { channel: 'ticker', market: 'KRW-BTC' },
+      socketKey: 'ticker|KRW-BTC',
       kind: {
         primary: primary === identity ? undefined : () => primary,
         bridge: bridge === undefined ? undefined : () => bridge(),
@@ -55,7 +56,7 @@ function harness(
           stops.push(scheduler.now());
           sweep?.unsubscribe();
         },
-        open: (_socket, sink) => {
+        open: (_socket, _key, sink) => {
           sweep = interval(10, scheduler).subscribe(() => stream.sweep(scheduler.now()));
           attached = (open === undefined ? socket : open()).subscribe(sink);
         },

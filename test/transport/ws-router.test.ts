@@ -100,4 +100,44 @@ describe('SubscriptionRouter', () => {
     expect(router.size).toBe(0);
     for (const subscriber of subscribers) subscriber.complete();
   });
+
+  it('should keep routing to the other entries of a market as entries of it come and go', () => {
+    const router = new SubscriptionRouter();
+    const five = join(router, { channel: 'orderBook', market: 'KRW-BTC', depth: 5 });
+    const two = join(router, { channel: 'orderBook', market: 'KRW-BTC', depth: 2 });
+    const all = join(router, { channel: 'orderBook', market: 'KRW-BTC' });
+    router.route(event({ type: 'orderBook', market: 'KRW-BTC', levels: 5 }));
+    two.leave(); // three entries -> two
+    router.route(event({ type: 'orderBook', market: 'KRW-BTC', levels: 5 }));
+    all.leave(); // two -> one
+    router.route(event({ type: 'orderBook', market: 'KRW-BTC', levels: 5 }));
+    expect([five.seen.length, two.seen.length, all.seen.length]).toEqual([3, 1, 2]);
+    five.leave();
+    router.route(event({ type: 'orderBook', market: 'KRW-BTC', levels: 5 }));
+    expect(five.seen).toHaveLength(3);
+    expect(router.size).toBe(0);
+  });
+
+  it('should tell whether the set still matches the one marked sent, whatever came and went in between', () => {
+    const router = new SubscriptionRouter();
+    expect(router.matchesSent()).toBe(true); // empty, nothing sent
+    const btc = join(router, { channel: 'ticker', market: 'KRW-BTC' });
+    expect(router.matchesSent()).toBe(false);
+    router.markSent();
+    expect(router.matchesSent()).toBe(true);
+    const eth = join(router, { channel: 'ticker', market: 'KRW-ETH' });
+    eth.leave(); // added and gone before a send: nothing to tell
+    expect(router.matchesSent()).toBe(true);
+    btc.leave();
+    expect(router.matchesSent()).toBe(false);
+    const again = join(router, { channel: 'ticker', market: 'KRW-BTC' }); // the sent set again
+    expect(router.matchesSent()).toBe(true);
+    join(router, { channel: 'ticker', market: 'KRW-BTC' }); // a second sink of a sent key changes nothing
+    expect(router.matchesSent()).toBe(true);
+    again.leave();
+    join(router, { channel: 'trades', market: 'KRW-BTC' });
+    expect(router.matchesSent()).toBe(false);
+    router.markSent();
+    expect(router.matchesSent()).toBe(true);
+  });
 });
