@@ -2,7 +2,7 @@
  * The facade: one object, every exchange. Routes each call to the exchange it names (or the default
  * one) and hides batching, rate limiting and retries. Names no exchange itself.
  */
-import { defer, Observable, type Unsubscribable } from 'rxjs';
+import { defer, Observable } from 'rxjs';
 import { MarketDataError } from './errors.js';
 import { downloadCandles, fetchCandleRange, type CandleDownloadEvent, type CandleRangeOptions } from './candle-history.js';
 import { streamArbitrage, type StreamArbitrageOptions } from './arbitrage-stream.js';
@@ -404,8 +404,9 @@ export class MarketDataBackbone {
   }
 
   /**
-   * A stream once the symbol is resolved. Written as one `Observable` rather than `defer` + `from` +
-   * `switchMap`: it is held per subscriber for the life of the stream, so its size counts per market.
+   * A stream once the symbol is resolved. Written as one `Observable` handing its own subscriber to the
+   * hub, rather than `defer` + `from` + `switchMap`: nothing of it is held for the life of the stream,
+   * so it adds no heap per subscribed market.
    */
   #stream<T>(options: ExchangeSelector, symbol: string, open: (client: ExchangeClient, market: string) => Observable<T>): Observable<T> {
     return new Observable<T>((subscriber) => {
@@ -416,33 +417,27 @@ export class MarketDataBackbone {
         subscriber.error(error);
         return undefined;
       }
-      // Known at once (the usual case once the market list is loaded): no promise, no wrapper per subscriber.
-      const known = client.resolveMarketNow(symbol);
-      if (known !== undefined) {
+      // The hub's stream joins this very subscriber (its teardown lands on it), so nothing of this wrapper
+      // outlives the resolution: a stream costs the same heap whichever way its market was resolved.
+      const attach = (market: string): void => {
         try {
-          open(client, known).subscribe(subscriber);
+          open(client, market).subscribe(subscriber);
         } catch (error) {
           subscriber.error(error);
         }
-        return undefined;
-      }
-      let inner: Unsubscribable | undefined;
-      let closed = false;
-      client.resolveMarket(symbol).then(
-        (market) => {
-          if (closed) return;
-          try {
-            inner = open(client, market).subscribe(subscriber);
-          } catch (error) {
-            subscriber.error(error);
-          }
-        },
-        (error: unknown) => subscriber.error(error),
-      );
-      return () => {
-        closed = true;
-        inner?.unsubscribe();
       };
+      // Known at once (the usual case once the market list is loaded): no promise between.
+      const known = client.resolveMarketNow(symbol);
+      if (known !== undefined) attach(known);
+      else {
+        client.resolveMarket(symbol).then(
+          (market) => {
+            if (!subscriber.closed) attach(market); // unsubscribed meanwhile: nothing to open
+          },
+          (error: unknown) => subscriber.error(error),
+        );
+      }
+      return undefined;
     });
   }
 

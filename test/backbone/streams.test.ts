@@ -232,6 +232,15 @@ describe('hot streams against the Upbit simulator', () => {
     expect(connection.subscriptions).toContainEqual({ channel: 'ticker', market: 'KRW-BTC' });
   });
 
+  it('opens nothing for a stream unsubscribed while its market was still being resolved', async () => {
+    const { simulator, backbone } = await setup();
+    backbone.streamTicker('KRW-ETH').subscribe().unsubscribe(); // the market list is not loaded yet
+    await backbone.getMarkets(); // the resolution has run by now
+    await sleep(100);
+    expect(backbone.exchange('upbit').streams.connection.subscriptions).toEqual([]);
+    expect(simulator.ws.requests).toHaveLength(0);
+  });
+
   it('stops delivering a market once it is unsubscribed, and close() completes every stream', async () => {
     const { backbone } = await setup();
     const done = firstValueFrom(backbone.streamTicker('KRW-XRP').pipe(filter(() => true), take(1), toArray()));
