@@ -53,6 +53,10 @@ const MIN_NORMAL = 2.2250738585072014e-308;
  * `true` when `String(Number(token))` has the token's exact decimal value. Any decimal of at most 15
  * significant digits in the normal range does (a double carries 15.95 decimal digits); longer ones are
  * converted and compared. Overflow (`1e400`), underflow and subnormals never count as exact.
+ *
+ * Integer tokens beyond 2^53 never count either, even when a double happens to hold them
+ * (`17877285547970000`): ids are such integers, and id readers refuse a JS number beyond 2^53 because
+ * they cannot tell it from one already rounded, so those ids must arrive as `LosslessNumber`s.
  */
 function roundTrips(token: string): boolean {
   let e = token.indexOf('e');
@@ -62,6 +66,7 @@ function roundTrips(token: string): boolean {
   const n = Number(token);
   if (significant === 0) return true; // a zero: JSON.parse gives (-)0, whose string is "0"
   if (!Number.isFinite(n) || Math.abs(n) < MIN_NORMAL) return false;
+  if (e < 0 && !mantissa.includes('.') && Math.abs(n) > Number.MAX_SAFE_INTEGER) return false;
   if (significant <= 15) return true;
   if (e >= 0) return false;
   const back = Math.abs(n).toString();

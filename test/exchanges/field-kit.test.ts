@@ -101,6 +101,11 @@ describe('fieldReaders', () => {
     expect(kit.readId(row, 'u', CHANNEL)).toBe('12345');
     expect(kit.readId(row, 'i', CHANNEL)).toBe('1644488410702001');
     expect(kit.readId(row, 'big', CHANNEL)).toBe('123456789012345678901234');
+    // beyond 2^53 yet a double holds it exactly (trailing zeros): still kept as digits, so still an id
+    const even = record('{"i":17877285547970000,"n":-17877285547970000}');
+    expect(typeof even['i']).not.toBe('number');
+    expect(kit.readId(even, 'i', CHANNEL)).toBe('17877285547970000');
+    expect(() => kit.readId(even, 'n', CHANNEL)).toThrow(/"n" is not an id/);
     expect(kit.readOptionalId({ i: null }, 'i', CHANNEL)).toBeUndefined();
     expect(kit.readOptionalId({ i: 7 }, 'i', CHANNEL)).toBe('7');
   });
