@@ -2,71 +2,28 @@
  * One exchange as the facade sees it: its adapter, its REST client and limiter, batching of ticker and
  * order-book requests, and the cached market list used to resolve and validate symbols.
  * Names no exchange: everything exchange-specific comes from the adapter.
+ * The pieces live in focused helpers: {@link MarketDirectory} (market list and symbols),
+ * {@link QuoteBatchers} (batched tickers and order books) and {@link SharedReplies} (trades and candles).
  */
 import type { Candle, CandleInterval } from './model/candle.js';
 import type { Market } from './model/market.js';
 import type { OrderBook } from './model/order-book.js';
 import type { DepthSnapshot } from './model/order-book-state.js';
-import { parseUnifiedSymbol } from './model/symbol.js';
 import type { Ticker } from './model/ticker.js';
 import type { Trade } from './model/trade.js';
 import { firstValueFrom } from 'rxjs';
-import { MarketDataError, UnknownSymbolError } from './errors.js';
-import type { CandlesQuery, ExchangeAdapter, RestRequest, TradesQuery } from './exchanges/exchange-adapter.js';
-import { replyCacheKey, type ReplyCache } from './cache/reply-cache.js';
-import { Batcher } from './transport/batcher.js';
-import { parseJsonExact } from './transport/json.js';
-import { RateLimiter, type RateLimitRule } from './transport/rate-limiter.js';
-import { RestClient, type FetchLike } from './transport/rest-client.js';
+import { MarketDataError } from './errors.js';
+import type { CandlesQuery, ExchangeAdapter, TradesQuery } from './exchanges/exchange-adapter.js';
+import { QuoteBatchers } from './exchange-client-batches.js';
+import type { ExchangeClientOptions, ExchangeClientStats } from './exchange-client-options.js';
+import { SharedReplies } from './exchange-client-replies.js';
+import { MarketDirectory } from './market-directory.js';
+import { RateLimiter } from './transport/rate-limiter.js';
+import { RestClient } from './transport/rest-client.js';
 import { compareDecimalIds } from '../operators/dedupeBy.js';
-import type { RetryBackoffConfig } from '../operators/retryBackoff.js';
-import { StreamHub, type StreamOptions } from './stream-hub.js';
+import { StreamHub } from './stream-hub.js';
 
-/** Options of an {@link ExchangeClient}. */
-export interface ExchangeClientOptions extends StreamOptions {
-  /** REST base URL. @default the adapter's (the real exchange) */
-  readonly restUrl?: string | undefined;
-  /** Fetch implementation. @default cross-fetch */
-  readonly fetch?: FetchLike | undefined;
-  /** Request timeout. @default 10_000 */
-  readonly timeoutMs?: number | undefined;
-  /** Retry policy for retryable failures, or `false`. @default { maxRetries: 4 } */
-  readonly retry?: RetryBackoffConfig | false | undefined;
-  /** Check symbols against the market list before asking for them. @default true */
-  readonly validateSymbols?: boolean | undefined;
-  /** How long the market list is reused. @default 300_000 */
-  readonly marketsTtlMs?: number | undefined;
-  /** Coalesce concurrent ticker/order-book calls into batched requests. @default true */
-  readonly batch?: boolean | undefined;
-  /** Override the adapter's rate limits (e.g. a simulator configured with other limits). @default adapter's */
-  readonly rateLimits?: readonly RateLimitRule[] | undefined;
-  /** A live stream value younger than this answers `getTicker` without a request. @default 2_000 */
-  readonly streamFreshMs?: number | undefined;
-  /** Clock for `receivedAt`. @default Date.now */
-  readonly now?: (() => number) | undefined;
-  /**
-   * Cache of REST replies (trades, candles), keyed by exchange, path and parameters: a
-   * {@link MemoryReplyCache}, or your own store (e.g. Redis) behind the same interface. @default none
-   */
-  readonly replyCache?: ReplyCache | undefined;
-  /**
-   * How long a cached reply is served, per request; `undefined` or `0` skips the cache for it.
-   * @default 1_000 for every request
-   */
-  readonly replyTtlMs?: number | ((request: RestRequest) => number | undefined) | undefined;
-}
-
-/** Counters of what an exchange client did. */
-export interface ExchangeClientStats {
-  /** HTTP exchanges by status code. */
-  readonly replies: Readonly<Record<number, number>>;
-  /** HTTP requests sent. */
-  readonly requests: number;
-  /** Which source answered `getTicker` calls: a fresh live stream, REST, or a newly opened stream. */
-  readonly served: { readonly stream: number; readonly rest: number; readonly realtime: number };
-  /** Values the hot streams delivered, by source (WebSocket, or REST polling during outages). */
-  readonly streamed: { readonly ws: number; readonly rest: number };
-}
+export type { ExchangeClientOptions, ExchangeClientStats } from './exchange-client-options.js';
 
 /**
  * REST access to one exchange, batched and rate-limited.
@@ -82,28 +39,22 @@ export class ExchangeClient {
   readonly limiter: RateLimiter;
   readonly rest: RestClient;
   readonly #now: () => number;
-  readonly #validate: boolean;
-  readonly #batch: boolean;
-  readonly #marketsTtlMs: number;
-  readonly #tickers: Batcher<string, Ticker>;
-  readonly #books = new Map<number, Batcher<string, OrderBook>>();
-  readonly #inflight = new Map<string, Promise<unknown>>();
-  readonly #replies: Record<number, number> = {};
+  readonly #markets: MarketDirectory;
+  readonly #quotes: QuoteBatchers;
+  readonly #replies: SharedReplies;
+  readonly #statuses: Record<number, number> = {};
   #requests = 0;
   readonly #options: ExchangeClientOptions;
   readonly #served = { stream: 0, rest: 0, realtime: 0 };
   #hub: StreamHub | undefined;
-  #markets: { readonly at: number; readonly list: Promise<Market[]>; codes?: ReadonlySet<string> } | undefined;
   #closed = false;
 
   constructor(adapter: ExchangeAdapter, options: ExchangeClientOptions = {}) {
     this.adapter = adapter;
     this.#options = options;
-    this.#now = options.now ?? Date.now;
-    this.#validate = options.validateSymbols ?? true;
-    this.#marketsTtlMs = options.marketsTtlMs ?? 300_000;
+    const now = options.now ?? Date.now;
+    this.#now = now;
     this.limiter = new RateLimiter(options.rateLimits ?? adapter.rest.rateLimits);
-    this.#batch = options.batch ?? true;
     this.rest = new RestClient({
       exchange: adapter.id,
       adapter: adapter.rest,
@@ -114,20 +65,25 @@ export class ExchangeClient {
       retry: options.retry,
       onReply: (_request, status) => {
         this.#requests += 1;
-        this.#replies[status] = (this.#replies[status] ?? 0) + 1;
+        this.#statuses[status] = (this.#statuses[status] ?? 0) + 1;
       },
     });
-    this.#tickers = new Batcher<string, Ticker>({
-      maxBatch: this.#batch ? adapter.rest.maxBatch.ticker : 1,
-      load: (markets) => this.#loadBatch(markets, (m) => adapter.rest.tickers(m), (body, at) => adapter.rest.parseTickers(body, { receivedAt: at })),
-      missing: (market) => this.#unknown(market),
+    this.#markets = new MarketDirectory({
+      adapter,
+      load: () => this.rest.fetch(adapter.rest.markets()).then((reply) => adapter.rest.parseMarkets(reply.body, { receivedAt: now() })),
+      validate: options.validateSymbols,
+      ttlMs: options.marketsTtlMs,
+      now,
+      assertOpen: () => this.#assertOpen(),
     });
+    this.#quotes = new QuoteBatchers({ adapter, rest: this.rest, batch: options.batch, now });
+    this.#replies = new SharedReplies({ exchange: adapter.id, rest: this.rest, cache: options, now });
   }
 
   /** What this client has sent so far. */
   get stats(): ExchangeClientStats {
     return {
-      replies: { ...this.#replies },
+      replies: { ...this.#statuses },
       requests: this.#requests,
       served: { ...this.#served },
       streamed: this.#hub?.sources ?? { ws: 0, rest: 0 },
@@ -157,22 +113,7 @@ export class ExchangeClient {
    * ```
    */
   getMarkets(): Promise<Market[]> {
-    if (this.#closed) return Promise.reject(this.#closedError());
-    const cached = this.#markets;
-    if (cached !== undefined && this.#now() - cached.at < this.#marketsTtlMs) return cached.list;
-    const request = this.adapter.rest.markets();
-    const list = this.rest.fetch(request).then((reply) => this.adapter.rest.parseMarkets(reply.body, { receivedAt: this.#now() }));
-    const entry: { readonly at: number; readonly list: Promise<Market[]>; codes?: ReadonlySet<string> } = { at: this.#now(), list };
-    this.#markets = entry;
-    list.then(
-      (markets) => {
-        entry.codes = new Set(markets.map((m) => m.market));
-      },
-      () => {
-        if (this.#markets === entry) this.#markets = undefined;
-      },
-    );
-    return list;
+    return this.#markets.getMarkets();
   }
 
   /**
@@ -187,16 +128,7 @@ export class ExchangeClient {
    * ```
    */
   resolveMarketNow(symbol: string): string | undefined {
-    let market: string;
-    try {
-      market = this.toNative(symbol);
-    } catch {
-      return undefined;
-    }
-    if (!this.#validate) return market;
-    const cached = this.#markets;
-    if (cached?.codes === undefined || this.#now() - cached.at >= this.#marketsTtlMs) return undefined;
-    return cached.codes.has(market) ? market : undefined;
+    return this.#markets.resolveMarketNow(symbol);
   }
 
   /**
@@ -208,28 +140,20 @@ export class ExchangeClient {
    * await client.resolveMarket('btc/krw'); // 'KRW-BTC'
    * ```
    */
-  async resolveMarket(symbol: string): Promise<string> {
-    let market: string;
-    try {
-      market = this.toNative(symbol);
-    } catch (error) {
-      // A native code the adapter cannot split (Binance: a quote asset it does not know) is still valid
-      // when the exchange lists it.
-      if (!this.#validate) throw error;
-      const code = symbol.trim().toUpperCase();
-      const listed = await this.getMarkets().then((markets) => markets.some((m) => m.market === code), () => false);
-      if (listed) return code;
-      throw error;
-    }
-    if (!this.#validate) return market;
-    let markets: Market[];
-    try {
-      markets = await this.getMarkets();
-    } catch {
-      return market; // the list is only a pre-check: without it, let the exchange judge
-    }
-    if (!markets.some((m) => m.market === market)) throw this.#unknown(symbol);
-    return market;
+  resolveMarket(symbol: string): Promise<string> {
+    return this.#markets.resolveMarket(symbol);
+  }
+
+  /**
+   * The native market code of a native or unified symbol, without asking the exchange.
+   *
+   * @example
+   * ```ts
+   * client.toNative('BTC/KRW'); // 'KRW-BTC'
+   * ```
+   */
+  toNative(symbol: string): string {
+    return this.#markets.toNative(symbol);
   }
 
   /**
@@ -255,7 +179,7 @@ export class ExchangeClient {
       return firstValueFrom(this.streams.ticker(market));
     }
     this.#served.rest += 1;
-    return this.#tickers.load(market);
+    return this.#quotes.ticker(market);
   }
 
   /**
@@ -268,27 +192,7 @@ export class ExchangeClient {
    */
   async getOrderBook(symbol: string, depth?: number): Promise<OrderBook> {
     this.#assertOpen();
-    const market = await this.resolveMarket(symbol);
-    const key = depth ?? 0;
-    let batcher = this.#books.get(key);
-    if (batcher === undefined) {
-      const rest = this.adapter.rest;
-      batcher = new Batcher<string, OrderBook>({
-        maxBatch: this.#batch ? rest.maxBatch.orderBook : 1,
-        load: (markets) =>
-          this.#loadBatch(
-            markets,
-            (m) => rest.orderBooks(m, depth),
-            (body, at, asked) => rest.parseOrderBooks(body, { receivedAt: at, market: asked.length === 1 ? asked[0] : undefined }),
-          ),
-        missing: (m) => this.#unknown(m),
-      });
-      this.#books.set(key, batcher);
-    }
-    const book = await batcher.load(market);
-    // Some exchanges only serve fixed sizes (Coinone 5/10/15/16): cut to what was asked.
-    if (depth === undefined || (book.bids.length <= depth && book.asks.length <= depth)) return book;
-    return { ...book, bids: book.bids.slice(0, depth), asks: book.asks.slice(0, depth) };
+    return this.#quotes.orderBook(await this.resolveMarket(symbol), depth);
   }
 
   /**
@@ -303,7 +207,7 @@ export class ExchangeClient {
     this.#assertOpen();
     const market = await this.resolveMarket(symbol);
     const request = this.adapter.rest.trades(market, query);
-    const trades = await this.#shared(request, (body, at) => this.adapter.rest.parseTrades(body, { receivedAt: at, market }));
+    const trades = await this.#replies.load(request, (body, at) => this.adapter.rest.parseTrades(body, { receivedAt: at, market }));
     return [...trades].sort((a, b) => a.timestamp - b.timestamp || compareDecimalIds(a.id, b.id));
   }
 
@@ -319,7 +223,7 @@ export class ExchangeClient {
     this.#assertOpen();
     const market = await this.resolveMarket(symbol);
     const request = this.adapter.rest.candles(market, interval, query);
-    const candles = await this.#shared(request, (body, at) => this.adapter.rest.parseCandles(body, interval, { receivedAt: at, market }));
+    const candles = await this.#replies.load(request, (body, at) => this.adapter.rest.parseCandles(body, interval, { receivedAt: at, market }));
     return [...candles].sort((a, b) => a.openTime - b.openTime);
   }
 
@@ -348,97 +252,7 @@ export class ExchangeClient {
     this.#hub?.close();
   }
 
-  /** Identical requests in flight share one HTTP exchange; replies go through the reply cache if any. */
-  #shared<T>(request: RestRequest, parse: (body: unknown, receivedAt: number) => T): Promise<T> {
-    const key = replyCacheKey(this.adapter.id, request);
-    const existing = this.#inflight.get(key);
-    if (existing !== undefined) return existing as Promise<T>;
-    const promise = this.#cachedBody(key, request).then(({ body, receivedAt }) => parse(body, receivedAt));
-    this.#inflight.set(key, promise);
-    const forget = (): void => {
-      this.#inflight.delete(key);
-    };
-    promise.then(forget, forget);
-    return promise;
-  }
-
-  /**
-   * The parsed body of a request and when it arrived: from the reply cache when it holds a fresh copy
-   * (`receivedAt` is then when it was stored), else fetched and stored. The cache never fails a
-   * request: a store that errors (a Redis outage) is skipped, and writes are not waited for.
-   */
-  async #cachedBody(key: string, request: RestRequest): Promise<{ readonly body: unknown; readonly receivedAt: number }> {
-    const { replyCache: cache, replyTtlMs = 1_000 } = this.#options;
-    const ttl = typeof replyTtlMs === 'function' ? replyTtlMs(request) : replyTtlMs;
-    if (cache !== undefined && ttl !== undefined && ttl > 0) {
-      const hit = await Promise.resolve()
-        .then(() => cache.get(key))
-        .catch(() => undefined);
-      if (hit !== undefined) return { body: parseJsonExact(hit.text), receivedAt: hit.storedAt };
-    }
-    const reply = await this.rest.fetch(request);
-    const receivedAt = this.#now();
-    if (cache !== undefined && ttl !== undefined && ttl > 0) {
-      Promise.resolve()
-        .then(() => cache.set(key, { text: reply.text, status: reply.status, storedAt: receivedAt }, ttl))
-        .catch(() => undefined);
-    }
-    return { body: reply.body, receivedAt };
-  }
-
-  /**
-   * Loads a batch; when the exchange rejects the whole batch for an unknown market, asks for each market
-   * alone so that only the bad one fails.
-   */
-  async #loadBatch<T extends { readonly market: string }>(
-    markets: readonly string[],
-    build: (markets: readonly string[]) => RestRequest,
-    parse: (body: unknown, receivedAt: number, markets: readonly string[]) => T[],
-  ): Promise<Map<string, T | Error>> {
-    try {
-      const reply = await this.rest.fetch(build(markets));
-      return new Map(parse(reply.body, this.#now(), markets).map((item) => [item.market, item]));
-    } catch (error) {
-      if (!(error instanceof UnknownSymbolError) || markets.length === 1) throw error;
-      const singles = await Promise.all(
-        markets.map(async (market): Promise<[string, T | Error]> => {
-          try {
-            const [item] = parse((await this.rest.fetch(build([market]))).body, this.#now(), [market]);
-            return [market, item ?? this.#unknown(market)];
-          } catch (single) {
-            return [market, single instanceof Error ? single : new MarketDataError(String(single))];
-          }
-        }),
-      );
-      return new Map(singles);
-    }
-  }
-
-  /**
-   * The native market code of a native or unified symbol, without asking the exchange.
-   *
-   * @example
-   * ```ts
-   * client.toNative('BTC/KRW'); // 'KRW-BTC'
-   * ```
-   */
-  toNative(symbol: string): string {
-    const unified = parseUnifiedSymbol(symbol);
-    if (unified !== undefined) return this.adapter.formatMarket(unified);
-    const parts = this.adapter.parseMarket(symbol.trim().toUpperCase());
-    if (parts === undefined) throw this.#unknown(symbol);
-    return this.adapter.formatMarket(parts);
-  }
-
-  #unknown(symbol: string): UnknownSymbolError {
-    return new UnknownSymbolError(`${this.adapter.id} has no market ${symbol}`, { exchange: this.adapter.id, symbol });
-  }
-
   #assertOpen(): void {
-    if (this.#closed) throw this.#closedError();
-  }
-
-  #closedError(): MarketDataError {
-    return new MarketDataError(`${this.adapter.id} client is closed`, { exchange: this.adapter.id });
+    if (this.#closed) throw new MarketDataError(`${this.adapter.id} client is closed`, { exchange: this.adapter.id });
   }
 }
