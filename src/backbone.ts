@@ -1,50 +1,23 @@
 /**
  * The facade: one object, every exchange. Routes each call to the exchange it names (or the default
- * one) and hides batching, rate limiting and retries. Names no exchange itself.
+ * one) and hides batching, rate limiting and retries. Names no exchange itself; its state and helpers
+ * live in `backbone-support.ts` and `backbone-streams.ts`, its option types in `backbone-options.ts`.
  */
-import { defer, Observable } from 'rxjs';
-import { MarketDataError } from './errors.js';
-import { downloadCandles, fetchCandleRange, type CandleDownloadEvent, type CandleRangeOptions } from './candle-history.js';
+import { defer, type Observable } from 'rxjs';
+import type { MarketDataError } from './errors.js';
+import { downloadCandles, type CandleDownloadEvent, type CandleRangeOptions } from './candle-history.js';
 import { streamArbitrage, type StreamArbitrageOptions } from './arbitrage-stream.js';
-import type { ArbitrageSnapshot } from './model/arbitrage.js';
 import type { Balance, MyAssetEvent, MyOrderEvent, Order } from './model/account.js';
-import type { CredentialSources } from './exchanges/private-adapter.js';
-import { privateAdapters } from './exchanges/private-registry.js';
-import { PrivateClient } from './private-client.js';
-import { ExchangeClient, type ExchangeClientOptions, type ExchangeClientStats } from './exchange-client.js';
-import { DEFAULT_EXCHANGE, exchangeAdapters, isExchangeId, type ExchangeId } from './exchanges/registry.js';
-import type { Candle, CandleInterval } from './model/candle.js';
+import type { ArbitrageSnapshot, Candle, CandleInterval, Market, OrderBook, StatusEvent, Ticker, Trade } from './model/index.js';
+import type { PrivateClient } from './private-client.js';
+import type { ExchangeClient, ExchangeClientStats } from './exchange-client.js';
+import type { ExchangeId } from './exchanges/registry.js';
 import type { CandleUpdate } from '../operators/candlesFromTrades.js';
-import type { Market } from './model/market.js';
-import type { StatusEvent } from './model/market-event.js';
-import type { OrderBook } from './model/order-book.js';
-import type { Ticker } from './model/ticker.js';
-import type { Trade } from './model/trade.js';
+import type { ExchangeSelector, GetCandlesOptions, MarketDataBackboneOptions } from './backbone-options.js';
+import { attempt, BackboneClients, fetchCandles } from './backbone-support.js';
+import { streamOnceResolved } from './backbone-streams.js';
 
-/**
- * Per-exchange settings: REST and WebSocket endpoints, timeouts, stream timings, and API keys for the
- * private calls (`accessKey`/`secretKey`, or an {@link ApiCredentials}; else the exchange's environment
- * variables, e.g. `UPBIT_ACCESS_KEY`/`UPBIT_SECRET_KEY`). Keys are only used to sign requests: they never
- * appear in errors, logs or `inspect` output of the backbone.
- */
-export interface ExchangeOptions extends ExchangeClientOptions, Pick<CredentialSources, 'accessKey' | 'secretKey' | 'credentials'> {
-  /** Private WebSocket URL. @default the exchange's (e.g. `wss://api.upbit.com/websocket/v1/private`) */
-  readonly privateWsUrl?: string | undefined;
-}
-
-/** Options of a {@link MarketDataBackbone}. */
-export interface MarketDataBackboneOptions extends ExchangeOptions {
-  /** Settings per exchange; they override the shared ones above. @default {} */
-  readonly exchanges?: Partial<Record<ExchangeId, ExchangeOptions>> | undefined;
-  /** Exchange used when a call names none. @default 'upbit' */
-  readonly defaultExchange?: ExchangeId | undefined;
-}
-
-/** Names the exchange a call goes to. */
-export interface ExchangeSelector {
-  /** @default the backbone's `defaultExchange` */
-  readonly exchange?: ExchangeId | undefined;
-}
+export type { ExchangeOptions, ExchangeSelector, GetCandlesOptions, MarketDataBackboneOptions } from './backbone-options.js';
 
 /**
  * One typed interface to crypto market data.
@@ -64,13 +37,10 @@ export interface ExchangeSelector {
  * ```
  */
 export class MarketDataBackbone {
-  readonly #options: MarketDataBackboneOptions;
-  readonly #clients = new Map<ExchangeId, ExchangeClient>();
-  readonly #privateClients = new Map<ExchangeId, PrivateClient>();
-  #closed = false;
+  readonly #clients: BackboneClients;
 
   constructor(options: MarketDataBackboneOptions = {}) {
-    this.#options = options;
+    this.#clients = new BackboneClients(options);
   }
 
   /**
@@ -81,17 +51,8 @@ export class MarketDataBackbone {
    * backbone.exchange('upbit').stats.requests;
    * ```
    */
-  exchange(id: ExchangeId = this.#options.defaultExchange ?? DEFAULT_EXCHANGE): ExchangeClient {
-    if (this.#closed) throw new MarketDataError('MarketDataBackbone is closed');
-    if (!isExchangeId(id)) throw new MarketDataError(`Unknown exchange: ${String(id)}`);
-    let client = this.#clients.get(id);
-    if (client === undefined) {
-      // The public client never needs the keys: they stay with the private client only.
-      const { accessKey: _access, secretKey: _secret, credentials: _credentials, privateWsUrl: _privateWs, ...settings } = this.#settings(id);
-      client = new ExchangeClient(exchangeAdapters[id], settings);
-      this.#clients.set(id, client);
-    }
-    return client;
+  exchange(id: ExchangeId = this.#clients.defaultExchange): ExchangeClient {
+    return this.#clients.publicClient(id);
   }
 
   /**
@@ -103,17 +64,8 @@ export class MarketDataBackbone {
    * const balances = await backbone.private('upbit').getAccounts();
    * ```
    */
-  private(id: ExchangeId = this.#options.defaultExchange ?? DEFAULT_EXCHANGE): PrivateClient {
-    if (this.#closed) throw new MarketDataError('MarketDataBackbone is closed');
-    let client = this.#privateClients.get(id);
-    if (client === undefined) {
-      const adapter = privateAdapters[id];
-      if (adapter === undefined) throw new MarketDataError(`No private API for exchange ${String(id)}`, { exchange: id });
-      const { accessKey, secretKey, credentials, restUrl, privateWsUrl, fetch, timeoutMs, retry, backoff, scheduler } = this.#settings(id);
-      client = new PrivateClient(adapter, { accessKey, secretKey, credentials, restUrl, wsUrl: privateWsUrl, fetch, timeoutMs, retry, backoff, scheduler });
-      this.#privateClients.set(id, client);
-    }
-    return client;
+  private(id: ExchangeId = this.#clients.defaultExchange): PrivateClient {
+    return this.#clients.privateClient(id);
   }
 
   /**
@@ -125,7 +77,7 @@ export class MarketDataBackbone {
    * ```
    */
   getAccounts(options: ExchangeSelector = {}): Promise<Balance[]> {
-    return this.#attempt(() => this.private(options.exchange).getAccounts());
+    return attempt(() => this.private(options.exchange).getAccounts());
   }
 
   /**
@@ -137,7 +89,7 @@ export class MarketDataBackbone {
    * ```
    */
   getOpenOrders(symbol?: string, options: ExchangeSelector = {}): Promise<Order[]> {
-    return this.#attempt(() => this.private(options.exchange).getOpenOrders(symbol));
+    return attempt(() => this.private(options.exchange).getOpenOrders(symbol));
   }
 
   /**
@@ -240,22 +192,8 @@ export class MarketDataBackbone {
    * const january = await backbone.getCandles('KRW-BTC', '1h', { from: new Date('2026-01-01'), to: new Date('2026-02-01') });
    * ```
    */
-  getCandles(
-    symbol: string,
-    interval: CandleInterval,
-    options: ExchangeSelector & {
-      readonly count?: number;
-      readonly to?: number | Date;
-      readonly from?: number | Date;
-      readonly fill?: boolean;
-    } = {},
-  ): Promise<Candle[]> {
-    if (options.from !== undefined) {
-      const { from, to = Date.now(), fill } = options;
-      return this.#call(options, (client) => fetchCandleRange(client, symbol, interval, { from, to, fill }));
-    }
-    const to = options.to instanceof Date ? options.to.getTime() : options.to;
-    return this.#call(options, (client) => client.getCandles(symbol, interval, { count: options.count, to }));
+  getCandles(symbol: string, interval: CandleInterval, options: GetCandlesOptions = {}): Promise<Candle[]> {
+    return this.#call(options, (client) => fetchCandles(client, symbol, interval, options));
   }
 
   /**
@@ -372,9 +310,7 @@ export class MarketDataBackbone {
 
   /** Request counters of every exchange used so far. */
   get stats(): Partial<Record<ExchangeId, ExchangeClientStats>> {
-    const stats: Partial<Record<ExchangeId, ExchangeClientStats>> = {};
-    for (const [id, client] of this.#clients) stats[id] = client.stats;
-    return stats;
+    return this.#clients.stats;
   }
 
   /**
@@ -386,11 +322,7 @@ export class MarketDataBackbone {
    * ```
    */
   async close(): Promise<void> {
-    this.#closed = true;
-    for (const client of this.#clients.values()) client.close();
-    for (const client of this.#privateClients.values()) client.close();
-    this.#clients.clear();
-    this.#privateClients.clear();
+    this.#clients.close();
   }
 
   /** `util.inspect` shows the same safe summary as `toString` (no options, no keys). */
@@ -400,63 +332,15 @@ export class MarketDataBackbone {
 
   /** Hides secrets and internals from `console.log` and `util.inspect`. */
   toString(): string {
-    return `MarketDataBackbone { exchanges: [${[...this.#clients.keys()].join(', ')}] }`;
+    return `MarketDataBackbone { exchanges: [${this.#clients.ids.join(', ')}] }`;
   }
 
-  /**
-   * A stream once the symbol is resolved. Written as one `Observable` handing its own subscriber to the
-   * hub, rather than `defer` + `from` + `switchMap`: nothing of it is held for the life of the stream,
-   * so it adds no heap per subscribed market.
-   */
+  /** A stream of the selected exchange once the symbol is resolved (see {@link streamOnceResolved}). */
   #stream<T>(options: ExchangeSelector, symbol: string, open: (client: ExchangeClient, market: string) => Observable<T>): Observable<T> {
-    return new Observable<T>((subscriber) => {
-      let client: ExchangeClient;
-      try {
-        client = this.exchange(options.exchange);
-      } catch (error) {
-        subscriber.error(error);
-        return undefined;
-      }
-      // The hub's stream joins this very subscriber (its teardown lands on it), so nothing of this wrapper
-      // outlives the resolution: a stream costs the same heap whichever way its market was resolved.
-      const attach = (market: string): void => {
-        try {
-          open(client, market).subscribe(subscriber);
-        } catch (error) {
-          subscriber.error(error);
-        }
-      };
-      // Known at once (the usual case once the market list is loaded): no promise between.
-      const known = client.resolveMarketNow(symbol);
-      if (known !== undefined) attach(known);
-      else {
-        client.resolveMarket(symbol).then(
-          (market) => {
-            if (!subscriber.closed) attach(market); // unsubscribed meanwhile: nothing to open
-          },
-          (error: unknown) => subscriber.error(error),
-        );
-      }
-      return undefined;
-    });
-  }
-
-  /** Shared settings overridden by the exchange's own. */
-  #settings(id: ExchangeId): ExchangeOptions {
-    const { exchanges, defaultExchange: _default, ...shared } = this.#options;
-    return { ...shared, ...exchanges?.[id] };
-  }
-
-  #attempt<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return run();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return streamOnceResolved(() => this.exchange(options.exchange), symbol, open);
   }
 
   #call<T>(options: ExchangeSelector, run: (client: ExchangeClient) => Promise<T>): Promise<T> {
-    return this.#attempt(() => run(this.exchange(options.exchange)));
+    return attempt(() => run(this.exchange(options.exchange)));
   }
-
 }
