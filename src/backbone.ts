@@ -9,6 +9,8 @@ import { downloadCandles, type CandleDownloadEvent, type CandleRangeOptions } fr
 import { streamArbitrage, type StreamArbitrageOptions } from './arbitrage-stream.js';
 import type { Balance, MyAssetEvent, MyOrderEvent, Order } from './model/account.js';
 import type { ArbitrageSnapshot, Candle, CandleInterval, Market, OrderBook, StatusEvent, Ticker, Trade } from './model/index.js';
+import type { Big } from './model/decimal.js';
+import { tickSizeAt, type PriceBand } from './model/price-bands.js';
 import type { PrivateClient } from './private-client.js';
 import type { ExchangeClient, ExchangeClientStats } from './exchange-client.js';
 import type { ExchangeId } from './exchanges/registry.js';
@@ -128,6 +130,33 @@ export class MarketDataBackbone {
    */
   getMarkets(options: ExchangeSelector = {}): Promise<Market[]> {
     return this.#call(options, (client) => client.getMarkets());
+  }
+
+  /**
+   * Tick sizes of one market by price band, lowest first (see {@link tickSizeAt} and {@link roundToTick}):
+   * Coinone serves them per market, Upbit documents them (KRW and BTC markets), Binance has one per
+   * market. Empty when the exchange publishes none.
+   *
+   * @example
+   * ```ts
+   * const bands = await backbone.getPriceBands('BTC/KRW', { exchange: 'coinone' });
+   * const limit = roundToTick(wanted, bands, 'down');
+   * ```
+   */
+  getPriceBands(symbol: string, options: ExchangeSelector = {}): Promise<readonly PriceBand[]> {
+    return this.#call(options, (client) => client.getPriceBands(symbol));
+  }
+
+  /**
+   * The tick size of one market at `price`, or `undefined` when the exchange publishes none.
+   *
+   * @example
+   * ```ts
+   * (await backbone.getTickSize('KRW-BTC', '143250000'))?.toFixed(); // '1000'
+   * ```
+   */
+  async getTickSize(symbol: string, price: Big | string, options: ExchangeSelector = {}): Promise<Big | undefined> {
+    return tickSizeAt(await this.getPriceBands(symbol, options), price);
   }
 
   /**

@@ -9,8 +9,10 @@ import type { Candle, CandleInterval } from './model/candle.js';
 import type { Market } from './model/market.js';
 import type { OrderBook } from './model/order-book.js';
 import type { DepthSnapshot } from './model/order-book-state.js';
+import type { PriceBand } from './model/price-bands.js';
 import type { Ticker } from './model/ticker.js';
 import type { Trade } from './model/trade.js';
+import { Big } from './model/decimal.js';
 import { firstValueFrom } from 'rxjs';
 import { MarketDataError } from './errors.js';
 import type { CandlesQuery, ExchangeAdapter, TradesQuery } from './exchanges/exchange-adapter.js';
@@ -48,6 +50,8 @@ export class ExchangeClient {
   readonly #served = { stream: 0, rest: 0, realtime: 0 };
   #hub: StreamHub | undefined;
   #closed = false;
+  /** Fetched tick tables by market, kept as long as the market list (they change about as rarely). */
+  readonly #bands = new Map<string, { readonly at: number; readonly bands: Promise<readonly PriceBand[]> }>();
 
   constructor(adapter: ExchangeAdapter, options: ExchangeClientOptions = {}) {
     this.adapter = adapter;
@@ -244,6 +248,39 @@ export class ExchangeClient {
     }
     const reply = await this.rest.fetch(depthSnapshot(await this.resolveMarket(symbol)));
     return parseDepthSnapshot(reply.body, { receivedAt: this.#now() });
+  }
+
+  /**
+   * Tick sizes of one market by price band, lowest band first: from the exchange's endpoint (Coinone
+   * `range_units`), its documented table (Upbit KRW and BTC markets) or the market list's fixed
+   * `tickSize` (Binance: one band from 0). Empty when the exchange publishes none (Upbit USDT markets).
+   * Fetched tables are cached for `marketsTtlMs`; concurrent callers share one request.
+   *
+   * @example
+   * ```ts
+   * const bands = await client.getPriceBands('KRW-BTC');
+   * roundToTick('143251234', bands, 'down').toFixed(); // '143251000'
+   * ```
+   */
+  async getPriceBands(symbol: string): Promise<readonly PriceBand[]> {
+    this.#assertOpen();
+    const market = await this.resolveMarket(symbol);
+    const { priceBands, parsePriceBands, staticPriceBands } = this.adapter.rest;
+    if (priceBands !== undefined && parsePriceBands !== undefined) {
+      const cached = this.#bands.get(market);
+      if (cached !== undefined && this.#now() - cached.at < (this.#options.marketsTtlMs ?? 300_000)) return cached.bands;
+      const bands = this.rest.fetch(priceBands(market)).then((reply) => parsePriceBands(reply.body, { receivedAt: this.#now(), market }));
+      const entry = { at: this.#now(), bands };
+      this.#bands.set(market, entry);
+      bands.catch(() => {
+        if (this.#bands.get(market) === entry) this.#bands.delete(market); // the next call asks again
+      });
+      return bands;
+    }
+    const documented = staticPriceBands?.(market);
+    if (documented !== undefined) return documented;
+    const tickSize = (await this.getMarkets()).find((m) => m.market === market)?.tickSize;
+    return tickSize === undefined ? [] : [{ from: new Big(0), tickSize }];
   }
 
   /** Stops accepting calls and closes the streams' socket. */

@@ -43,6 +43,8 @@ export type {
 
 // Cross-exchange arbitrage
 export { computeArbitrage } from './model/index.js';
+export { bandAt, roundToTick, sortPriceBands, tickSizeAt } from './model/index.js';
+export type { PriceBand, TickRounding } from './model/index.js';
 export type { ArbitrageLegs, ArbitrageOptions, ArbitrageLeg, ArbitrageRoute, ArbitragePair, ArbitrageSnapshot, FxRate } from './model/index.js';
 export type { StreamArbitrageOptions } from './arbitrage-stream.js';
 

@@ -11,6 +11,7 @@ import type { Candle, CandleInterval } from '../model/candle.js';
 import type { Market } from '../model/market.js';
 import type { OrderBook } from '../model/order-book.js';
 import type { DepthSnapshot } from '../model/order-book-state.js';
+import type { PriceBand } from '../model/price-bands.js';
 import type { SymbolParts } from '../model/symbol.js';
 import type { Ticker } from '../model/ticker.js';
 import type { Trade } from '../model/trade.js';
@@ -93,6 +94,19 @@ export interface ExchangeRestAdapter {
   depthSnapshot?(market: string): RestRequest;
   /** Maps the reply of {@link depthSnapshot}. */
   parseDepthSnapshot?(body: unknown, context: MapContext): DepthSnapshot;
+  /**
+   * Tick sizes by price band, for an exchange that publishes them per market (Coinone
+   * `GET /public/v2/range_units/{quote}/{target}`). Leave out when {@link staticPriceBands} or the
+   * market list's `tickSize` tell.
+   */
+  priceBands?(market: string): RestRequest;
+  /** Maps the reply of {@link priceBands}: bands sorted by `from`, lowest first. */
+  parsePriceBands?(body: unknown, context: MapContext): PriceBand[];
+  /**
+   * Tick sizes by price band that the exchange documents rather than serves (Upbit's KRW table), or
+   * `undefined` for a market it documents none for.
+   */
+  staticPriceBands?(market: string): readonly PriceBand[] | undefined;
 }
 
 /**

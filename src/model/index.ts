@@ -1,6 +1,8 @@
 export { Big, toBig, toBigOrUndefined, toIdString, isWireNumber } from './decimal.js';
 export type { WireNumber, DecimalInput } from './decimal.js';
 export type { Market, MarketRef } from './market.js';
+export { bandAt, roundToTick, sortPriceBands, tickSizeAt } from './price-bands.js';
+export type { PriceBand, TickRounding } from './price-bands.js';
 export type { Ticker } from './ticker.js';
 export type { Trade } from './trade.js';
 export type { OrderBook, OrderBookLevel } from './order-book.js';

@@ -10,6 +10,7 @@ import {
   parseCoinoneTickers,
   parseCoinoneTrades,
 } from './mapper.js';
+import { buildCoinoneRangeUnitsRequest, parseCoinoneRangeUnits } from './range-units.js';
 import { readCoinoneFeedback, toCoinoneError } from './reply.js';
 import {
   buildCoinoneCandlesRequest,
@@ -54,6 +55,8 @@ export const coinoneRest: ExchangeRestAdapter = {
   parseTrades: parseCoinoneTrades,
   candles: buildCoinoneCandlesRequest,
   parseCandles: parseCoinoneCandles,
+  priceBands: buildCoinoneRangeUnitsRequest,
+  parsePriceBands: parseCoinoneRangeUnits,
 };
 
 /**
@@ -107,6 +110,7 @@ export {
   toCoinoneTrade,
 } from './mapper.js';
 export type { CoinoneMapContext } from './mapper.js';
+export { buildCoinoneRangeUnitsRequest, COINONE_RANGE_UNITS_CHANNEL, parseCoinoneRangeUnits } from './range-units.js';
 export { COINONE_DEFAULT_KEYS, COINONE_SHORT_KEYS } from './fields.js';
 export type {
   CoinoneCandleKeys,

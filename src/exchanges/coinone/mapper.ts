@@ -17,7 +17,7 @@
  * - Order book: both sides come out best-first whatever order the wire uses (WebSocket asks arrive
  *   worst-first).
  * - REST candles carry only the period start, so `timestamp` equals `openTime` there.
- * - Market: no `tickSize` (it varies by price band; see {@link toCoinoneMarketInfo}).
+ * - Market: no `tickSize` (it varies by price band: `getPriceBands`; see {@link toCoinoneMarketInfo}).
  */
 import type { Candle, CandleInterval } from '../../model/candle.js';
 import { type Big, toBig } from '../../model/decimal.js';
@@ -84,8 +84,8 @@ function readStatus(record: CoinoneRecord, key: string, channel: string, fallbac
  * One row of `markets`. `stepSize` is `qty_unit`, `minNotional` is `min_order_amount`; `warning` flags
  * a market under maintenance or not open to both buying and selling. `tickSize` stays `undefined`:
  * Coinone's tick depends on the price band (`GET /public/v2/range_units/{quote}/{target}`, one call
- * per market), and the row's `price_unit` is deprecated and is not the tick at every price, so it is
- * not read.
+ * per market, which `getPriceBands` reads), and the row's `price_unit` is deprecated and is not the
+ * tick at every price, so it is not read.
  *
  * @example
  * ```ts

@@ -127,6 +127,19 @@ export interface CoinoneChartReply extends CoinoneEnvelope {
   readonly chart: readonly CoinoneRestCandle[];
 }
 
+/** One band of `range_units`: prices from `range_min` up to `next_range_min` step by `price_unit`. */
+export interface CoinoneRangeUnit {
+  readonly range_min: string;
+  /** `null` (or absent) for the top band. */
+  readonly next_range_min?: string | null;
+  readonly price_unit: string;
+}
+
+/** `GET /public/v2/range_units/{quote}/{target}`. */
+export interface CoinoneRangeUnitsReply extends CoinoneEnvelope {
+  readonly range_price_units: readonly CoinoneRangeUnit[];
+}
+
 /** WebSocket request types and channels, upper case as the server demands. */
 export type CoinoneWsRequestType = 'SUBSCRIBE' | 'UNSUBSCRIBE' | 'PING';
 export type CoinoneWsChannel = 'ORDERBOOK' | 'TICKER' | 'TRADE' | 'CHART';

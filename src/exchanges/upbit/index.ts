@@ -17,6 +17,7 @@ import {
 } from './rest.js';
 import { formatUpbitMarket, parseUpbitMarket, UPBIT_ID } from './symbols.js';
 import { upbitWs } from './ws.js';
+import { upbitPriceBands } from './price-units.js';
 
 /**
  * Upbit's REST half: request builders, reply mappers, limits and error mapping.
@@ -43,6 +44,7 @@ export const upbitRest: ExchangeRestAdapter = {
   parseTrades,
   candles: buildCandlesRequest,
   parseCandles,
+  staticPriceBands: upbitPriceBands,
 };
 
 /**
@@ -68,6 +70,7 @@ export { formatUpbitMarket, parseUpbitMarket, toUpbitSymbol, UPBIT_ID } from './
 export { formatUpbitTime, toUpbitCandlePath, UPBIT_MAX_BATCH, UPBIT_MAX_COUNT, UPBIT_RATE_LIMITS } from './rest.js';
 export { parseRemainingReq, UPBIT_BLOCK_WAIT_MS, UPBIT_RATE_LIMIT_WAIT_MS } from './reply.js';
 export { toCandle, toMarket, toOrderBook, toTicker, toTrade } from './mapper.js';
+export { UPBIT_BTC_PRICE_BANDS, UPBIT_KRW_PRICE_BANDS, upbitPriceBands } from './price-units.js';
 export {
   UPBIT_REST_CANDLE_KEYS,
   UPBIT_REST_ORDER_BOOK_KEYS,
