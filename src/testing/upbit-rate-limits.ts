@@ -5,8 +5,14 @@
  * left in the current window after the request. Past the limit a request gets 429. A client that keeps
  * sending while limited (more than `blockAfter` 429s within `blockWindowMs`) is blocked for that group:
  * every request gets 418 until the block ends. Each further offence doubles the block, from
- * `blockBaseMs` up to `blockMaxMs`. Requests with an `Origin` header (browsers) have their own, much
- * tighter window: `originLimit` per `originWindowMs` (1 per 10 s on Upbit).
+ * `blockBaseMs` up to `blockMaxMs`.
+ *
+ * Quotation requests with an `Origin` header (what browsers send) are all counted in ONE shared budget,
+ * {@link UPBIT_ORIGIN_GROUP} (`origin`), instead of their endpoint's group: `originLimit` per
+ * `originWindowMs` (1 per 10 s on Upbit), with the same 429s and 418 escalation as any group. Their
+ * replies say `Remaining-Req: group=origin`. Requests without `Origin` never touch that budget, and
+ * exchange (authenticated) groups ignore `Origin`. A block of the endpoint's group (or of every group)
+ * still stops its `Origin` requests.
  *
  * Exchange (authenticated) groups have their own limits ({@link UPBIT_EXCHANGE_GROUP_LIMITS}: `default`
  * 30/s, `order` 8/s, `order-cancel-all` 1 per 2 s) and are counted per account: pass the access key as
@@ -19,6 +25,19 @@
 
 /** Exchange (authenticated) rate-limit groups, as `Remaining-Req` spells them. */
 export type UpbitExchangeGroup = 'default' | 'order' | 'order-cancel-all';
+
+/**
+ * The shared budget of quotation requests that carry an `Origin` header, as `Remaining-Req` spells it.
+ *
+ * @example
+ * ```ts
+ * reply.headers.get('remaining-req'); // 'group=origin; min=600; sec=0' for a browser request
+ * ```
+ */
+export const UPBIT_ORIGIN_GROUP = 'origin';
+
+/** The `Origin` budget's name as a type. */
+export type UpbitOriginGroup = typeof UPBIT_ORIGIN_GROUP;
 
 /** A group's own window: `limit` requests per `windowMs`. */
 export interface UpbitGroupLimit {
@@ -46,6 +65,21 @@ export function isUpbitExchangeGroup(group: string): group is UpbitExchangeGroup
   return Object.hasOwn(UPBIT_EXCHANGE_GROUP_LIMITS, group);
 }
 
+/**
+ * The budget a request is counted in: {@link UPBIT_ORIGIN_GROUP} for a quotation request with an
+ * `Origin` header, else its own group (exchange groups ignore `Origin`).
+ *
+ * @example
+ * ```ts
+ * upbitBudgetGroup('ticker', true); // 'origin'
+ * upbitBudgetGroup('ticker', false); // 'ticker'
+ * upbitBudgetGroup('order', true); // 'order'
+ * ```
+ */
+export function upbitBudgetGroup<G extends string>(group: G, hasOrigin: boolean): G | UpbitOriginGroup {
+  return hasOrigin && !isUpbitExchangeGroup(group) ? UPBIT_ORIGIN_GROUP : group;
+}
+
 /** Limits of an {@link UpbitRateLimits}. */
 export interface UpbitRateLimitOptions {
   /** Requests per window per group. @default 10 */
@@ -53,7 +87,8 @@ export interface UpbitRateLimitOptions {
   /** Window length (ms). @default 1000 */
   readonly windowMs?: number | undefined;
   /**
-   * Groups with their own window instead of `perSecond`/`windowMs`, merged over the default.
+   * Groups with their own window instead of `perSecond`/`windowMs`, merged over the default (`origin`
+   * is set by `originLimit`/`originWindowMs`, not here).
    * @default UPBIT_EXCHANGE_GROUP_LIMITS
    */
   readonly groups?: Readonly<Record<string, UpbitGroupLimit>> | undefined;
@@ -65,9 +100,12 @@ export interface UpbitRateLimitOptions {
   readonly blockBaseMs?: number | undefined;
   /** Longest block (ms). @default 60000 */
   readonly blockMaxMs?: number | undefined;
-  /** Requests per `originWindowMs` for requests carrying an `Origin` header. @default 1 */
+  /**
+   * Quotation requests carrying an `Origin` header allowed per `originWindowMs`, all endpoints together
+   * (the shared `origin` budget). @default 1
+   */
   readonly originLimit?: number | undefined;
-  /** Window of `Origin` requests (ms). @default 10000 */
+  /** Window of the `origin` budget (ms), fixed windows like every group's. @default 10000 */
   readonly originWindowMs?: number | undefined;
 }
 
@@ -93,6 +131,7 @@ interface GroupState {
  * ```ts
  * const limits = new UpbitRateLimits({ perSecond: 10 });
  * limits.check('ticker', Date.now(), false); // { kind: 'ok', remaining: 9 }
+ * limits.check('ticker', Date.now(), true); // { kind: 'ok', remaining: 0 } (the `origin` budget)
  * ```
  */
 export class UpbitRateLimits {
@@ -102,8 +141,6 @@ export class UpbitRateLimits {
   readonly #blockWindowMs: number;
   readonly #blockBaseMs: number;
   readonly #blockMaxMs: number;
-  readonly #originLimit: number;
-  readonly #originWindowMs: number;
   readonly #groups: ReadonlyMap<string, UpbitGroupLimit>;
   readonly #states = new Map<string, GroupState>();
   #allBlockedUntil = 0;
@@ -115,9 +152,8 @@ export class UpbitRateLimits {
     this.#blockWindowMs = options.blockWindowMs ?? 10_000;
     this.#blockBaseMs = options.blockBaseMs ?? 1000;
     this.#blockMaxMs = options.blockMaxMs ?? 60_000;
-    this.#originLimit = options.originLimit ?? 1;
-    this.#originWindowMs = options.originWindowMs ?? 10_000;
-    this.#groups = new Map(Object.entries({ ...UPBIT_EXCHANGE_GROUP_LIMITS, ...options.groups }));
+    const origin: UpbitGroupLimit = { limit: options.originLimit ?? 1, windowMs: options.originWindowMs ?? 10_000 };
+    this.#groups = new Map(Object.entries({ ...UPBIT_EXCHANGE_GROUP_LIMITS, ...options.groups, [UPBIT_ORIGIN_GROUP]: origin }));
   }
 
   /** The configured per-window limit (what `sec=` starts from). */
@@ -131,17 +167,18 @@ export class UpbitRateLimits {
   }
 
   /**
-   * Counts a request of `group` at `now` and says whether it may be served. `account` (an access key)
-   * gives the account its own window, 429 count and block in that group.
+   * Counts a request of `group` at `now` and says whether it may be served. A quotation request with
+   * `hasOrigin` is counted in the shared `origin` budget instead (see {@link upbitBudgetGroup}).
+   * `account` (an access key) gives the account its own window, 429 count and block in that group.
    */
   check(group: string, now: number, hasOrigin: boolean, account?: string): LimitDecision {
-    const key = account === undefined ? group : `${group}@${account}`;
-    const state = this.#state(hasOrigin ? `origin:${key}` : key);
-    const blockedUntil = Math.max(state.blockedUntil, this.#allBlockedUntil, this.#state(key).blockedUntil, this.#state(group).blockedUntil);
+    const budget = upbitBudgetGroup(group, hasOrigin);
+    const state = this.#state(account === undefined ? budget : `${budget}@${account}`);
+    // A ban of the endpoint's group covers every account and its Origin requests too.
+    const blockedUntil = Math.max(state.blockedUntil, this.#allBlockedUntil, this.#state(group).blockedUntil);
     if (now < blockedUntil) return { kind: 'blocked', untilMs: blockedUntil };
-    const own = this.limitOf(group);
-    const limit = hasOrigin ? this.#originLimit : own.limit;
-    const window = Math.floor(now / (hasOrigin ? this.#originWindowMs : own.windowMs));
+    const { limit, windowMs } = this.limitOf(budget);
+    const window = Math.floor(now / windowMs);
     if (state.window !== window) {
       state.window = window;
       state.used = 0;
@@ -163,7 +200,7 @@ export class UpbitRateLimits {
     return { kind: 'blocked', untilMs: state.blockedUntil };
   }
 
-  /** Blocks `group` (every group when `undefined`) until `untilMs`. */
+  /** Blocks `group` (every group when `undefined`; `origin` for the `Origin` budget only) until `untilMs`. */
   block(group: string | undefined, untilMs: number): void {
     if (group === undefined) this.#allBlockedUntil = Math.max(this.#allBlockedUntil, untilMs);
     else this.#state(group).blockedUntil = Math.max(this.#state(group).blockedUntil, untilMs);

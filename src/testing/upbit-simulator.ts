@@ -2,12 +2,24 @@
  * A protocol-faithful Upbit REST quotation server on 127.0.0.1, fed by a deterministic
  * {@link MarketModel}: same paths, parameters, reply shapes, number spelling, headers, errors and rate
  * limits as api.upbit.com, plus controls to inject latency, failures, 429s, 418 blocks and stalls.
+ *
+ * Quotation requests that carry an `Origin` header (as browsers send) share one `origin` budget, 1 per
+ * 10 s by default (`rateLimits.originLimit`/`originWindowMs`): their replies say
+ * `Remaining-Req: group=origin; min=600; sec=<left>`, and over it they get the usual 429, then 418.
+ * Requests without `Origin`, and authenticated requests with or without it, are counted as usual.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MarketModel, type MarketModelOptions } from './market-model.js';
 import type { SimClock } from './model-types.js';
 import { requestTarget, SimHttpServer, writeReply } from './sim-server.js';
-import { isUpbitExchangeGroup, UpbitRateLimits, type UpbitExchangeGroup, type UpbitRateLimitOptions } from './upbit-rate-limits.js';
+import {
+  isUpbitExchangeGroup,
+  upbitBudgetGroup,
+  UpbitRateLimits,
+  type UpbitExchangeGroup,
+  type UpbitOriginGroup,
+  type UpbitRateLimitOptions,
+} from './upbit-rate-limits.js';
 import { UpbitReplyError } from './upbit-params.js';
 import type { UpbitGroup } from './upbit-route-kit.js';
 import { findRoute } from './upbit-routes.js';
@@ -41,7 +53,10 @@ export interface RequestLogEntry {
   readonly method: string;
   readonly path: string;
   readonly query: Readonly<Record<string, string>>;
-  /** Rate-limit group, `undefined` for unknown paths and private requests refused before counting. */
+  /**
+   * Rate-limit group of the endpoint (also for `Origin` requests, which are counted in `origin`),
+   * `undefined` for unknown paths and private requests refused before counting.
+   */
   readonly group: UpbitGroup | UpbitExchangeGroup | undefined;
   readonly status: number;
 }
@@ -53,8 +68,9 @@ export interface UpbitSimulatorOptions extends MarketModelOptions {
   /** Port on 127.0.0.1. @default 0 (any free port) */
   readonly port?: number | undefined;
   /**
-   * Rate limits. @default Upbit's: 10 per second per quotation group (per IP); exchange groups per
-   * account: `default` 30/s, `order` 8/s, `order-cancel-all` 1 per 2 s
+   * Rate limits. @default Upbit's: 10 per second per quotation group (per IP); quotation requests with
+   * an `Origin` header 1 per 10 s, all groups together; exchange groups per account: `default` 30/s,
+   * `order` 8/s, `order-cancel-all` 1 per 2 s
    */
   readonly rateLimits?: UpbitRateLimitOptions | undefined;
   /** Delay before every reply (ms). @default 0 */
@@ -95,10 +111,10 @@ export interface UpbitSimulator {
   /** Answers the next `n` requests with 429 (JSON body, or plain text). */
   rateLimitNext(n: number, options?: RateLimitNextOptions): void;
   /**
-   * Blocks `group` (every group when omitted; an exchange group for every account) for `ms` of
-   * rate-limit-clock time: 418 meanwhile.
+   * Blocks `group` (every group when omitted; an exchange group for every account; `origin` for the
+   * `Origin` requests only) for `ms` of rate-limit-clock time: 418 meanwhile.
    */
-  ban(ms: number, group?: UpbitGroup | UpbitExchangeGroup): void;
+  ban(ms: number, group?: UpbitGroup | UpbitExchangeGroup | UpbitOriginGroup): void;
   /** Holds replies until {@link UpbitSimulator.resume}. */
   pause(): void;
   /** Sends held replies and stops holding. */
@@ -119,9 +135,12 @@ interface Reply {
   readonly body: string;
 }
 
-type LimitGroup = UpbitGroup | UpbitExchangeGroup;
+type LimitGroup = UpbitGroup | UpbitExchangeGroup | UpbitOriginGroup;
 
-/** `min=` is deprecated and fixed (600 quotation, 1800 exchange); exchange groups count per account, not IP. */
+/**
+ * `min=` is deprecated and fixed (600 quotation, `origin` included, 1800 exchange); exchange groups
+ * count per account, not IP.
+ */
 function remainingReq(group: LimitGroup, sec: number): Record<string, string> {
   if (isUpbitExchangeGroup(group)) return { 'remaining-req': `group=${group}; min=1800; sec=${sec}` };
   return { 'remaining-req': `group=${group}; min=600; sec=${sec}`, 'limit-by-ip': 'Yes' };
@@ -230,6 +249,7 @@ class RestSimulator implements UpbitSimulator {
     const at = this.model.now();
     const { method, url } = requestTarget(request);
     const match = method === 'GET' ? findRoute(url.pathname) : undefined;
+    const hasOrigin = request.headers.origin !== undefined;
     let group: LimitGroup | undefined = match?.route.group;
     let reply: Reply;
     const forced = this.#forced.shift();
@@ -244,12 +264,12 @@ class RestSimulator implements UpbitSimulator {
       const body = typeof forced.body === 'string' ? forced.body : stringifyWire(forced.body);
       reply = { status: forced.status, headers: { 'content-type': forced.contentType ?? JSON_TYPE }, body };
     } else if (limited !== undefined) {
-      reply = this.#tooMany(group, limited.plainText === true);
+      reply = this.#tooMany(group === undefined ? undefined : upbitBudgetGroup(group, hasOrigin), limited.plainText === true);
     } else if (match === undefined || group === undefined) {
       const error = UpbitReplyError.notFound();
       reply = jsonReply(error.status, error.body);
     } else {
-      reply = this.#routed(group, this.#limitClock.now(), request.headers.origin !== undefined, undefined, () =>
+      reply = this.#routed(group, this.#limitClock.now(), hasOrigin, undefined, () =>
         match.route.handle({ model: this.model, now: at, query: url.searchParams, params: match.params }),
       );
     }
@@ -258,16 +278,20 @@ class RestSimulator implements UpbitSimulator {
     this.#deliver(response, reply);
   }
 
-  /** Counts a request in `group` (per `account` when given) and runs `handle` if the limits allow. */
+  /**
+   * Counts a request in `group` (per `account` when given; in `origin` for a quotation request with
+   * `hasOrigin`) and runs `handle` if the limits allow. `Remaining-Req` names the budget counted.
+   */
   #routed(group: LimitGroup, limitAt: number, hasOrigin: boolean, account: string | undefined, handle: () => WireValue): Reply {
     const decision = this.#limits.check(group, limitAt, hasOrigin, account);
-    if (decision.kind === 'limited') return this.#tooMany(group, false);
+    const budget = upbitBudgetGroup(group, hasOrigin);
+    if (decision.kind === 'limited') return this.#tooMany(budget, false);
     if (decision.kind === 'blocked') {
       const seconds = Math.max(1, Math.ceil((decision.untilMs - limitAt) / 1000));
       const body = { error: { name: 'too_many_requests', message: `${TOO_MANY} Access blocked for ${seconds} seconds.` } };
-      return jsonReply(418, body, { ...remainingReq(group, 0), 'retry-after': String(seconds) });
+      return jsonReply(418, body, { ...remainingReq(budget, 0), 'retry-after': String(seconds) });
     }
-    const headers = remainingReq(group, decision.remaining);
+    const headers = remainingReq(budget, decision.remaining);
     try {
       return jsonReply(200, handle(), headers);
     } catch (error) {
@@ -310,6 +334,8 @@ class RestSimulator implements UpbitSimulator {
  * const sim = await startUpbitSimulator({ seed: 7 });
  * const reply = await fetch(`${sim.url}/v1/ticker?markets=KRW-BTC`);
  * reply.headers.get('remaining-req'); // 'group=ticker; min=600; sec=9'
+ * const browser = await fetch(`${sim.url}/v1/ticker?markets=KRW-BTC`, { headers: { Origin: 'https://app.example' } });
+ * browser.headers.get('remaining-req'); // 'group=origin; min=600; sec=0' (the next one within 10 s gets 429)
  * await sim.close();
  * ```
  */

@@ -1,7 +1,8 @@
 /**
  * One client connection of the Upbit WebSocket simulator: request handling (a new request replaces
  * the whole subscription set; a rejected one leaves it as it was), `PING` → `{"status":"UP"}`,
- * keepalive, the idle timeout and the per-connection message limits.
+ * keepalive, the idle timeout and the per-connection message limits (stricter on a connection opened
+ * with an `Origin` header; `PING`s and control frames never count).
  *
  * Every server message, data, errors and `{"status":"UP"}` alike, goes out as a binary frame of UTF-8
  * JSON, as Upbit sends them. WebSocket ping frames are answered by hand (not by `ws`'s autoPong), so a
@@ -51,7 +52,7 @@ const STATUS_UP = stringifyWire({ status: 'UP' });
  *
  * @example
  * ```ts
- * const client = new UpbitWsClient(1, socket, host);
+ * const client = new UpbitWsClient(1, socket, host, request.headers.origin !== undefined);
  * client.push(model.now());
  * ```
  */
@@ -63,10 +64,16 @@ export class UpbitWsClient {
   #states: UpbitWsStreamState[] = [];
   #format: UpbitWsFormat = 'DEFAULT';
 
-  constructor(id: number, socket: WebSocket, host: UpbitWsHost) {
+  /**
+   * @param id Connection id.
+   * @param socket The accepted socket.
+   * @param host The simulator.
+   * @param hasOrigin The upgrade request carried an `Origin` header (Upbit's browser limit applies).
+   */
+  constructor(id: number, socket: WebSocket, host: UpbitWsHost, hasOrigin = false) {
     this.#peer = new SimWsPeer(id, socket, (error) => host.log.reportFailure(error));
     this.#host = host;
-    this.#limits = new MessageLimits(host.limits);
+    this.#limits = new MessageLimits(host.limits, hasOrigin);
     socket.on('message', (data) => this.#peer.guard(() => this.#onMessage(wsText(data))));
     socket.on('ping', (data) => {
       this.#touch();

@@ -6,6 +6,12 @@
  * Data is a pure function of the model's clock: a real timer (every `pushIntervalMs`) asks the model
  * what happened since the previous push. Limits and `refuseConnections` also run on the model clock;
  * the idle timeout runs on real time. Everything binds to 127.0.0.1.
+ *
+ * Upgrades with an `Origin` header (browsers) get Upbit's stricter policy (`limits.originLimit` per
+ * `limits.originWindowMs`, 1 per 10 s by default): every such upgrade counts in one shared window and
+ * is refused with HTTP 429 over it, like the per-IP connection limit; on a connection opened with
+ * `Origin`, a request frame over that limit closes the connection with
+ * `UPBIT_WS_CLOSE_TOO_MANY_REQUESTS` (1008, the simulator's guess: see `upbit-ws-limits.ts`).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -28,7 +34,11 @@ export interface UpbitWsSimulatorOptions {
   readonly candleIntervalMs?: number | undefined;
   /** Real time without any client message or control frame before the server closes. @default 120000 */
   readonly idleTimeoutMs?: number | undefined;
-  /** Connection and message limits (model clock). @default Upbit's: 5 connections/s per IP, 5 requests/s and 100/min per connection */
+  /**
+   * Connection and message limits (on `limitClock`). @default Upbit's: 5 connections/s per IP, 5
+   * requests/s and 100/min per connection; with an `Origin` header 1 connection per 10 s (all `Origin`
+   * upgrades together) and 1 request per 10 s per connection
+   */
   readonly limits?: UpbitWsLimitOptions | undefined;
   /**
    * Clock of connection/message limits and `refuseConnections`. Pass a real clock when the model runs
@@ -200,9 +210,12 @@ class WsSimulator implements UpbitWsSimulator, UpbitWsHost {
     const unavailable = { contentType: JSON_TYPE, text: UNAVAILABLE };
     if (this.#hub.closed) return rejectUpgrade(socket, 503, unavailable);
     if (now < this.#refuseUntil) return rejectUpgrade(socket, 503, unavailable);
-    if (!this.#connectionLimits.tryAdd(request.socket.remoteAddress ?? 'unknown', now)) return rejectUpgrade(socket, 429, { contentType: JSON_TYPE, text: TOO_MANY });
+    const hasOrigin = request.headers.origin !== undefined;
+    if (!this.#connectionLimits.tryAdd(request.socket.remoteAddress ?? 'unknown', now, hasOrigin)) {
+      return rejectUpgrade(socket, 429, { contentType: JSON_TYPE, text: TOO_MANY });
+    }
     this.#hub.accept(request, socket, head, (ws, id) => {
-      if (!this.#hub.closed) return new UpbitWsClient(id, ws, this);
+      if (!this.#hub.closed) return new UpbitWsClient(id, ws, this, hasOrigin);
       ws.terminate();
       return undefined;
     });
