@@ -36,7 +36,10 @@ export interface ExchangeClientOptions extends StreamOptions {
   readonly marketsTtlMs?: number | undefined;
   /** Coalesce concurrent ticker/order-book calls into batched requests. @default true */
   readonly batch?: boolean | undefined;
-  /** Override the adapter's rate limits (e.g. a simulator configured with other limits). @default adapter's */
+  /**
+   * Override the adapter's rate limits (e.g. a simulator configured with other limits).
+   * @default the adapter's, plus its `originLimits.rule` when `sendsOrigin`
+   */
   readonly rateLimits?: readonly RateLimitRule[] | undefined;
   /** A live stream value younger than this answers `getTicker` without a request. @default 2_000 */
   readonly streamFreshMs?: number | undefined;

@@ -22,6 +22,7 @@ import { SharedReplies } from './exchange-client-replies.js';
 import { MarketDirectory } from './market-directory.js';
 import { RateLimiter } from './transport/rate-limiter.js';
 import { RestClient } from './transport/rest-client.js';
+import { sendsOriginByDefault } from './transport/environment.js';
 import { compareDecimalIds } from '../operators/dedupeBy.js';
 import { StreamHub } from './stream-hub.js';
 
@@ -58,7 +59,9 @@ export class ExchangeClient {
     this.#options = options;
     const now = options.now ?? Date.now;
     this.#now = now;
-    this.limiter = new RateLimiter(options.rateLimits ?? adapter.rest.rateLimits);
+    // Browsers put an Origin on every request, and some exchanges give those one small shared budget.
+    const origin = (options.sendsOrigin ?? sendsOriginByDefault()) ? adapter.rest.originLimits : undefined;
+    this.limiter = new RateLimiter(options.rateLimits ?? (origin === undefined ? adapter.rest.rateLimits : [...adapter.rest.rateLimits, origin.rule]));
     this.rest = new RestClient({
       exchange: adapter.id,
       adapter: adapter.rest,
@@ -67,6 +70,7 @@ export class ExchangeClient {
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
       retry: options.retry,
+      groupOf: origin === undefined ? undefined : (group) => (origin.groups.includes(group) ? origin.rule.group : group),
       onReply: (_request, status) => {
         this.#requests += 1;
         this.#statuses[status] = (this.#statuses[status] ?? 0) + 1;

@@ -50,6 +50,13 @@ export interface StreamOptions {
   readonly replayTtlMs?: number | undefined;
   /** Reconnect backoff of the socket. @default 250 ms doubling to 32 s, half jittered */
   readonly backoff?: BackoffOptions | undefined;
+  /**
+   * Whether requests carry an `Origin` header (browsers always send one), which some exchanges limit
+   * far more tightly (Upbit: 1 quotation request, socket connection or request frame per 10 s); the
+   * limiters then follow the adapter's `originLimits`. Set it when a proxy adds an `Origin` in Node.
+   * @default true in browsers and workers, false in Node
+   */
+  readonly sendsOrigin?: boolean | undefined;
   /** Timers. @default asyncScheduler */
   readonly scheduler?: SchedulerLike | undefined;
 }
@@ -132,6 +139,7 @@ export class StreamHub {
         staleAfterMs: this.#options.socketStaleAfterMs,
         backoff: this.#options.backoff,
         scheduler: this.#options.scheduler,
+        sendsOrigin: this.#options.sendsOrigin,
       });
       this.#connection.status$.subscribe(this.#status$);
     }

@@ -67,6 +67,12 @@ export interface ExchangeRestAdapter {
   readonly baseUrl: string;
   /** The exchange's REST limits. */
   readonly rateLimits: readonly RateLimitRule[];
+  /**
+   * A stricter budget for requests that carry an `Origin` header (every cross-origin browser request):
+   * requests of `groups` all count against `rule` instead of their own group. Upbit: quotation
+   * requests share `origin`, 1 per 10 s. @default none (Origin changes nothing)
+   */
+  readonly originLimits?: { readonly rule: RateLimitRule; readonly groups: readonly string[] } | undefined;
   /** How many markets one ticker / order-book request may carry (batching). */
   readonly maxBatch: { readonly ticker: number; readonly orderBook: number };
   /** Reads the server's view of a group's budget from a reply (Upbit `Remaining-Req`). */
@@ -146,6 +152,16 @@ export interface ExchangeWsAdapter {
   readonly keepalive: { readonly intervalMs: number; readonly frame: string };
   /** Client-side message limits of the exchange (frames sent per window). */
   readonly sendLimits: readonly { readonly limit: number; readonly windowMs: number }[];
+  /**
+   * Stricter limits for sockets opened with an `Origin` header (browsers): connection attempts and
+   * frames sent per window. Upbit: 1 per 10 s each. @default none (Origin changes nothing)
+   */
+  readonly originLimits?:
+    | {
+        readonly connect: readonly { readonly limit: number; readonly windowMs: number }[];
+        readonly send: readonly { readonly limit: number; readonly windowMs: number }[];
+      }
+    | undefined;
   /** Most subscriptions one connection may carry, if the exchange caps it. */
   readonly maxSubscriptions?: number | undefined;
   /** Reconnect before this age (Binance closes connections at 24 h). */

@@ -39,6 +39,11 @@ export interface RestClientOptions {
   readonly retry?: RetryBackoffConfig | false | undefined;
   /** Extra request headers. @default {} */
   readonly headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * The limiter group a request counts against, from its own: maps the groups an `Origin` budget covers
+   * onto it (see `ExchangeRestAdapter.originLimits`). @default the request's own group
+   */
+  readonly groupOf?: ((group: string) => string) | undefined;
   /** Called after every HTTP exchange (metrics, tests). */
   readonly onReply?: ((request: RestRequest, status: number) => void) | undefined;
   /**
@@ -73,6 +78,7 @@ export class RestClient {
   readonly #adapter: RestClientOptions['adapter'];
   readonly #exchange: string;
   readonly #limiter: RateLimiter;
+  readonly #groupOf: ((group: string) => string) | undefined;
   readonly #baseUrl: string;
   readonly #fetch: FetchLike;
   readonly #timeoutMs: number;
@@ -85,6 +91,7 @@ export class RestClient {
     this.#adapter = options.adapter;
     this.#exchange = options.exchange;
     this.#limiter = options.limiter;
+    this.#groupOf = options.groupOf;
     this.#baseUrl = (options.baseUrl ?? options.adapter.baseUrl).replace(/\/+$/, '');
     this.#fetch = options.fetch ?? (crossFetch as unknown as FetchLike);
     this.#timeoutMs = options.timeoutMs ?? 10_000;
@@ -111,7 +118,7 @@ export class RestClient {
     const once$ = defer(() => this.#send(request)).pipe(
       rateLimit<RestReply>({
         limiter: this.#limiter,
-        group: request.group,
+        group: this.#groupOf?.(request.group) ?? request.group,
         cost: request.cost ?? 1,
         feedback: (reply) => this.#adapter.readFeedback(reply, request),
       }),

@@ -22,6 +22,7 @@ import { isRetryableError, MarketDataError } from '../errors.js';
 import type { ExchangeWsAdapter, Subscription, WsMessage } from '../exchanges/exchange-adapter.js';
 import type { StatusEvent } from '../model/market-event.js';
 import { frameText, resolveWebSocketFactory, type WebSocketFactory } from './websocket-factory.js';
+import { sendsOriginByDefault } from './environment.js';
 import type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus } from './ws-options.js';
 import { createSendPermit, toFrameError, toMarketDataError } from './ws-support.js';
 import { subscriptionKey, SubscriptionRouter, type EventSink, type StreamEvent } from './ws-router.js';
@@ -65,6 +66,8 @@ export class WsConnection {
   readonly #scheduler: SchedulerLike;
   readonly #now: () => number;
   readonly #permit: () => Observable<void>;
+  /** Waits out the exchange's connection-attempt limit (only set for sockets sending an Origin). */
+  readonly #connectPermit: () => Observable<void>;
   readonly #router = new SubscriptionRouter();
   readonly #status$ = new Subject<StatusEvent>();
   readonly #errors$ = new Subject<MarketDataError>();
@@ -91,7 +94,10 @@ export class WsConnection {
     const scheduler = options.scheduler ?? asyncScheduler;
     this.#scheduler = scheduler;
     this.#now = options.now ?? (() => scheduler.now());
-    this.#permit = createSendPermit(options.adapter.sendLimits, scheduler);
+    // Browsers send an Origin with every upgrade; some exchanges then allow far fewer attempts and frames.
+    const origin = (options.sendsOrigin ?? sendsOriginByDefault()) ? options.adapter.originLimits : undefined;
+    this.#permit = createSendPermit(origin?.send ?? options.adapter.sendLimits, scheduler);
+    this.#connectPermit = createSendPermit(origin?.connect ?? [], scheduler);
   }
 
   /** The distinct subscriptions of the connection's streams. */
@@ -225,42 +231,50 @@ export class WsConnection {
   #start(): void {
     this.#retryAttempt = 0;
     this.#emit('connecting');
-    const adapter = this.#adapter;
     // Assigned before subscribing: a synchronous fatal failure (#fail) must be able to clear it.
     const loop = new RxSubscription();
     this.#loop = loop;
-    const connection$ = defer(() => this.#resolveFactory())
-      .pipe(
-        switchMap((makeWebSocket) =>
-          openWsSession({
-            url: this.#options.url ?? adapter.url,
-            protocols: this.#options.protocols ?? [],
-            makeWebSocket,
-            exchange: this.#exchange,
-            scheduler: this.#scheduler,
-            keepalive: adapter.keepalive,
-            staleAfterMs: this.#options.staleAfterMs ?? 2 * adapter.keepalive.intervalMs,
-            maxConnectionAgeMs: adapter.maxConnectionAgeMs,
-            closeCodes: adapter.closeCodes,
-            permit: this.#permit,
-            onOpen: (link) => this.#onOpen(link),
-            onClose: () => {
-              this.#link = undefined;
-            },
-            onFrame: (data) => this.#onFrame(data),
-            onSent: () => this.#counts.framesSent++,
-            // A session completes only after link.restart(): open the next one on the next turn,
-            // outside the old socket's message handler.
-          }).pipe(repeat({ delay: () => timer(0, this.#scheduler) })),
+    const connection$ = defer(() => this.#resolveFactory()).pipe(
+      switchMap((makeWebSocket) =>
+        // Every attempt, first or repeated, waits for the connection limit (browsers: 1 per 10 s on Upbit).
+        defer(() => this.#connectPermit()).pipe(
+          switchMap(() => this.#session(makeWebSocket)),
+          // A session completes only after link.restart(): open the next one on the next turn,
+          // outside the old socket's message handler.
+          repeat({ delay: () => timer(0, this.#scheduler) }),
         ),
-        retryBackoff({
-          ...this.#options.backoff,
-          scheduler: this.#scheduler,
-          shouldRetry: isRetryableError,
-          onRetry: (event) => this.#onRetry(event),
-        }),
-      );
+      ),
+      retryBackoff({
+        ...this.#options.backoff,
+        scheduler: this.#scheduler,
+        shouldRetry: isRetryableError,
+        onRetry: (event) => this.#onRetry(event),
+      }),
+    );
     loop.add(connection$.subscribe({ error: (error: unknown) => this.#fail(error) }));
+  }
+
+  /** One socket's life: open, subscribe, deliver frames, until it closes. */
+  #session(makeWebSocket: WebSocketFactory): Observable<void> {
+    const adapter = this.#adapter;
+    return openWsSession({
+      url: this.#options.url ?? adapter.url,
+      protocols: this.#options.protocols ?? [],
+      makeWebSocket,
+      exchange: this.#exchange,
+      scheduler: this.#scheduler,
+      keepalive: adapter.keepalive,
+      staleAfterMs: this.#options.staleAfterMs ?? 2 * adapter.keepalive.intervalMs,
+      maxConnectionAgeMs: adapter.maxConnectionAgeMs,
+      closeCodes: adapter.closeCodes,
+      permit: this.#permit,
+      onOpen: (link) => this.#onOpen(link),
+      onClose: () => {
+        this.#link = undefined;
+      },
+      onFrame: (data) => this.#onFrame(data),
+      onSent: () => this.#counts.framesSent++,
+    });
   }
 
   #resolveFactory(): Observable<WebSocketFactory> {

@@ -42,6 +42,12 @@ export interface WsConnectionOptions {
    * @default DEFAULT_BACKOFF (250 ms doubling to 32 s, half jittered)
    */
   readonly backoff?: BackoffOptions | undefined;
+  /**
+   * Whether upgrade requests carry an `Origin` header (browsers always send one): connection attempts
+   * and request frames then follow `adapter.originLimits` (Upbit: 1 per 10 s each) instead of
+   * `adapter.sendLimits`. @default sendsOriginByDefault(): true in browsers, false in Node
+   */
+  readonly sendsOrigin?: boolean | undefined;
 }
 
 /** Counters of a {@link WsConnection}, since it was created. */

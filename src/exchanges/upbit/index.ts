@@ -12,6 +12,7 @@ import {
   buildTickersRequest,
   buildTradesRequest,
   UPBIT_MAX_BATCH,
+  UPBIT_ORIGIN_LIMITS,
   UPBIT_RATE_LIMITS,
   UPBIT_REST_URL,
 } from './rest.js';
@@ -31,6 +32,7 @@ import { upbitPriceBands } from './price-units.js';
 export const upbitRest: ExchangeRestAdapter = {
   baseUrl: UPBIT_REST_URL,
   rateLimits: UPBIT_RATE_LIMITS,
+  originLimits: UPBIT_ORIGIN_LIMITS,
   maxBatch: UPBIT_MAX_BATCH,
   readFeedback: readUpbitFeedback,
   toError: toUpbitError,
@@ -67,7 +69,7 @@ export const upbitAdapter = {
 } satisfies ExchangeAdapter;
 
 export { formatUpbitMarket, parseUpbitMarket, toUpbitSymbol, UPBIT_ID } from './symbols.js';
-export { formatUpbitTime, toUpbitCandlePath, UPBIT_MAX_BATCH, UPBIT_MAX_COUNT, UPBIT_RATE_LIMITS } from './rest.js';
+export { formatUpbitTime, toUpbitCandlePath, UPBIT_MAX_BATCH, UPBIT_MAX_COUNT, UPBIT_ORIGIN_LIMITS, UPBIT_RATE_LIMITS } from './rest.js';
 export { parseRemainingReq, UPBIT_BLOCK_WAIT_MS, UPBIT_RATE_LIMIT_WAIT_MS } from './reply.js';
 export { toCandle, toMarket, toOrderBook, toTicker, toTrade } from './mapper.js';
 export { UPBIT_BTC_PRICE_BANDS, UPBIT_KRW_PRICE_BANDS, upbitPriceBands } from './price-units.js';
@@ -79,7 +81,7 @@ export {
 } from './fields.js';
 export type { UpbitCandleKeys, UpbitOrderBookKeys, UpbitRecord, UpbitTickerKeys, UpbitTradeKeys } from './fields.js';
 export type * from './wire.js';
-export { createUpbitWs, upbitWs, UPBIT_WS_KEEPALIVE, UPBIT_WS_SEND_LIMITS, UPBIT_WS_URL } from './ws.js';
+export { createUpbitWs, upbitWs, UPBIT_WS_KEEPALIVE, UPBIT_WS_ORIGIN_LIMITS, UPBIT_WS_SEND_LIMITS, UPBIT_WS_URL } from './ws.js';
 export type { UpbitWsOptions } from './ws.js';
 export { buildUpbitWsRequest } from './ws-request.js';
 export type { UpbitWsFormat, UpbitWsRequestOptions } from './ws-request.js';

@@ -55,6 +55,16 @@ export const UPBIT_RATE_LIMITS: readonly RateLimitRule[] = [
 ];
 
 /**
+ * Requests carrying an `Origin` header (browsers): every quotation group counts against one `origin`
+ * budget of 1 request per 10 s, which replies report as `Remaining-Req: group=origin`. Exchange
+ * (authenticated) groups keep their own limits.
+ */
+export const UPBIT_ORIGIN_LIMITS = {
+  rule: { group: 'origin', limit: 1, windowMs: 10_000 },
+  groups: ['market', 'ticker', 'orderbook', 'trade', 'candles'],
+} as const satisfies { readonly rule: RateLimitRule; readonly groups: readonly string[] };
+
+/**
  * Markets per ticker / order-book request. Upbit documents no maximum, so these are our own safe
  * values. The URL is the binding constraint: a code is up to ~16 characters plus an encoded comma
  * (`%2C`), so 100 codes stay near 2 KB, far below the 8 KB many proxies and servers cap a request line

@@ -30,6 +30,15 @@ export const UPBIT_WS_SEND_LIMITS: readonly { readonly limit: number; readonly w
   { limit: 100, windowMs: 60_000 },
 ];
 
+/**
+ * Sockets opened with an `Origin` header (browsers): Upbit allows public WebSocket requests only once
+ * per 10 s, so both connection attempts and request frames wait for that window.
+ */
+export const UPBIT_WS_ORIGIN_LIMITS = {
+  connect: [{ limit: 1, windowMs: 10_000 }],
+  send: [{ limit: 1, windowMs: 10_000 }],
+} as const;
+
 /** Options of {@link createUpbitWs}. */
 export interface UpbitWsOptions {
   /**
@@ -79,6 +88,7 @@ export function createUpbitWs(options: UpbitWsOptions = {}): ExchangeWsAdapter {
     decode: decodeUpbitFrame,
     keepalive: UPBIT_WS_KEEPALIVE,
     sendLimits: UPBIT_WS_SEND_LIMITS,
+    originLimits: UPBIT_WS_ORIGIN_LIMITS,
     supportsCandles: isUpbitWsCandleInterval,
   };
 }
