@@ -1,0 +1,102 @@
+/**
+ * The package as users get it: built with tsup, packed with `npm pack`, unpacked into a consumer's
+ * `node_modules`, then imported from ESM and CommonJS and type-checked with `moduleResolution: nodenext`.
+ * Nothing is fetched: the consumer folder sits inside the repository, so the package's own dependencies
+ * resolve from the repository's `node_modules` (Node walks up the folders).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const consumer = join(root, '.pack-test');
+const installed = join(consumer, 'node_modules', 'market-data-backbone');
+const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
+const run = (file: string, args: readonly string[], cwd = root): string =>
+  execFileSync(file, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+
+let packed: string[] = [];
+
+beforeAll(() => {
+  rmSync(consumer, { recursive: true, force: true });
+  mkdirSync(installed, { recursive: true });
+  run(bin('tsup'), []);
+  const [info] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', consumer])) as [{ filename: string; files: { path: string }[] }];
+  packed = info.files.map((file) => file.path);
+  run('tar', ['-xzf', join(consumer, info.filename), '-C', installed, '--strip-components=1']);
+}, 180_000);
+
+afterAll(() => rmSync(consumer, { recursive: true, force: true }));
+
+describe('the published package', () => {
+  it('ships the build, the README and the manifest, and no sources or tests', () => {
+    expect(packed).toContain('package.json');
+    expect(packed).toContain('README.md');
+    for (const entry of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/operators/index.js', 'dist/testing/index.js', 'dist/cli/mdb.js']) {
+      expect(packed).toContain(entry);
+    }
+    expect(packed.filter((path) => /^(src|test|marbles|bench|examples)\//.test(path))).toEqual([]);
+  });
+
+  it('works from ESM: every entry point, against the simulator it ships', () => {
+    writeFileSync(
+      join(consumer, 'esm.mjs'),
+      [
+        "import { MarketDataBackbone, roundToTick } from 'market-data-backbone';",
+        "import { cacheReplay } from 'market-data-backbone/operators';",
+        "import { startUpbitSimulator } from 'market-data-backbone/testing';",
+        'const simulator = await startUpbitSimulator();',
+        'const backbone = new MarketDataBackbone({ exchanges: { upbit: { restUrl: simulator.url } } });',
+        "const ticker = await backbone.getTicker('BTC/KRW');",
+        "const bands = await backbone.getPriceBands('KRW-BTC');",
+        'console.log(JSON.stringify({ market: ticker.market, exact: ticker.last.toFixed() === roundToTick(ticker.last, bands).toFixed(), operator: typeof cacheReplay }));',
+        'await backbone.close();',
+        'await simulator.close();',
+      ].join('\n'),
+    );
+    expect(JSON.parse(run('node', ['esm.mjs'], consumer))).toEqual({ market: 'KRW-BTC', exact: true, operator: 'function' });
+  });
+
+  it('works from CommonJS', () => {
+    writeFileSync(
+      join(consumer, 'cjs.cjs'),
+      [
+        "const { Big, parseJsonExact, toIdString } = require('market-data-backbone');",
+        "const { dedupeBy } = require('market-data-backbone/operators');",
+        "const [row] = parseJsonExact('[{\"id\":17877285547970000,\"p\":\"0.10\"}]');",
+        'console.log(JSON.stringify({ id: toIdString(row.id), p: new Big(row.p).plus("0.2").toFixed(), operator: typeof dedupeBy }));',
+      ].join('\n'),
+    );
+    expect(JSON.parse(run('node', ['cjs.cjs'], consumer))).toEqual({ id: '17877285547970000', p: '0.3', operator: 'function' });
+  });
+
+  it('type-checks a consumer under moduleResolution nodenext, ESM and CommonJS alike', () => {
+    const consumerTs = [
+      "import { MarketDataBackbone, tickSizeAt, type Ticker, type PriceBand } from 'market-data-backbone';",
+      "import { arbitrage, retryBackoff } from 'market-data-backbone/operators';",
+      "import type { UpbitSimulator } from 'market-data-backbone/testing';",
+      'export async function last(backbone: MarketDataBackbone): Promise<string> {',
+      "  const ticker: Ticker = await backbone.getTicker('KRW-BTC');",
+      "  const bands: readonly PriceBand[] = await backbone.getPriceBands('KRW-BTC');",
+      "  return `${ticker.last.toFixed()} ${tickSizeAt(bands, ticker.last)?.toFixed() ?? '-'}`;",
+      '}',
+      'export const operators = [arbitrage, retryBackoff] as const;',
+      'export type Sim = UpbitSimulator;',
+      '// @ts-expect-error a typo in a method name must not type-check',
+      "export const wrong = (backbone: MarketDataBackbone) => backbone.getTiker('KRW-BTC');",
+    ].join('\n');
+    writeFileSync(join(consumer, 'consumer.mts'), consumerTs);
+    writeFileSync(join(consumer, 'consumer.cts'), consumerTs.replace('export type Sim = UpbitSimulator;', 'export type Sim = UpbitSimulator | undefined;'));
+    writeFileSync(
+      join(consumer, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(root, 'node_modules', '@types')] },
+        files: ['consumer.mts', 'consumer.cts'],
+      }),
+    );
+    expect(readdirSync(consumer)).toContain('consumer.cts');
+    expect(run(bin('tsc'), ['-p', consumer])).toBe('');
+  });
+});
