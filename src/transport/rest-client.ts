@@ -161,7 +161,12 @@ export class RestClient {
               },
             );
       headersReady
-        .then((headers) => this.#fetch(url, { signal: controller.signal, headers }))
+        .then((headers) => {
+          // Called as a plain function: a browser's `window.fetch` (what cross-fetch hands back there)
+          // throws "Illegal invocation" when called with another object as `this`.
+          const fetch = this.#fetch;
+          return fetch(url, { signal: controller.signal, headers });
+        })
         .then(async (response) => {
           const text = await response.text();
           clearTimeout(timer);

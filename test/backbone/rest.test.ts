@@ -46,6 +46,16 @@ describe('MarketDataBackbone REST against the Upbit simulator', () => {
     expect(ticker.quoteVolume.toFixed().replace('.', '').length).toBeGreaterThan(15);
   });
 
+  it('calls a given fetch as a plain function, as a browser\'s window.fetch demands', async () => {
+    // Browsers throw "Illegal invocation" when window.fetch runs with another object as `this`.
+    function strictFetch(this: unknown, url: string, init?: RequestInit): Promise<Response> {
+      if (this !== undefined && this !== globalThis) return Promise.reject(new TypeError('Illegal invocation'));
+      return fetch(url, init);
+    }
+    const ticker = await open({ exchanges: { upbit: { fetch: strictFetch, retry: false } } }).getTicker('KRW-BTC');
+    expect(ticker.market).toBe('KRW-BTC');
+  });
+
   it('accepts unified symbols and keeps the order of getTickers', async () => {
     const tickers = await open().getTickers(['BTC/KRW', 'KRW-ETH', 'eth/btc']);
     expect(tickers.map((t) => t.market)).toEqual(['KRW-BTC', 'KRW-ETH', 'BTC-ETH']);
