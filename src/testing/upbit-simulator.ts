@@ -7,6 +7,11 @@
  * 10 s by default (`rateLimits.originLimit`/`originWindowMs`): their replies say
  * `Remaining-Req: group=origin; min=600; sec=<left>`, and over it they get the usual 429, then 418.
  * Requests without `Origin`, and authenticated requests with or without it, are counted as usual.
+ *
+ * Like Upbit, whose quotation API is meant to be called from web pages (CORS), every REST reply says
+ * `Access-Control-Allow-Origin: *` (errors and 429s too, so a page can read them), and an `OPTIONS`
+ * preflight gets 204 allowing `GET` with any header, at once (no latency, pause or failure applies).
+ * Preflights are logged but never counted.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MarketModel, type MarketModelOptions } from './market-model.js';
@@ -128,6 +133,10 @@ export interface UpbitSimulator {
 const JSON_TYPE = 'application/json;charset=UTF-8';
 const TEXT_TYPE = 'text/plain;charset=UTF-8';
 const TOO_MANY = 'Too many API requests.';
+/** Upbit's quotation API serves pages of any origin; the simulator says so on every reply. */
+const CORS_HEADERS = { 'access-control-allow-origin': '*' } as const;
+/** The answer to a browser's preflight: plain `GET`s with whatever headers the page adds. */
+const PREFLIGHT_HEADERS = { ...CORS_HEADERS, 'access-control-allow-methods': 'GET', 'access-control-allow-headers': '*' } as const;
 
 interface Reply {
   readonly status: number;
@@ -248,6 +257,14 @@ class RestSimulator implements UpbitSimulator {
   #serve(request: IncomingMessage, response: ServerResponse): void {
     const at = this.model.now();
     const { method, url } = requestTarget(request);
+    if (method === 'OPTIONS') {
+      // A preflight is the browser asking, not a request: no forced reply, limit or route applies.
+      const query = Object.fromEntries(url.searchParams);
+      this.#log.push({ at, receivedAt: Date.now(), method, path: url.pathname, query, group: undefined, status: 204 });
+      // 204 carries no body and so no content-length (which writeReply would add).
+      response.writeHead(204, PREFLIGHT_HEADERS).end();
+      return;
+    }
     const match = method === 'GET' ? findRoute(url.pathname) : undefined;
     const hasOrigin = request.headers.origin !== undefined;
     let group: LimitGroup | undefined = match?.route.group;
@@ -308,7 +325,7 @@ class RestSimulator implements UpbitSimulator {
   }
 
   #deliver(response: ServerResponse, reply: Reply): void {
-    const write = (): void => writeReply(response, reply.status, reply.headers, reply.body);
+    const write = (): void => writeReply(response, reply.status, { ...reply.headers, ...CORS_HEADERS }, reply.body);
     const send = (): void => {
       if (this.#paused) this.#held.push(write);
       else write();

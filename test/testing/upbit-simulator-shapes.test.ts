@@ -65,6 +65,22 @@ describe('Upbit simulator reply shapes', () => {
     }
   });
 
+  it('should let pages of any origin read replies, like Upbit (CORS)', async () => {
+    const page = { Origin: 'http://127.0.0.1:1' };
+    for (const path of ['/v1/ticker?markets=KRW-BTC', '/v1/ticker?markets=KRW-NOPE', '/v1/nowhere']) {
+      expect((await get(sim.url, path, page)).headers.get('access-control-allow-origin')).toBe('*');
+    }
+    const preflight = await fetch(`${sim.url}/v1/ticker?markets=KRW-BTC`, {
+      method: 'OPTIONS',
+      headers: { ...page, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'x-trace' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('*');
+    expect(sim.requests.at(-1)).toMatchObject({ method: 'OPTIONS', status: 204, group: undefined });
+  });
+
   it('should spell ticker numbers like the 2025 capture', async () => {
     const { text } = await get(sim.url, '/v1/ticker?markets=KRW-BTC');
     for (const field of ['opening_price', 'high_price', 'low_price', 'trade_price', 'prev_closing_price', 'highest_52_week_price']) {
