@@ -1,4 +1,4 @@
-import { concat, merge, mergeMap, of, timer, type Observable } from 'rxjs';
+import { catchError, concat, merge, mergeMap, of, takeUntil, timer, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { rateLimit, type RateLimitConfig } from '../operators/rateLimit.js';
 import { ConnectionError, RateLimitError } from '../src/errors.js';
@@ -98,6 +98,39 @@ describe('rateLimit', () => {
       expectSubscriptions(b!.subscriptions).toBe('(^!)');
       expectSubscriptions(c!.subscriptions).toBe(late);
       expectSubscriptions(d!.subscriptions).toBe(late);
+    });
+  });
+
+  it('should keep a slow source\'s unit spent until one window after it ends', () => {
+    createScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      // 1 per 10 frames. `a` answers after 4 frames: the server may have counted it at any time in
+      // between, so `b` goes one window after the answer (frame 14), not after the grant (frame 10).
+      const limiter = createLimiter(1);
+      const a = cold('----(a|)', { a: 9 });
+      const b = cold('(b|)', { b: 9 });
+      const expected = '----a---------(b|)';
+      expectObservable(merge(a.pipe(limitOn(limiter)), b.pipe(limitOn(limiter)))).toBe(expected, { a: 9, b: 9 });
+      expectSubscriptions(a.subscriptions).toBe('^---!');
+      expectSubscriptions(b.subscriptions).toBe('--------------(^!)');
+    });
+  });
+
+  it('should return the unit one window after a source is unsubscribed or fails mid-way', () => {
+    createScheduler().run(({ cold, expectObservable }) => {
+      const limiter = createLimiter(1);
+      const a = cold('------a|', { a: 9 });
+      const failing = cold<number>('---#', undefined, new ConnectionError('down', { exchange: 'x' }));
+      const b = cold('(b|)', { b: 9 });
+      const c = cold('(c|)', { c: 9 });
+      // `a` is cut off at frame 2: `failing` goes at 12 and errors at 15 (caught as x); `b` goes one
+      // window later, at 25, and `c` one window after `b`.
+      const result = merge(
+        a.pipe(limitOn(limiter), takeUntil(timer(2))),
+        failing.pipe(limitOn(limiter), catchError(() => of(-1))),
+        b.pipe(limitOn(limiter)),
+        c.pipe(limitOn(limiter)),
+      );
+      expectObservable(result).toBe('---------------x---------b---------(c|)', { x: -1, b: 9, c: 9 });
     });
   });
 

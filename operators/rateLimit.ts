@@ -1,4 +1,4 @@
-import { concatMap, tap, type MonoTypeOperatorFunction } from 'rxjs';
+import { concatMap, finalize, tap, type MonoTypeOperatorFunction } from 'rxjs';
 import { RateLimitError } from '../src/errors.js';
 import type { RateLimitFeedback, RateLimiter } from '../src/transport/rate-limiter.js';
 
@@ -21,6 +21,8 @@ export interface RateLimitConfig<T> {
 /**
  * Delays subscribing to a cold source (e.g. a deferred HTTP request) until the shared
  * {@link RateLimiter} grants its group a turn, and feeds the server's answers back into the limiter.
+ * The turn's units stay spent until the source ends (reply, error or unsubscription) and one window
+ * after that (`RateLimiter.lease`): a slow request can never share a server window with the next one.
  *
  * Every value is passed to `feedback`, and its report to `limiter.update`. A {@link RateLimitError}
  * from the source teaches the limiter before it is re-thrown: a 418 block holds the group for
@@ -63,8 +65,10 @@ export function rateLimit<T>(config: RateLimitConfig<T>): MonoTypeOperatorFuncti
     if (error.retryAfterMs > (limiter.rule(errorGroup)?.windowMs ?? 0)) limiter.block(errorGroup, until);
   };
   return (source) =>
-    limiter.acquire(group, cost).pipe(
-      concatMap(() => source),
+    limiter.lease(group, cost).pipe(
+      // The units stay spent while the source runs (the server counts the request when it arrives,
+      // which may be late) and come back one window after it ends.
+      concatMap((lease) => source.pipe(finalize(() => lease.release()))),
       tap({
         next: (value) => {
           const report = feedback?.(value);

@@ -31,8 +31,17 @@ export interface RateLimiterOptions {
 }
 
 interface Spend {
-  readonly returnAt: number;
+  /** When the units come back; `Infinity` while a lease holds them (see {@link RateLimiter.lease}). */
+  returnAt: number;
   readonly cost: number;
+}
+
+/**
+ * Units granted by {@link RateLimiter.lease}: they stay spent until `release()`, then one more window.
+ * `release()` may be called more than once; only the first counts.
+ */
+export interface RateLimitLease {
+  release(): void;
 }
 
 /** "At most `remaining` more units until `until`", from a server reply. */
@@ -43,7 +52,10 @@ interface Cap {
 
 interface Waiter {
   readonly cost: number;
-  readonly grant: () => void;
+  /** Units stay spent until released (a lease), instead of coming back one window after the grant. */
+  readonly held: boolean;
+  /** Called with the spend that holds the units (`undefined` when nothing is counted). */
+  readonly grant: (spend: Spend | undefined) => void;
 }
 
 interface GroupState {
@@ -118,28 +130,45 @@ export class RateLimiter {
    */
   acquire(group: string, cost = 1): Observable<void> {
     return new Observable<void>((subscriber) => {
-      const state = this.#state(group);
-      const limit = state.rule?.limit ?? Infinity;
-      if (!(cost >= 0) || cost > limit) {
-        subscriber.error(new RangeError(`Invalid cost for rate limit group ${group}: ${cost} (limit ${limit})`));
-        return undefined;
-      }
-      const waiter: Waiter = {
-        cost,
-        grant: () => {
-          subscriber.next();
-          subscriber.complete();
-        },
-      };
-      state.queue.push(waiter);
-      this.#drain(state);
-      return () => {
-        const index = state.queue.indexOf(waiter);
-        if (index < 0) return;
-        state.queue.splice(index, 1);
-        // A smaller cost may now head the queue, or the queue is empty and the timer must go.
-        if (index === 0) this.#drain(state);
-      };
+      const queued = this.#enqueue(group, cost, false, () => {
+        subscriber.next();
+        subscriber.complete();
+      });
+      if (queued instanceof RangeError) subscriber.error(queued);
+      return queued instanceof RangeError ? undefined : queued;
+    });
+  }
+
+  /**
+   * Like {@link RateLimiter.acquire}, for a request whose arrival time at the server is not known: the
+   * units stay spent until the lease is released (when the reply is in), and come back one window plus
+   * the margin after that. The exchange counts a request when it arrives, somewhere between the grant
+   * and the reply; a unit returned a window after the grant can meet the next request in one server
+   * window when the first one travelled slowly (a browser measured ~30 ms between permit and send), one
+   * returned a window after the reply never can.
+   *
+   * @example
+   * ```ts
+   * const reply$ = limiter.lease('ticker').pipe(
+   *   concatMap((lease) => from(fetchTicker()).pipe(finalize(() => lease.release()))),
+   * );
+   * ```
+   */
+  lease(group: string, cost = 1): Observable<RateLimitLease> {
+    return new Observable<RateLimitLease>((subscriber) => {
+      const queued = this.#enqueue(group, cost, true, (spend) => {
+        let released = false;
+        subscriber.next({
+          release: () => {
+            if (released) return;
+            released = true;
+            this.#release(group, spend);
+          },
+        });
+        subscriber.complete();
+      });
+      if (queued instanceof RangeError) subscriber.error(queued);
+      return queued instanceof RangeError ? undefined : queued;
     });
   }
 
@@ -244,6 +273,33 @@ export class RateLimiter {
     return this.#scheduler.now();
   }
 
+  /** Queues a waiter; returns its teardown (leave the queue), or the error of a cost that can never fit. */
+  #enqueue(group: string, cost: number, held: boolean, grant: Waiter['grant']): (() => void) | RangeError {
+    const state = this.#state(group);
+    const limit = state.rule?.limit ?? Infinity;
+    if (!(cost >= 0) || cost > limit) return new RangeError(`Invalid cost for rate limit group ${group}: ${cost} (limit ${limit})`);
+    const waiter: Waiter = { cost, held, grant };
+    state.queue.push(waiter);
+    this.#drain(state);
+    return () => {
+      const index = state.queue.indexOf(waiter);
+      if (index < 0) return;
+      state.queue.splice(index, 1);
+      // A smaller cost may now head the queue, or the queue is empty and the timer must go.
+      if (index === 0) this.#drain(state);
+    };
+  }
+
+  /** Ends a lease: its units come back one window plus the margin from now. */
+  #release(group: string, spend: Spend | undefined): void {
+    if (spend === undefined) return;
+    const state = this.#state(group);
+    spend.returnAt = this.now() + (state.rule?.windowMs ?? 0) + this.#marginMs;
+    // Kept in return order: pruning and waiting read the earliest returns first.
+    state.spends.sort((a, b) => a.returnAt - b.returnAt);
+    this.#drain(state);
+  }
+
   #state(group: string): GroupState {
     let state = this.#groups.get(group);
     if (state === undefined) {
@@ -267,6 +323,8 @@ export class RateLimiter {
       let head = state.queue[0];
       while (head !== undefined) {
         const waitMs = computeWaitMs(state, head.cost, now);
+        // Units held by leases come back on release, which drains again: no timer until then.
+        if (waitMs === Infinity) return;
         if (waitMs > 0) {
           state.timer = this.#scheduler.schedule(() => {
             state.timer = undefined;
@@ -275,8 +333,7 @@ export class RateLimiter {
           return;
         }
         state.queue.shift();
-        spendUnits(state, head.cost, now, this.#marginMs);
-        head.grant();
+        head.grant(spendUnits(state, head.cost, now, head.held ? Infinity : this.#marginMs));
         head = state.queue[0];
       }
     } finally {
@@ -312,10 +369,17 @@ function computeWaitMs(state: GroupState, cost: number, now: number): number {
   return waitUntil - now;
 }
 
-/** Spends `cost` units now: they come back one window plus the margin later. */
-function spendUnits(state: GroupState, cost: number, now: number, marginMs: number): void {
+/**
+ * Spends `cost` units now: they come back one window plus `marginMs` later (`Infinity`: when released).
+ * Returns the spend, or `undefined` when nothing is counted (no rule, or no cost).
+ */
+function spendUnits(state: GroupState, cost: number, now: number, marginMs: number): Spend | undefined {
   for (const cap of state.caps) cap.remaining -= cost;
-  if (state.rule === undefined || cost === 0) return;
-  state.spends.push({ returnAt: now + state.rule.windowMs + marginMs, cost });
+  if (state.rule === undefined || cost === 0) return undefined;
+  const spend: Spend = { returnAt: now + state.rule.windowMs + marginMs, cost };
+  state.spends.push(spend);
+  // Held units (Infinity) sort last; timed ones go before them, in return order.
+  if (state.spends.length > 1 && state.spends[state.spends.length - 2]!.returnAt > spend.returnAt) state.spends.sort((a, b) => a.returnAt - b.returnAt);
   state.inFlight += cost;
+  return spend;
 }

@@ -159,6 +159,54 @@ describe('RateLimiter', () => {
     expect(order).toEqual(['outer@0', 'inner@1000', 'queued@1000']);
   });
 
+  it('should hold leased units until release, then one window plus the margin, with no timer meanwhile', () => {
+    const { limiter, scheduler, advanceTo, pending } = createLimiter();
+    const leases: { release(): void }[] = [];
+    for (let i = 0; i < 10; i++) limiter.lease('ticker').subscribe((lease) => leases.push(lease));
+    const late: number[] = [];
+    limiter.lease('ticker').subscribe(() => late.push(scheduler.now()));
+    expect([leases.length, late.length]).toEqual([10, 0]);
+    advanceTo(5_000); // replies not in yet: the units stay spent however long that takes
+    expect(late).toEqual([]);
+    expect(pending()).toBe(0); // nothing to wait for but a release
+    leases[3]!.release();
+    leases[3]!.release(); // a second release changes nothing
+    expect(limiter.available('ticker')).toBe(0);
+    advanceTo(6_024);
+    expect(late).toEqual([]);
+    advanceTo(6_025);
+    expect(late).toEqual([6_025]);
+    // Released units and timed ones mix in return order: an acquire's unit (timed at grant) comes
+    // back before a lease released later.
+    leases[0]!.release(); // at 6_025: back at 7_050
+    limiter.acquire('ticker').subscribe(); // impossible now (all spent): queued
+    advanceTo(7_050);
+    expect(limiter.available('ticker')).toBe(0); // the queued acquire took the returned unit
+    for (const lease of leases) lease.release(); // at 7_050: the other 8 come back at 8_075
+    advanceTo(8_074);
+    expect(limiter.available('ticker')).toBe(0);
+    advanceTo(8_075);
+    expect(limiter.available('ticker')).toBe(9); // the 8 leases and the acquire; the late lease still holds one
+  });
+
+  it('should lease unlimited groups at once and leave the queue when unsubscribed before the grant', () => {
+    const { limiter, advanceTo } = createLimiter();
+    let free = 0;
+    limiter.lease('unlisted').subscribe((lease) => {
+      free++;
+      lease.release();
+    });
+    expect(free).toBe(1);
+    for (let i = 0; i < 10; i++) limiter.lease('ticker').subscribe();
+    const granted: number[] = [];
+    const waiting = limiter.lease('ticker').subscribe(() => granted.push(1));
+    expect(limiter.queued('ticker')).toBe(1);
+    waiting.unsubscribe();
+    expect(limiter.queued('ticker')).toBe(0);
+    advanceTo(10_000);
+    expect(granted).toEqual([]);
+  });
+
   it('should reject costs that can never fit and invalid rules', () => {
     const { limiter } = createLimiter();
     let error: unknown;
