@@ -6,7 +6,7 @@ import crossFetch from 'cross-fetch';
 import { defer, firstValueFrom, Observable } from 'rxjs';
 import { rateLimit } from '../../operators/rateLimit.js';
 import { retryBackoff, type RetryBackoffConfig } from '../../operators/retryBackoff.js';
-import { ConnectionError, MarketDataError, ParseError } from '../errors.js';
+import { ConnectionError, MarketDataError, ParseError, RateLimitError } from '../errors.js';
 import type { ExchangeRestAdapter, RestReply, RestRequest } from '../exchanges/exchange-adapter.js';
 import { parseJsonExact } from './json.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -138,6 +138,17 @@ export class RestClient {
     return firstValueFrom(this.request(request));
   }
 
+  /**
+   * A rate-limit error that names a group this client counts elsewhere (an `Origin` budget) names the
+   * limiter's group instead, so that `rateLimit` holds back the budget that was actually exhausted.
+   */
+  #inLimiterGroup(error: MarketDataError): MarketDataError {
+    if (!(error instanceof RateLimitError) || error.group === undefined || this.#groupOf === undefined) return error;
+    const group = this.#groupOf(error.group);
+    if (group === error.group) return error;
+    return new RateLimitError(error.message, { exchange: error.exchange, status: error.status ?? 429, retryAfterMs: error.retryAfterMs, group, cause: error });
+  }
+
   #send(request: RestRequest): Observable<RestReply> {
     return new Observable<RestReply>((subscriber) => {
       const controller = new AbortController();
@@ -173,7 +184,7 @@ export class RestClient {
           this.#onReply?.(request, response.status);
           const reply = toReply(response.status, response.headers, text, what, this.#exchange);
           const error = this.#adapter.toError(reply, request);
-          if (error !== undefined) throw error;
+          if (error !== undefined) throw this.#inLimiterGroup(error);
           subscriber.next(reply);
           subscriber.complete();
         })

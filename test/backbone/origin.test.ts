@@ -65,6 +65,22 @@ describe('a browser client (every request carries Origin) against Upbit\'s Origi
     expect(Date.now() - started).toBeGreaterThanOrEqual(4 * WINDOW);
   });
 
+  it('holds the whole origin budget through a 418 block, whatever endpoint ran into it', async () => {
+    const { simulator, client } = await setup(true);
+    await client.getMarkets();
+    simulator.clearLog();
+    simulator.ban(1_000, 'origin'); // 418, Retry-After: 1, Remaining-Req naming the origin budget
+    const ticker = client.getTicker('KRW-BTC');
+    const deadline = Date.now() + 5_000;
+    while (simulator.requests.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Another endpoint during the block: it counts against the same origin budget, so it must wait for
+    // the block too instead of running into it (a second 418 would lengthen the ban).
+    const trades = client.getTrades('KRW-ETH', { count: 5 });
+    expect((await ticker).market).toBe('KRW-BTC');
+    expect(await trades).toHaveLength(5);
+    expect(simulator.requests.map((r) => r.status).filter((status) => status !== 200)).toEqual([418]);
+  });
+
   it('would be refused without the pacing (the same requests, sendsOrigin off)', async () => {
     const { simulator, client } = await setup(false);
     await Promise.all([client.getTicker('KRW-BTC'), client.getTrades('KRW-ETH', { count: 5 }), client.getCandles('KRW-XRP', '1m', { count: 3 })]);

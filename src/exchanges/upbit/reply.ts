@@ -107,7 +107,9 @@ export function toUpbitError(reply: RestReply, request: RestRequest): MarketData
     const retryAfterMs =
       readRetryAfterMs(reply) ??
       (status === 418 ? (readDurationMs(info?.message ?? reply.text) ?? UPBIT_BLOCK_WAIT_MS) : UPBIT_RATE_LIMIT_WAIT_MS);
-    return new RateLimitError(message, { exchange: UPBIT_ID, status, retryAfterMs, group: request.group });
+    // The budget the server counted (`Remaining-Req: group=origin` for browsers), else the request's.
+    const group = readUpbitFeedback(reply)?.group ?? request.group;
+    return new RateLimitError(message, { exchange: UPBIT_ID, status, retryAfterMs, group });
   }
   if (status >= 500) return new ConnectionError(message, { exchange: UPBIT_ID, reason: 'server', status });
   if (info === undefined) return new ExchangeError(message, { exchange: UPBIT_ID, code: status, status, raw: reply.text });

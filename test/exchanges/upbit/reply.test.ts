@@ -83,6 +83,13 @@ describe('toError', () => {
     expect(error).toMatchObject({ code: 'not_found', status: 404 });
   });
 
+  it('should name the budget the server counted in a 429 (browsers: group=origin), else the request\'s group', () => {
+    const body = '{"error":{"name":"too_many_requests","message":"Too many requests"}}';
+    const origin = rest.toError(toReply(429, body, { 'Remaining-Req': 'group=origin; min=600; sec=0' }), tickerRequest);
+    expect(origin).toMatchObject({ status: 429, group: 'origin' });
+    expect(rest.toError(toReply(429, body), tickerRequest)).toMatchObject({ group: 'ticker' });
+  });
+
   it('should map 429 with a JSON body or a plain-text body to RateLimitError', () => {
     const json = rest.toError(toReply(429, '{"error":{"name":"too_many_requests","message":"Too many requests"}}'), tickerRequest);
     expect(json).toBeInstanceOf(RateLimitError);
