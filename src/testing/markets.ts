@@ -86,7 +86,8 @@ export const DEFAULT_MARKETS: readonly SimMarketSpec[] = rows(
     ['KRW-SAND', '샌드박스', 'The Sandbox', '420', 2, 50000],
     ['KRW-ETC', '이더리움클래식', 'Ethereum Classic', '30000', 3, 80000],
     ['KRW-AAVE', '에이브', 'Aave', '250000', 2, 150000],
-    ['KRW-USDT', '테더', 'Tether', '1390', 20, 300000, 0.08],
+    // One of Upbit's busiest markets, and the FX leg of every KRW/USDT premium: a quiet one would age it.
+    ['KRW-USDT', '테더', 'Tether', '1390', 180, 300000, 0.08],
     ['KRW-USDC', '유에스디코인', 'USD Coin', '1390', 3, 200000, 0.08],
     ['KRW-ARB', '아비트럼', 'Arbitrum', '600', 2, 50000],
     ['KRW-SEI', '세이', 'Sei', '400', 2, 50000],

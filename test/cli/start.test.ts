@@ -96,7 +96,8 @@ describe('mdb --exchange', () => {
       });
     const binance = await run(['ticker', 'BTCUSDT', 'ETH/USDT', '--exchange', 'binance']);
     expect(binance.stderr).toBe('');
-    expect(binance.stdout).toMatch(/^BTCUSDT +BTC\/USDT +\d+\.\d\d /m);
+    // A cent tick: up to two decimals (118016.3 is 118016.30 without its trailing zero).
+    expect(binance.stdout).toMatch(/^BTCUSDT +BTC\/USDT +\d+(\.\d{1,2})? /m);
     expect(binance.stdout).toMatch(/^ETHUSDT +ETH\/USDT /m);
     const coinone = await run(['orderbook', 'BTC/KRW', '--exchange', 'coinone', '--depth', '3']);
     expect(coinone.code).toBe(0);
