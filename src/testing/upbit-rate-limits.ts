@@ -9,7 +9,7 @@
  *
  * Quotation requests with an `Origin` header (what browsers send) are all counted in ONE shared budget,
  * {@link UPBIT_ORIGIN_GROUP} (`origin`), instead of their endpoint's group: `originLimit` per
- * `originWindowMs` (1 per 10 s on Upbit), with the same 429s and 418 escalation as any group. Their
+ * `originWindowMs` (1 per 10 s on Upbit), with the same 429s and 418 escalation as every other group. Their
  * replies say `Remaining-Req: group=origin`. Requests without `Origin` never touch that budget, and
  * exchange (authenticated) groups ignore `Origin`. A block of the endpoint's group (or of every group)
  * still stops its `Origin` requests.
