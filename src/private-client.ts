@@ -5,9 +5,9 @@
  * session and backoff that {@link WsConnection} is built from (its router carries public market
  * events only, so the private streams keep a small router of their own).
  */
-import { asyncScheduler, defer, EMPTY, Observable, Subject, switchMap, throwError, type SchedulerLike, type Subscriber, Subscription as RxSubscription } from 'rxjs';
-import { retryBackoff, type RetryBackoffConfig, type RetryEvent } from '../operators/retryBackoff.js';
-import { isRetryableError, MarketDataError } from './errors.js';
+import { asyncScheduler, defer, EMPTY, Observable, throwError, type SchedulerLike } from 'rxjs';
+import type { RetryBackoffConfig } from '../operators/retryBackoff.js';
+import { MarketDataError } from './errors.js';
 import {
   AuthenticationError,
   PrivateStreamUnsupportedError,
@@ -17,21 +17,20 @@ import {
   type PrivateExchangeAdapter,
   type PrivateWebSocketFactory,
   type PrivateSubscription,
-  type PrivateWsAdapter,
-  type PrivateWsMessage,
 } from './exchanges/private-adapter.js';
+import { PrivateStreams } from './private-streams.js';
 
 export type { PrivateWebSocketFactory } from './exchanges/private-adapter.js';
 export type { PrivateStreamEvent } from './model/account.js';
+
+/** Upper bound of open-order pages read in one call (10,000 orders at Upbit's 100 a page). */
+const MAX_ORDER_PAGES = 100;
 import type { Balance, MyAssetEvent, MyOrderEvent, Order, PrivateStreamEvent } from './model/account.js';
 import type { StatusEvent } from './model/market-event.js';
 import { parseUnifiedSymbol } from './model/symbol.js';
 import type { BackoffOptions } from './transport/backoff.js';
 import { RateLimiter } from './transport/rate-limiter.js';
 import { RestClient, type FetchLike } from './transport/rest-client.js';
-import { frameText, nodeWebSocketFactory, type WebSocketFactory } from './transport/websocket-factory.js';
-import { openWsSession, type WsSessionLink } from './transport/ws-session.js';
-import { createSendPermit, toFrameError, toMarketDataError } from './transport/ws-support.js';
 
 /**
  * Options of a {@link PrivateClient}. Keys come from `credentials`, else `accessKey` + `secretKey`,
@@ -55,196 +54,6 @@ export interface PrivateClientOptions extends CredentialSources {
   readonly backoff?: BackoffOptions | undefined;
   /** Timers. @default asyncScheduler */
   readonly scheduler?: SchedulerLike | undefined;
-}
-
-interface Entry {
-  readonly subscription: PrivateSubscription;
-  readonly subscriber: Subscriber<PrivateStreamEvent>;
-}
-
-const isNode = (): boolean =>
-  typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string';
-
-/** What the private streams need from their client. */
-interface StreamsConfig {
-  readonly exchange: string;
-  readonly ws: PrivateWsAdapter;
-  readonly url: string;
-  readonly credentials: ApiCredentials;
-  readonly factory: PrivateWebSocketFactory | undefined;
-  readonly backoff: BackoffOptions | undefined;
-  readonly scheduler: SchedulerLike;
-}
-
-/**
- * The shared private socket: ref-counted subscriptions (one request carries them all), a fresh token
- * per (re)connect, backoff, routing of events to the streams that asked for them.
- */
-class PrivateStreams {
-  readonly #config: StreamsConfig;
-  readonly #permit: () => Observable<void>;
-  readonly #entries = new Set<Entry>();
-  readonly errors$ = new Subject<MarketDataError>();
-  #loop: RxSubscription | undefined;
-  #link: WsSessionLink | undefined;
-  #flush: RxSubscription | undefined;
-  #attempt = 0;
-  #closed = false;
-
-  constructor(config: StreamsConfig) {
-    this.#config = config;
-    this.#permit = createSendPermit(config.ws.sendLimits, config.scheduler);
-  }
-
-  stream(subscription: PrivateSubscription): Observable<PrivateStreamEvent> {
-    return new Observable<PrivateStreamEvent>((subscriber) => {
-      if (this.#closed) {
-        subscriber.complete();
-        return undefined;
-      }
-      if (this.#config.factory === undefined && !isNode()) {
-        subscriber.error(new PrivateStreamUnsupportedError(this.#config.exchange));
-        return undefined;
-      }
-      const entry: Entry = { subscription, subscriber };
-      this.#entries.add(entry);
-      this.#scheduleFlush();
-      return () => {
-        if (this.#entries.delete(entry) && !this.#closed) this.#scheduleFlush();
-      };
-    });
-  }
-
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#flush?.unsubscribe();
-    this.#stop();
-    const entries = [...this.#entries];
-    this.#entries.clear();
-    for (const { subscriber } of entries) subscriber.complete();
-    this.errors$.complete();
-  }
-
-  #scheduleFlush(): void {
-    this.#flush ??= this.#config.scheduler.schedule(() => {
-      this.#flush = undefined;
-      this.#apply();
-    });
-  }
-
-  #frames(): string[] {
-    return this.#config.ws.subscriptionFrames([...this.#entries].map((entry) => entry.subscription));
-  }
-
-  #apply(): void {
-    if (this.#entries.size === 0) {
-      if (this.#loop === undefined) return;
-      this.#stop();
-      this.#emit('closed');
-    } else if (this.#loop === undefined) {
-      this.#start();
-    } else {
-      this.#link?.send(this.#frames());
-    }
-  }
-
-  #start(): void {
-    const { ws, scheduler, exchange } = this.#config;
-    this.#attempt = 0;
-    this.#emit('connecting');
-    const loop = new RxSubscription();
-    this.#loop = loop;
-    const session$ = defer(() => this.#openFactory()).pipe(
-      switchMap((makeWebSocket) =>
-        openWsSession({
-          url: this.#config.url,
-          protocols: [],
-          makeWebSocket,
-          exchange,
-          scheduler,
-          keepalive: ws.keepalive,
-          staleAfterMs: 2 * ws.keepalive.intervalMs,
-          maxConnectionAgeMs: undefined,
-          permit: this.#permit,
-          onOpen: (link) => this.#onOpen(link),
-          onClose: () => (this.#link = undefined),
-          onFrame: (data) => this.#onFrame(data),
-          onSent: () => undefined,
-        }),
-      ),
-      retryBackoff({ ...this.#config.backoff, scheduler, shouldRetry: isRetryableError, onRetry: (event) => this.#onRetry(event) }),
-    );
-    loop.add(session$.subscribe({ error: (error: unknown) => this.#fail(error) }));
-  }
-
-  /** A socket factory for one connection attempt, carrying a freshly signed token. */
-  async #openFactory(): Promise<WebSocketFactory> {
-    const headers = await this.#config.ws.signConnection(this.#config.credentials);
-    const custom = this.#config.factory;
-    if (custom !== undefined) return (url, protocols) => custom(url, protocols, headers);
-    return nodeWebSocketFactory({ headers });
-  }
-
-  #onOpen(link: WsSessionLink): void {
-    this.#link = link;
-    link.send(this.#frames(), () => {
-      const attempt = this.#attempt;
-      this.#attempt = 0;
-      this.#emit(attempt === 0 ? 'connected' : 'reconnect', attempt === 0 ? {} : { attempt });
-    });
-  }
-
-  #onFrame(data: unknown): void {
-    let message: PrivateWsMessage;
-    try {
-      message = this.#config.ws.decode(frameText(data), Date.now());
-    } catch (error) {
-      this.errors$.next(toFrameError(error, data, this.#config.exchange));
-      return;
-    }
-    if (message.kind === 'error') {
-      // Bad credentials do not get better by reconnecting.
-      if (message.error instanceof AuthenticationError) this.#fail(message.error);
-      else this.errors$.next(message.error);
-      return;
-    }
-    if (message.kind !== 'events') return;
-    for (const event of message.events) {
-      for (const { subscription: s, subscriber } of [...this.#entries]) {
-        const wanted = event.type === 'myAsset' ? s.channel === 'myAssets' : s.channel === 'myOrders' && (s.market === undefined || s.market === event.market);
-        if (wanted) subscriber.next(event);
-      }
-    }
-  }
-
-  #onRetry({ error, attempt, delayMs }: RetryEvent): void {
-    const failure = toMarketDataError(error, this.#config.exchange);
-    this.errors$.next(failure);
-    this.#attempt = attempt;
-    this.#emit('disconnect', { reason: failure.message, attempt, retryInMs: delayMs });
-  }
-
-  #fail(error: unknown): void {
-    const failure = toMarketDataError(error, this.#config.exchange);
-    this.#stop();
-    this.#emit('closed', { reason: failure.message });
-    const entries = [...this.#entries];
-    this.#entries.clear();
-    for (const { subscriber } of entries) subscriber.error(failure);
-  }
-
-  #stop(): void {
-    const loop = this.#loop;
-    this.#loop = undefined;
-    this.#link = undefined;
-    loop?.unsubscribe();
-  }
-
-  #emit(status: StatusEvent['status'], detail: Pick<StatusEvent, 'reason' | 'attempt' | 'retryInMs'> = {}): void {
-    const event: StatusEvent = { type: 'status', exchange: this.#config.exchange, status, ...detail, timestamp: this.#config.scheduler.now() };
-    for (const { subscriber } of [...this.#entries]) subscriber.next(event);
-  }
 }
 
 /**
@@ -318,7 +127,9 @@ export class PrivateClient {
   }
 
   /**
-   * Open orders, of one market (unified `BTC/KRW` or native `KRW-BTC`) or all.
+   * Open orders, of one market (unified `BTC/KRW` or native `KRW-BTC`) or all, newest first: every
+   * page (Upbit serves 100 a page), each once. An order that fills or is cancelled while the pages are
+   * read moves the rest up one place, so one order may then be missed: read again when that matters.
    *
    * @example
    * ```ts
@@ -327,8 +138,17 @@ export class PrivateClient {
    */
   async getOpenOrders(symbol?: string): Promise<Order[]> {
     const market = symbol === undefined ? undefined : this.#toMarket(symbol);
-    const reply = await this.#rest.fetch(this.#adapter.rest.openOrders(market));
-    return this.#adapter.rest.parseOrders(reply.body, { receivedAt: Date.now() });
+    const { openOrders, openOrdersPageSize: pageSize, parseOrders } = this.#adapter.rest;
+    const orders: Order[] = [];
+    const seen = new Set<string>();
+    for (let page = 1; page <= MAX_ORDER_PAGES; page++) {
+      const reply = await this.#rest.fetch(openOrders(market, page));
+      const batch = parseOrders(reply.body, { receivedAt: Date.now() });
+      // An order placed while the pages are read pushes the others one place down: skip the repeat.
+      for (const order of batch) if (!seen.has(order.id) && seen.add(order.id)) orders.push(order);
+      if (pageSize === undefined || batch.length < pageSize) break;
+    }
+    return orders;
   }
 
   /**

@@ -158,8 +158,13 @@ export interface PrivateRestAdapter extends Pick<ExchangeRestAdapter, 'baseUrl' 
   sign(request: RestRequest, credentials: ApiCredentials): Promise<Record<string, string>>;
   accounts(): RestRequest;
   parseAccounts(body: unknown, context: MapContext): Balance[];
-  /** Open orders, of one native market or all. */
-  openOrders(market?: string): RestRequest;
+  /**
+   * One page of open orders (pages count from 1), of one native market or all. An exchange that pages
+   * sets {@link openOrdersPageSize}; the client then reads pages until one comes back short.
+   */
+  openOrders(market?: string, page?: number): RestRequest;
+  /** Orders per page of {@link openOrders} (Upbit: 100, its maximum). @default undefined (one reply has all) */
+  readonly openOrdersPageSize?: number | undefined;
   parseOrders(body: unknown, context: MapContext): Order[];
 }
 

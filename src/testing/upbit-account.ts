@@ -53,6 +53,8 @@ interface SimOrder {
   readonly price: Big | undefined;
   readonly volume: Big | undefined;
   readonly createdAt: number;
+  /** Placement order within the account (ties of `createdAt`). */
+  readonly sequence: number;
   state: 'wait' | 'done' | 'cancel';
   executedVolume: Big;
   executedFunds: Big;
@@ -136,7 +138,7 @@ export class UpbitSimAccount {
       throw new Error('UpbitSimAccount: the order needs a positive price and/or volume for its type');
     }
     const order: SimOrder = {
-      uuid: randomUUID(), input, price, volume, createdAt: now, state: 'wait',
+      uuid: randomUUID(), input, price, volume, createdAt: now, sequence: this.#orders.size, state: 'wait',
       executedVolume: ZERO, executedFunds: ZERO, reservedFee: ZERO, remainingFee: ZERO, paidFee: ZERO, locked: ZERO,
       tradesCount: 0, checkedFrom: now + 1,
     };
@@ -189,11 +191,21 @@ export class UpbitSimAccount {
       }));
   }
 
-  /** `GET /v1/orders/open` reply: open orders, newest first, of `market` and `states` when given. */
-  openOrdersWire(market: string | undefined, states: readonly string[]): WireValue {
+  /**
+   * `GET /v1/orders/open` reply: open orders of `market` and `states` when given, newest first (or
+   * oldest first with `orderBy: 'asc'`), one page of `limit` (page 1 of 100 by default).
+   */
+  openOrdersWire(
+    market: string | undefined,
+    states: readonly string[],
+    paging: { readonly page: number; readonly limit: number; readonly orderBy: 'asc' | 'desc' } = { page: 1, limit: 100, orderBy: 'desc' },
+  ): WireValue {
+    const direction = paging.orderBy === 'asc' ? 1 : -1;
     return [...this.#orders.values()]
       .filter((o) => (market === undefined || o.input.market === market) && states.includes(o.state))
-      .sort((a, b) => b.createdAt - a.createdAt)
+      // Placement order breaks ties between orders of one millisecond, so pages never overlap.
+      .sort((a, b) => direction * (a.createdAt - b.createdAt || a.sequence - b.sequence))
+      .slice((paging.page - 1) * paging.limit, paging.page * paging.limit)
       .map((o) => ({
         uuid: o.uuid,
         side: o.input.side,

@@ -215,7 +215,15 @@ class PrivateSimulator implements UpbitPrivateSimulator {
     if (states.some((state) => state !== 'wait' && state !== 'watch')) {
       throw new UpbitReplyError(400, { error: { name: 'validation_error', message: 'state must be wait or watch.' } });
     }
-    return account.openOrdersWire(market, states);
+    // Paging as Upbit documents it: `page` from 1, `limit` up to 100 (both default to it), `order_by`
+    // desc (newest first, the default) or asc. The error for values out of range is our guess.
+    const page = pagingNumber(query, 'page', 1, Number.MAX_SAFE_INTEGER, 1);
+    const limit = pagingNumber(query, 'limit', 1, 100, 100);
+    const orderBy = query.get('order_by') ?? 'desc';
+    if (orderBy !== 'asc' && orderBy !== 'desc') {
+      throw new UpbitReplyError(400, { error: { name: 'validation_error', message: 'order_by must be asc or desc.' } });
+    }
+    return account.openOrdersWire(market, states, { page, limit, orderBy });
   }
 
   close(): Promise<void> {
@@ -327,4 +335,15 @@ function refuseAuth(ws: WebSocket): undefined {
  */
 export function attachUpbitPrivate(server: Server, model: MarketModel, options: UpbitPrivateSimulatorOptions = {}): UpbitPrivateSimulator {
   return new PrivateSimulator(server, model, options);
+}
+
+/** A positive integer query parameter within [min, max], `fallback` when absent; else Upbit's 400. */
+function pagingNumber(query: URLSearchParams, name: string, min: number, max: number, fallback: number): number {
+  const text = query.get(name);
+  if (text === null) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new UpbitReplyError(400, { error: { name: 'validation_error', message: `${name} must be between ${min} and ${max}.` } });
+  }
+  return value;
 }

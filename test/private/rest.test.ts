@@ -71,6 +71,33 @@ describe('PrivateClient REST against the Upbit simulator', () => {
     expect(await client().getOpenOrders('KRW-ETH')).toEqual([]);
   });
 
+  it('reads every page of open orders (Upbit serves 100 a page), each order once, newest first', async () => {
+    const key = 'pager-key';
+    sim.private.addAccount({ accessKey: key, secretKey: SECRET, balances: { KRW: '10000000' } });
+    const price = sim.model.lastTrade('KRW-BTC')!.price.times('0.5').round(0, 0).toFixed();
+    const placed: string[] = [];
+    for (let i = 0; i < 250; i++) placed.push(sim.private.placeOrder(key, { market: 'KRW-BTC', side: 'bid', ordType: 'limit', price, volume: '0.0001' }));
+    sim.clearLog();
+    const orders = await client({ accessKey: key }).getOpenOrders('KRW-BTC');
+    expect(orders.map((o) => o.id)).toEqual([...placed].reverse());
+    // Three signed pages (the simulator checks each query_hash, page and limit included), the last short.
+    const pages = sim.requests.filter((r) => r.path === '/v1/orders/open');
+    expect(pages.map((r) => [r.status, r.query['page'], r.query['limit']])).toEqual([
+      [200, '1', '100'],
+      [200, '2', '100'],
+      [200, '3', '100'],
+    ]);
+  });
+
+  it('answers a page out of range with validation_error', async () => {
+    const query = 'limit=101';
+    const response = await fetch(`${sim.url}/v1/orders/open?${query}`, {
+      headers: { Authorization: `Bearer ${token({ access_key: ACCESS, nonce: randomUUID(), query_hash: createHash('sha512').update(query).digest('hex'), query_hash_alg: 'SHA512' })}` },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { name: 'validation_error' } });
+  });
+
   it('rejects a tampered signature (wrong secret) with jwt_verification', async () => {
     const error = await rejection(client({ secretKey: 'another-secret' }).getAccounts());
     expect(error).toMatchObject({ code: 'jwt_verification', status: 401, exchange: 'upbit' });

@@ -40,6 +40,9 @@ export const UPBIT_AUTH_ERRORS: ReadonlySet<string> = new Set([
   'out_of_scope',
 ]);
 
+/** Orders per page of `GET /v1/orders/open`: Upbit's maximum `limit`. */
+export const UPBIT_OPEN_ORDERS_PAGE = 100;
+
 /** Exchange (authenticated) rate limits, per account. */
 export const UPBIT_PRIVATE_RATE_LIMITS = [
   { group: 'default', limit: 30, windowMs: 1000 },
@@ -95,10 +98,13 @@ export function createUpbitPrivate(options: UpbitPrivateOptions = {}): PrivateEx
     sign: (request, credentials) => upbitAuthHeaders(credentials, request.query),
     accounts: () => ({ path: '/v1/accounts', query: {}, group: 'default' }),
     parseAccounts: parseUpbitAccounts,
-    openOrders: (market): RestRequest => {
-      const query: Record<string, string> = market === undefined ? {} : { market };
+    // Newest first (Upbit's default order), 100 a page (its maximum).
+    openOrders: (market, page = 1): RestRequest => {
+      const paging = { page: String(page), limit: String(UPBIT_OPEN_ORDERS_PAGE) };
+      const query: Record<string, string> = market === undefined ? paging : { market, ...paging };
       return { path: '/v1/orders/open', query, group: 'default' };
     },
+    openOrdersPageSize: UPBIT_OPEN_ORDERS_PAGE,
     parseOrders: parseUpbitOrders,
   };
   const ws: PrivateWsAdapter = {
