@@ -7,6 +7,7 @@ import {
   asyncScheduler,
   defer,
   from,
+  finalize,
   Observable,
   of,
   repeat,
@@ -24,7 +25,7 @@ import type { StatusEvent } from '../model/market-event.js';
 import { frameText, resolveWebSocketFactory, type WebSocketFactory } from './websocket-factory.js';
 import { sendsOriginByDefault } from './environment.js';
 import type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus } from './ws-options.js';
-import { createSendPermit, toFrameError, toMarketDataError } from './ws-support.js';
+import { createConnectLease, createSendPermit, toFrameError, toMarketDataError } from './ws-support.js';
 import { subscriptionKey, SubscriptionRouter, type EventSink, type StreamEvent } from './ws-router.js';
 import { openWsSession, type WsSessionLink } from './ws-session.js';
 
@@ -67,7 +68,7 @@ export class WsConnection {
   readonly #now: () => number;
   readonly #permit: () => Observable<void>;
   /** Waits out the exchange's connection-attempt limit (only set for sockets sending an Origin). */
-  readonly #connectPermit: () => Observable<void>;
+  readonly #connectLease: () => Observable<() => void>;
   readonly #router = new SubscriptionRouter();
   readonly #status$ = new Subject<StatusEvent>();
   readonly #errors$ = new Subject<MarketDataError>();
@@ -97,7 +98,7 @@ export class WsConnection {
     // Browsers send an Origin with every upgrade; some exchanges then allow far fewer attempts and frames.
     const origin = (options.sendsOrigin ?? sendsOriginByDefault()) ? options.adapter.originLimits : undefined;
     this.#permit = createSendPermit(origin?.send ?? options.adapter.sendLimits, scheduler);
-    this.#connectPermit = createSendPermit(origin?.connect ?? [], scheduler);
+    this.#connectLease = createConnectLease(origin?.connect ?? [], scheduler);
   }
 
   /** The distinct subscriptions of the connection's streams. */
@@ -236,9 +237,10 @@ export class WsConnection {
     this.#loop = loop;
     const connection$ = defer(() => this.#resolveFactory()).pipe(
       switchMap((makeWebSocket) =>
-        // Every attempt, first or repeated, waits for the connection limit (browsers: 1 per 10 s on Upbit).
-        defer(() => this.#connectPermit()).pipe(
-          switchMap(() => this.#session(makeWebSocket)),
+        // Every attempt, first or repeated, waits for the connection limit (browsers: 1 per 10 s on Upbit),
+        // whose unit stays spent until the socket opened or failed, and a window after.
+        defer(() => this.#connectLease()).pipe(
+          switchMap((release) => this.#session(makeWebSocket, release).pipe(finalize(release))),
           // A session completes only after link.restart(): open the next one on the next turn,
           // outside the old socket's message handler.
           repeat({ delay: () => timer(0, this.#scheduler) }),
@@ -254,8 +256,8 @@ export class WsConnection {
     loop.add(connection$.subscribe({ error: (error: unknown) => this.#fail(error) }));
   }
 
-  /** One socket's life: open, subscribe, deliver frames, until it closes. */
-  #session(makeWebSocket: WebSocketFactory): Observable<void> {
+  /** One socket's life: open (then `opened`), subscribe, deliver frames, until it closes. */
+  #session(makeWebSocket: WebSocketFactory, opened: () => void): Observable<void> {
     const adapter = this.#adapter;
     return openWsSession({
       url: this.#options.url ?? adapter.url,
@@ -268,7 +270,10 @@ export class WsConnection {
       maxConnectionAgeMs: adapter.maxConnectionAgeMs,
       closeCodes: adapter.closeCodes,
       permit: this.#permit,
-      onOpen: (link) => this.#onOpen(link),
+      onOpen: (link) => {
+        opened();
+        this.#onOpen(link);
+      },
       onClose: () => {
         this.#link = undefined;
       },

@@ -1,7 +1,8 @@
 /**
- * Small pure helpers of the WebSocket connection: the send-limit permit and error normalisation.
+ * Small pure helpers of the WebSocket connection: the send-limit permit, the connection-attempt lease
+ * and error normalisation.
  */
-import { concatMap, of, type Observable, type SchedulerLike } from 'rxjs';
+import { concatMap, map, of, type Observable, type SchedulerLike } from 'rxjs';
 import { isMarketDataError, MarketDataError, ParseError } from '../errors.js';
 import type { ExchangeWsAdapter } from '../exchanges/exchange-adapter.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -30,6 +31,42 @@ export function createSendPermit(
     rules.reduce<Observable<void>>(
       (ready$, { group }) => ready$.pipe(concatMap(() => limiter.acquire(group))),
       of(undefined),
+    );
+}
+
+/**
+ * A lease source for connection attempts: each call returns a cold Observable that emits a release
+ * function once every one of `limits` allows one more attempt. The units stay spent until the release
+ * (call it when the socket opens or fails) and one window after: the server counts the upgrade when it
+ * arrives, after a handshake of unknown length, so a unit returned a window after the grant could put two
+ * upgrades into one server window.
+ *
+ * @example
+ * ```ts
+ * const lease = createConnectLease([{ limit: 1, windowMs: 10_000 }], asyncScheduler);
+ * lease().subscribe((release) => openSocket().then(release, release));
+ * ```
+ */
+export function createConnectLease(
+  limits: ExchangeWsAdapter['sendLimits'],
+  scheduler: SchedulerLike,
+): () => Observable<() => void> {
+  const rules = [...limits]
+    .sort((a, b) => b.windowMs - a.windowMs)
+    .map((rule, index) => ({ group: `connect-${index}`, limit: rule.limit, windowMs: rule.windowMs }));
+  const limiter = new RateLimiter(rules, { scheduler });
+  return () =>
+    rules.reduce<Observable<() => void>>(
+      (ready$, { group }) =>
+        ready$.pipe(
+          concatMap((releaseBefore) =>
+            limiter.lease(group).pipe(map((lease) => () => {
+              releaseBefore();
+              lease.release();
+            })),
+          ),
+        ),
+      of(() => undefined),
     );
 }
 

@@ -44,13 +44,25 @@ const script: Parameters<typeof run>[1] = ({ server, connection, at }) => {
 describe('WsConnection with an Origin header', () => {
   it('should space connection attempts and request frames by the Origin limits', () => {
     const { created, frames } = run(true, script);
-    // Attempts: 0; after the drop at 100 the backoff (50 ms) would retry at 150, but the attempt unit of
-    // 0 is spent until 1_025 (window + 25 ms margin); after the drop at 1_500 (backoff 100 ms: 1_600) the
-    // unit of 1_025 is spent until 2_050.
-    expect(created).toEqual([0, 1_025, 2_050]);
-    // Frames: 10 (first set); the change at 20 waits for the frame unit (1_035) but the socket dropped at
-    // 100, so the resubscription at 1_035 carries it; the next socket's resubscription waits until 2_060.
-    expect(frames).toEqual([10, 1_035, 2_060]);
+    // Attempts: 0; the unit of an attempt stays spent until its socket opens (10 ms later) and one window
+    // (+25 ms margin) after, since the server counts the upgrade when it arrives: after the drop at 100
+    // the backoff (50 ms) would retry at 150, but the unit of 0 is back only at 1_035; the second socket
+    // opens at 1_045, so after the drop at 1_500 (backoff 100 ms: 1_600) the next attempt waits for 2_070.
+    expect(created).toEqual([0, 1_035, 2_070]);
+    // Frames: 10 (first set, as the first socket opens); the change at 20 waits for the frame unit (back
+    // at 1_035), but the socket dropped at 100, so the second socket's resubscription carries it when it
+    // opens at 1_045; the third socket opens at 2_080, after that frame's unit came back (2_070).
+    expect(frames).toEqual([10, 1_045, 2_080]);
+  });
+
+  it('should return an attempt\'s unit a window after a socket that failed before it opened', () => {
+    const { created } = run(true, ({ server, connection, at }) => {
+      connection.stream({ channel: 'trades', market: 'KRW-BTC' }).subscribe();
+      at(5, () => server.latest.drop(1006)); // before the open at 10
+      at(3_000, () => connection.close());
+    });
+    // Failed at 5: back at 5 + 1_000 + 25, although the backoff alone would retry at 55.
+    expect(created).toEqual([0, 1_030]);
   });
 
   it('should not apply the Origin limits to a client that sends no Origin', () => {
