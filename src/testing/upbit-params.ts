@@ -89,19 +89,20 @@ export interface IntParamRule {
 }
 
 /**
- * An optional integer parameter within `[min, max]`.
+ * An optional integer parameter within `[min, max]`. Quotation endpoints answer a wrong type or value
+ * with their numeric-name errors; exchange endpoints pass `reject` for their own (`validation_error`).
  *
  * @example
  * ```ts
  * const count = intParam(query, 'count', { min: 1, max: 200, fallback: 1 });
  * ```
  */
-export function intParam(query: URLSearchParams, name: string, rule: IntParamRule): number {
+export function intParam(query: URLSearchParams, name: string, rule: IntParamRule, reject?: () => UpbitReplyError): number {
   const value = query.get(name);
   if (value === null || value === '') return rule.fallback;
-  if (!/^[+-]?\d+$/.test(value)) throw UpbitReplyError.typeMismatch();
+  if (!/^[+-]?\d+$/.test(value)) throw (reject ?? UpbitReplyError.typeMismatch)();
   const n = Number(value);
-  if (n < rule.min || n > rule.max) throw UpbitReplyError.invalid();
+  if (n < rule.min || n > rule.max) throw (reject ?? UpbitReplyError.invalid)();
   return n;
 }
 

@@ -12,7 +12,7 @@ import type { MarketModel } from './market-model.js';
 import { rejectUpgrade, SimWsHub, SimWsLog, SimWsPeer, wsText, type SimWsClient } from './sim-ws.js';
 import { UpbitSimAccount, type UpbitAccountSpec, type UpbitOrderInput, type UpbitPrivateRecord } from './upbit-account.js';
 import { UpbitJwtVerifier } from './upbit-private-auth.js';
-import { UpbitReplyError } from './upbit-params.js';
+import { intParam, UpbitReplyError } from './upbit-params.js';
 import type { UpbitExchangeGroup } from './upbit-rate-limits.js';
 import { stringifyWire, type WireValue } from './wire-json.js';
 
@@ -217,8 +217,10 @@ class PrivateSimulator implements UpbitPrivateSimulator {
     }
     // Paging as Upbit documents it: `page` from 1, `limit` up to 100 (both default to it), `order_by`
     // desc (newest first, the default) or asc. The error for values out of range is our guess.
-    const page = pagingNumber(query, 'page', 1, Number.MAX_SAFE_INTEGER, 1);
-    const limit = pagingNumber(query, 'limit', 1, 100, 100);
+    const invalid = (name: string, max: number) => (): UpbitReplyError =>
+      new UpbitReplyError(400, { error: { name: 'validation_error', message: `${name} must be between 1 and ${max}.` } });
+    const page = intParam(query, 'page', { min: 1, max: Number.MAX_SAFE_INTEGER, fallback: 1 }, invalid('page', Number.MAX_SAFE_INTEGER));
+    const limit = intParam(query, 'limit', { min: 1, max: 100, fallback: 100 }, invalid('limit', 100));
     const orderBy = query.get('order_by') ?? 'desc';
     if (orderBy !== 'asc' && orderBy !== 'desc') {
       throw new UpbitReplyError(400, { error: { name: 'validation_error', message: 'order_by must be asc or desc.' } });
@@ -335,15 +337,4 @@ function refuseAuth(ws: WebSocket): undefined {
  */
 export function attachUpbitPrivate(server: Server, model: MarketModel, options: UpbitPrivateSimulatorOptions = {}): UpbitPrivateSimulator {
   return new PrivateSimulator(server, model, options);
-}
-
-/** A positive integer query parameter within [min, max], `fallback` when absent; else Upbit's 400. */
-function pagingNumber(query: URLSearchParams, name: string, min: number, max: number, fallback: number): number {
-  const text = query.get(name);
-  if (text === null) return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new UpbitReplyError(400, { error: { name: 'validation_error', message: `${name} must be between ${min} and ${max}.` } });
-  }
-  return value;
 }
