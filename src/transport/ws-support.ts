@@ -23,15 +23,23 @@ export function createSendPermit(
   sendLimits: ExchangeWsAdapter['sendLimits'],
   scheduler: SchedulerLike,
 ): () => Observable<void> {
-  const rules = [...sendLimits]
-    .sort((a, b) => b.windowMs - a.windowMs)
-    .map((rule, index) => ({ group: `send-${index}`, limit: rule.limit, windowMs: rule.windowMs }));
-  const limiter = new RateLimiter(rules, { scheduler });
+  const { limiter, groups } = limiterOver(sendLimits, scheduler);
   return () =>
-    rules.reduce<Observable<void>>(
-      (ready$, { group }) => ready$.pipe(concatMap(() => limiter.acquire(group))),
+    groups.reduce<Observable<void>>(
+      (ready$, group) => ready$.pipe(concatMap(() => limiter.acquire(group))),
       of(undefined),
     );
+}
+
+/**
+ * One limiter group per limit, the longest window first (so a long wait happens before a short
+ * window's unit is spent), in one limiter of their own.
+ */
+function limiterOver(limits: ExchangeWsAdapter['sendLimits'], scheduler: SchedulerLike): { limiter: RateLimiter; groups: string[] } {
+  const rules = [...limits]
+    .sort((a, b) => b.windowMs - a.windowMs)
+    .map((rule, index) => ({ group: `limit-${index}`, limit: rule.limit, windowMs: rule.windowMs }));
+  return { limiter: new RateLimiter(rules, { scheduler }), groups: rules.map((rule) => rule.group) };
 }
 
 /**
@@ -51,13 +59,10 @@ export function createConnectLease(
   limits: ExchangeWsAdapter['sendLimits'],
   scheduler: SchedulerLike,
 ): () => Observable<() => void> {
-  const rules = [...limits]
-    .sort((a, b) => b.windowMs - a.windowMs)
-    .map((rule, index) => ({ group: `connect-${index}`, limit: rule.limit, windowMs: rule.windowMs }));
-  const limiter = new RateLimiter(rules, { scheduler });
+  const { limiter, groups } = limiterOver(limits, scheduler);
   return () =>
-    rules.reduce<Observable<() => void>>(
-      (ready$, { group }) =>
+    groups.reduce<Observable<() => void>>(
+      (ready$, group) =>
         ready$.pipe(
           concatMap((releaseBefore) =>
             limiter.lease(group).pipe(map((lease) => () => {
