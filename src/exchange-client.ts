@@ -20,6 +20,7 @@ import { QuoteBatchers } from './exchange-client-batches.js';
 import type { ExchangeClientOptions, ExchangeClientStats } from './exchange-client-options.js';
 import { SharedReplies } from './exchange-client-replies.js';
 import { MarketDirectory } from './market-directory.js';
+import { PromiseCache } from './cache/promise-cache.js';
 import { RateLimiter } from './transport/rate-limiter.js';
 import { RestClient } from './transport/rest-client.js';
 import { sendsOriginByDefault } from './transport/environment.js';
@@ -52,7 +53,7 @@ export class ExchangeClient {
   #hub: StreamHub | undefined;
   #closed = false;
   /** Fetched tick tables by market, kept as long as the market list (they change about as rarely). */
-  readonly #bands = new Map<string, { readonly at: number; readonly bands: Promise<readonly PriceBand[]> }>();
+  readonly #bands: PromiseCache<string, readonly PriceBand[]>;
 
   constructor(adapter: ExchangeAdapter, options: ExchangeClientOptions = {}) {
     this.adapter = adapter;
@@ -84,6 +85,7 @@ export class ExchangeClient {
       now,
       assertOpen: () => this.#assertOpen(),
     });
+    this.#bands = new PromiseCache(options.marketsTtlMs ?? 300_000, now);
     this.#quotes = new QuoteBatchers({ adapter, rest: this.rest, batch: options.batch, now });
     this.#replies = new SharedReplies({ exchange: adapter.id, rest: this.rest, cache: options, now });
   }
@@ -271,15 +273,9 @@ export class ExchangeClient {
     const market = await this.resolveMarket(symbol);
     const { priceBands, parsePriceBands, staticPriceBands } = this.adapter.rest;
     if (priceBands !== undefined && parsePriceBands !== undefined) {
-      const cached = this.#bands.get(market);
-      if (cached !== undefined && this.#now() - cached.at < (this.#options.marketsTtlMs ?? 300_000)) return cached.bands;
-      const bands = this.rest.fetch(priceBands(market)).then((reply) => parsePriceBands(reply.body, { receivedAt: this.#now(), market }));
-      const entry = { at: this.#now(), bands };
-      this.#bands.set(market, entry);
-      bands.catch(() => {
-        if (this.#bands.get(market) === entry) this.#bands.delete(market); // the next call asks again
-      });
-      return bands;
+      return this.#bands.get(market, () =>
+        this.rest.fetch(priceBands(market)).then((reply) => parsePriceBands(reply.body, { receivedAt: this.#now(), market })),
+      );
     }
     const documented = staticPriceBands?.(market);
     if (documented !== undefined) return documented;

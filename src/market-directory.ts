@@ -5,6 +5,7 @@
 import type { Market } from './model/market.js';
 import { parseUnifiedSymbol } from './model/symbol.js';
 import { UnknownSymbolError } from './errors.js';
+import { PromiseCache } from './cache/promise-cache.js';
 import type { ExchangeAdapter } from './exchanges/exchange-adapter.js';
 
 /** Options of a {@link MarketDirectory}. */
@@ -21,13 +22,6 @@ export interface MarketDirectoryOptions {
   readonly now?: (() => number) | undefined;
   /** Throws when the owner no longer accepts calls, so that `getMarkets` rejects with it. @default never throws */
   readonly assertOpen?: (() => void) | undefined;
-}
-
-interface CachedList {
-  readonly at: number;
-  readonly list: Promise<Market[]>;
-  // Filled once the list arrives, so that synchronous lookups need not wait for the promise.
-  codes?: ReadonlySet<string>;
 }
 
 /**
@@ -58,17 +52,16 @@ export class MarketDirectory {
   readonly #adapter: MarketDirectoryOptions['adapter'];
   readonly #load: () => Promise<Market[]>;
   readonly #validate: boolean;
-  readonly #ttlMs: number;
-  readonly #now: () => number;
   readonly #assertOpen: () => void;
-  #cached: CachedList | undefined;
+  readonly #lists: PromiseCache<'markets', Market[]>;
+  /** Codes of the last list looked up in, kept with the list they came from. */
+  #codes: { readonly list: Market[]; readonly set: ReadonlySet<string> } | undefined;
 
   constructor(options: MarketDirectoryOptions) {
     this.#adapter = options.adapter;
     this.#load = options.load;
     this.#validate = options.validate ?? true;
-    this.#ttlMs = options.ttlMs ?? 300_000;
-    this.#now = options.now ?? Date.now;
+    this.#lists = new PromiseCache(options.ttlMs ?? 300_000, options.now ?? Date.now);
     this.#assertOpen = options.assertOpen ?? (() => undefined);
   }
 
@@ -86,21 +79,7 @@ export class MarketDirectory {
     } catch (error) {
       return Promise.reject(error);
     }
-    const cached = this.#cached;
-    if (cached !== undefined && this.#now() - cached.at < this.#ttlMs) return cached.list;
-    const list = this.#load();
-    const entry: CachedList = { at: this.#now(), list };
-    this.#cached = entry;
-    list.then(
-      (markets) => {
-        entry.codes = new Set(markets.map((m) => m.market));
-      },
-      () => {
-        // A newer request may have replaced this one meanwhile: only forget our own failure.
-        if (this.#cached === entry) this.#cached = undefined;
-      },
-    );
-    return list;
+    return this.#lists.get('markets', this.#load);
   }
 
   /**
@@ -122,9 +101,8 @@ export class MarketDirectory {
       return undefined;
     }
     if (!this.#validate) return market;
-    const cached = this.#cached;
-    if (cached?.codes === undefined || this.#now() - cached.at >= this.#ttlMs) return undefined;
-    return cached.codes.has(market) ? market : undefined;
+    const list = this.#lists.peek('markets');
+    return list !== undefined && this.#listed(list, market) ? market : undefined;
   }
 
   /**
@@ -145,7 +123,7 @@ export class MarketDirectory {
       // when the exchange lists it.
       if (!this.#validate) throw error;
       const code = symbol.trim().toUpperCase();
-      const listed = await this.getMarkets().then((markets) => markets.some((m) => m.market === code), () => false);
+      const listed = await this.getMarkets().then((markets) => this.#listed(markets, code), () => false);
       if (listed) return code;
       throw error;
     }
@@ -156,8 +134,14 @@ export class MarketDirectory {
     } catch {
       return market; // the list is only a pre-check: without it, let the exchange judge
     }
-    if (!markets.some((m) => m.market === market)) throw unknownSymbolError(this.#adapter.id, symbol);
+    if (!this.#listed(markets, market)) throw unknownSymbolError(this.#adapter.id, symbol);
     return market;
+  }
+
+  /** Whether `list` has `market`: a set lookup, the set built once per list. */
+  #listed(list: Market[], market: string): boolean {
+    if (this.#codes?.list !== list) this.#codes = { list, set: new Set(list.map((m) => m.market)) };
+    return this.#codes.set.has(market);
   }
 
   /**
