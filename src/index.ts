@@ -68,6 +68,8 @@ export { fetchCandleRange, downloadCandles, fillCandleGaps, isFilledCandle, coun
 export type { CandleRangeOptions, CandleDownloadEvent, FilledCandle } from './candle-history.js';
 export { MemoryReplyCache, replyCacheKey } from './cache/reply-cache.js';
 export type { ReplyCache, CachedReply, CacheableRequest, MemoryReplyCacheOptions } from './cache/reply-cache.js';
+export { RedisReplyCache } from './cache/redis-reply-cache.js';
+export type { RedisCommand, RedisReplyCacheOptions, RedisReplyCacheStats } from './cache/redis-reply-cache.js';
 
 // Errors
 export {

@@ -1,6 +1,6 @@
 /**
  * A cache of REST reply texts with a time to live, behind an interface small enough for a shared store
- * (Redis: `GET`/`SET key value PX ttl`/`DEL`) to implement later. Keys are strings
+ * to implement ({@link RedisReplyCache}: `GET`/`SET key value PX ttl`/`DEL`). Keys are strings
  * `exchange|path?query` ({@link replyCacheKey}) and values are plain text, so nothing needs a class to
  * be revived.
  *

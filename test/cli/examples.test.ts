@@ -8,10 +8,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { startTestRedis } from '../helpers/redis-server.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const runExample = async (name: string): Promise<string> =>
-  (await promisify(execFile)(join(root, 'node_modules', '.bin', 'tsx'), [join('examples', `${name}.ts`)], { cwd: root, timeout: 60_000 })).stdout;
+const runExample = async (name: string, env: Readonly<Record<string, string>> = {}): Promise<string> =>
+  (await promisify(execFile)(join(root, 'node_modules', '.bin', 'tsx'), [join('examples', `${name}.ts`)], { cwd: root, timeout: 60_000, env: { ...process.env, ...env } })).stdout;
 
 describe('examples', () => {
   it.concurrent('get-ticker prints two tickers, the top of the book and five 1m candles', async () => {
@@ -47,5 +48,16 @@ describe('examples', () => {
     expect(out).toMatch(/^coinone +XRP\/KRW +last \d+ tick 1 /m);
     expect(out).toMatch(/^binance +BTC\/USDT +last [\d.]+ tick 0\.01 +bid [\d.]+ -> \d+(\.\d{1,2})? /m);
     expect(out).toContain('exact decimals throughout: 0.3');
+  });
+
+  it.concurrent('share-replies-redis answers the second worker from Redis, identically', async () => {
+    const redis = await startTestRedis();
+    try {
+      const out = await runExample('share-replies-redis', { REDIS_URL: redis.url });
+      expect(out).toMatch(/^24 hourly candles, last close \d+ KRW$/m);
+      expect(out).toContain('exchange asked 1 time(s); second worker: 1 Redis hit(s); identical: true');
+    } finally {
+      await redis.stop();
+    }
   });
 });
