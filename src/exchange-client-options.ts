@@ -46,8 +46,9 @@ export interface ExchangeClientOptions extends StreamOptions {
   /** Clock for `receivedAt`. @default Date.now */
   readonly now?: (() => number) | undefined;
   /**
-   * Cache of REST replies (trades, candles), keyed by exchange, path and parameters: a
-   * {@link MemoryReplyCache}, or your own store (e.g. Redis) behind the same interface. @default none
+   * Cache of REST replies (the market list, tick tables, trades, candles), keyed by exchange, path and
+   * parameters: a {@link MemoryReplyCache}, a {@link RedisReplyCache} shared by several processes, or
+   * your own store behind the same interface. @default none
    */
   readonly replyCache?: ReplyCache | undefined;
   /**

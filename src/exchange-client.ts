@@ -3,7 +3,8 @@
  * order-book requests, and the cached market list used to resolve and validate symbols.
  * Names no exchange: everything exchange-specific comes from the adapter.
  * The pieces live in focused helpers: {@link MarketDirectory} (market list and symbols),
- * {@link QuoteBatchers} (batched tickers and order books) and {@link SharedReplies} (trades and candles).
+ * {@link QuoteBatchers} (batched tickers and order books) and {@link SharedReplies} (markets, tick tables,
+ * trades and candles).
  */
 import type { Candle, CandleInterval } from './model/candle.js';
 import type { Market } from './model/market.js';
@@ -77,9 +78,10 @@ export class ExchangeClient {
         this.#statuses[status] = (this.#statuses[status] ?? 0) + 1;
       },
     });
+    this.#replies = new SharedReplies({ exchange: adapter.id, rest: this.rest, cache: options, now });
     this.#markets = new MarketDirectory({
       adapter,
-      load: () => this.rest.fetch(adapter.rest.markets()).then((reply) => adapter.rest.parseMarkets(reply.body, { receivedAt: now() })),
+      load: () => this.#replies.load(adapter.rest.markets(), (body, receivedAt) => adapter.rest.parseMarkets(body, { receivedAt })),
       validate: options.validateSymbols,
       ttlMs: options.marketsTtlMs,
       now,
@@ -87,7 +89,6 @@ export class ExchangeClient {
     });
     this.#bands = new PromiseCache(options.marketsTtlMs ?? 300_000, now);
     this.#quotes = new QuoteBatchers({ adapter, rest: this.rest, batch: options.batch, now });
-    this.#replies = new SharedReplies({ exchange: adapter.id, rest: this.rest, cache: options, now });
   }
 
   /** What this client has sent so far. */
@@ -273,9 +274,7 @@ export class ExchangeClient {
     const market = await this.resolveMarket(symbol);
     const { priceBands, parsePriceBands, staticPriceBands } = this.adapter.rest;
     if (priceBands !== undefined && parsePriceBands !== undefined) {
-      return this.#bands.get(market, () =>
-        this.rest.fetch(priceBands(market)).then((reply) => parsePriceBands(reply.body, { receivedAt: this.#now(), market })),
-      );
+      return this.#bands.get(market, () => this.#replies.load(priceBands(market), (body, receivedAt) => parsePriceBands(body, { receivedAt, market })));
     }
     const documented = staticPriceBands?.(market);
     if (documented !== undefined) return documented;

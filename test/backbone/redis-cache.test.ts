@@ -53,6 +53,28 @@ describe('REST replies shared through Redis', () => {
     expect(simulator.requests.filter((r) => r.path.includes('/trades/')).length).toBe(2);
   });
 
+  it('should share the market list, the call every process makes first', async () => {
+    const redis = await startTestRedis();
+    cleanups.push(() => redis.stop());
+    const simulator = await startUpbitSimulator();
+    cleanups.push(() => simulator.close());
+    const marketLists = (): number => simulator.requests.filter((r) => r.path === '/v1/market/all').length;
+    const lists: string[][] = [];
+    for (const worker of [0, 1]) {
+      const client = await connect(redis.url);
+      const replyCache = new RedisReplyCache({ command: (args) => client.sendCommand(args) });
+      const backbone = new MarketDataBackbone({ exchanges: { upbit: { restUrl: simulator.url, replyCache, replyTtlMs: 300_000 } } });
+      cleanups.push(() => backbone.close());
+      lists.push((await backbone.getMarkets()).map((m) => `${m.symbol} ${m.market} ${m.tickSize?.toFixed() ?? '-'}`));
+      // A symbol check needs the list too: answered from what this worker loaded.
+      expect((await backbone.getTicker('KRW-ETH')).symbol).toBe('ETH/KRW');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(marketLists(), `market lists asked after worker ${worker}`).toBe(1);
+    }
+    expect(lists[1]).toEqual(lists[0]);
+    expect(lists[0]?.length).toBeGreaterThan(30);
+  });
+
   it('should keep answering from the exchange when Redis dies, and use it again once it is back', async () => {
     const redis = await startTestRedis();
     const simulator = await startUpbitSimulator();
