@@ -23,7 +23,8 @@ export interface StreamArbitrageOptions extends Partial<Omit<ArbitrageOptions, '
   /**
    * Where the conversion rate comes from, as `exchange:BASE/QUOTE` (`'upbit:USDT/KRW'`: KRW per USDT,
    * the ticker's last price). Exchanges that do not list the asset in `quote` are read in `BASE` of this
-   * rate (`BTC/USDT` on Binance). @default no conversion (only exchanges listing the asset in `quote`)
+   * rate (`BTC/USDT` on Binance). @default the first pair the exchanges list that converts a quote an
+   * exchange trades the asset in to `quote` (none when every exchange lists the asset in `quote`)
    */
   readonly fx?: string | undefined;
   /** Levels per side of each book (the executable quantity looks this deep). @default 20 */
@@ -50,11 +51,10 @@ export function streamArbitrage(sources: ArbitrageSources, base: string, options
   const { exchanges, quote = 'KRW', fx, depth = 20, ...pricing } = options;
   return defer(() => {
     if (exchanges.length < 2) throw new MarketDataError('streamArbitrage needs at least two exchanges');
-    const rate = fx === undefined ? undefined : parseFxSource(fx);
-    const quotes = rate === undefined ? [quote] : [quote, rate.symbol.base];
     const asset = base.trim().toUpperCase();
-    return from(Promise.all(exchanges.map(async (exchange) => [exchange, await pickSymbol(sources, exchange, asset, quotes)] as const))).pipe(
-      switchMap((legs) => {
+    const given = fx === undefined ? undefined : parseFxSource(fx);
+    return from(planLegs(sources, exchanges, asset, quote, given)).pipe(
+      switchMap(({ legs, rate }) => {
         const books$ = combineLatest(
           Object.fromEntries(legs.map(([exchange, symbol]) => [exchange, sources.streamOrderBook(symbol, { exchange, depth })])),
         );
@@ -69,6 +69,48 @@ export function streamArbitrage(sources: ArbitrageSources, base: string, options
   });
 }
 
+type FxSource = ReturnType<typeof parseFxSource>;
+
+/**
+ * The symbol each exchange trades `asset` in, and the FX rate that converts the others to `quote`:
+ * the given one, or else the first the exchanges themselves list. With no `fx`, an exchange that does not
+ * list `asset` in `quote` is read in a quote `Q` it does list, converted at `Q/quote` from the first of
+ * `exchanges` trading that pair (Binance's BTC/USDT at Upbit's USDT/KRW).
+ */
+async function planLegs(
+  sources: ArbitrageSources,
+  exchanges: readonly ExchangeId[],
+  asset: string,
+  quote: string,
+  given: FxSource | undefined,
+): Promise<{ readonly legs: readonly (readonly [ExchangeId, string])[]; readonly rate: FxSource | undefined }> {
+  const lists = await Promise.all(exchanges.map((exchange) => sources.getMarkets({ exchange })));
+  const rate = given ?? findFxSource(exchanges, lists, asset, quote);
+  const quotes = rate === undefined ? [quote] : [quote, rate.symbol.base];
+  const legs = exchanges.map((exchange, i) => {
+    const listed = quotes.find((q) => (lists[i] ?? []).some((m) => m.base === asset && m.quote === q));
+    if (listed === undefined) {
+      const hint = given === undefined ? `; pass fx: 'exchange:BASE/${quote}' to convert another quote` : '';
+      throw new UnknownSymbolError(`${exchange} lists ${asset} in none of ${quotes.join(', ')}${hint}`, { exchange, symbol: asset });
+    }
+    return [exchange, `${asset}/${listed}`] as const;
+  });
+  return { legs, rate };
+}
+
+/** The conversion the exchanges offer for the first of them not listing `asset` in `quote` (none needed: `undefined`). */
+function findFxSource(exchanges: readonly ExchangeId[], lists: readonly (readonly Market[])[], asset: string, quote: string): FxSource | undefined {
+  const lacking = lists.findIndex((markets) => !markets.some((m) => m.base === asset && m.quote === quote));
+  if (lacking < 0) return undefined;
+  for (const market of lists[lacking] ?? []) {
+    if (market.base !== asset) continue;
+    const at = lists.findIndex((markets) => markets.some((m) => m.base === market.quote && m.quote === quote));
+    const exchange = exchanges[at];
+    if (exchange !== undefined) return { exchange, symbol: { base: market.quote, quote } };
+  }
+  return undefined;
+}
+
 /** Parses `exchange:BASE/QUOTE`. */
 function parseFxSource(fx: string): { readonly exchange: ExchangeId; readonly symbol: { readonly base: string; readonly quote: string } } {
   const [exchange = '', pair = ''] = fx.split(':');
@@ -77,13 +119,4 @@ function parseFxSource(fx: string): { readonly exchange: ExchangeId; readonly sy
     throw new MarketDataError(`fx must look like 'upbit:USDT/KRW' (exchange:BASE/QUOTE), got '${fx}'`);
   }
   return { exchange, symbol };
-}
-
-/** The first of `quotes` in which `exchange` lists `base`, as a unified symbol. */
-async function pickSymbol(sources: ArbitrageSources, exchange: ExchangeId, base: string, quotes: readonly string[]): Promise<string> {
-  const markets = await sources.getMarkets({ exchange });
-  for (const quote of quotes) {
-    if (markets.some((m) => m.base === base && m.quote === quote)) return `${base}/${quote}`;
-  }
-  throw new UnknownSymbolError(`${exchange} lists ${base} in none of ${quotes.join(', ')}`, { exchange, symbol: base });
 }

@@ -298,17 +298,25 @@ export class MarketDataBackbone {
    * order-book streams (and the FX rate's ticker), priced by the `arbitrage` operator. Per pair of
    * exchanges: the premium (mid vs mid, %), and both routes (buy at the best ask on one, sell at the best
    * bid on the other, after `fees`) with the quantity tradable at a profit. Prices in another quote are
-   * converted through `fx`; a leg older than `staleAfterMs` is flagged (and re-emitted as stale when it
+   * converted through `fx` (by default a pair the exchanges list themselves: Upbit's USDT/KRW for
+   * Binance's BTC/USDT); a leg older than `staleAfterMs` is flagged (and re-emitted as stale when it
    * turns so), never combined as fresh.
    *
    * @example
    * ```ts
-   * backbone.streamArbitrage('BTC', { exchanges: ['upbit', 'coinone', 'binance'], fx: 'upbit:USDT/KRW' })
+   * backbone.streamArbitrage('BTC', ['upbit', 'binance']).subscribe(({ pairs }) => console.log(pairs[0]?.premium?.toFixed(2)));
+   * backbone.streamArbitrage('BTC', { exchanges: ['upbit', 'coinone', 'binance'], fx: 'upbit:USDT/KRW', fees: { binance: '0.001' } })
    *   .subscribe(({ pairs }) => pairs.forEach((p) => console.log(p.a, p.b, p.premium?.toFixed(2), p.stale)));
    * ```
    */
-  streamArbitrage(base: string, options: StreamArbitrageOptions): Observable<ArbitrageSnapshot> {
-    return streamArbitrage(this, base, options);
+  streamArbitrage(base: string, exchanges: readonly ExchangeId[], options?: Omit<StreamArbitrageOptions, 'exchanges'>): Observable<ArbitrageSnapshot>;
+  streamArbitrage(base: string, options: StreamArbitrageOptions): Observable<ArbitrageSnapshot>;
+  streamArbitrage(
+    base: string,
+    exchangesOrOptions: readonly ExchangeId[] | StreamArbitrageOptions,
+    options: Omit<StreamArbitrageOptions, 'exchanges'> = {},
+  ): Observable<ArbitrageSnapshot> {
+    return streamArbitrage(this, base, isExchangeList(exchangesOrOptions) ? { ...options, exchanges: exchangesOrOptions } : exchangesOrOptions);
   }
 
   /**
@@ -373,3 +381,5 @@ export class MarketDataBackbone {
     return attempt(() => run(this.exchange(options.exchange)));
   }
 }
+
+const isExchangeList = (value: readonly ExchangeId[] | StreamArbitrageOptions): value is readonly ExchangeId[] => Array.isArray(value);

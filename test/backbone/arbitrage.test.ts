@@ -61,6 +61,21 @@ describe('streamArbitrage across the three simulators', () => {
     }
   });
 
+  it('finds the FX pair by itself when none is given: streamArbitrage(\'BTC\', [\'binance\', \'upbit\'])', async () => {
+    const { backbone } = await setup();
+    const snapshot = await firstValueFrom(
+      backbone.streamArbitrage('BTC', ['binance', 'upbit']).pipe(filter((s) => s.pairs[0]?.premium !== undefined), timeout(15_000)),
+    );
+    expect(snapshot.legs['binance']?.symbol).toBe('BTC/USDT');
+    expect(snapshot.legs['upbit']?.symbol).toBe('BTC/KRW');
+    // The rate is Upbit's USDT/KRW ticker, as the simulator's own model has it.
+    const usdt = await backbone.getTicker('USDT/KRW');
+    expect(snapshot.legs['binance']?.fxRate?.minus(usdt.last).abs().div(usdt.last).lt('0.01')).toBe(true);
+    const pair = snapshot.pairs[0]!;
+    const upbitOverBinance = pair.a === 'upbit' ? pair.premium! : new Big(100).times(new Big(100).div(pair.premium!.plus(100))).minus(100);
+    expect(upbitOverBinance.minus(2).abs().lt('0.3')).toBe(true);
+  });
+
   it('flags a leg whose book stops arriving as stale instead of combining it as fresh', async () => {
     const { upbit, backbone } = await setup();
     const stale = firstValueFrom(
