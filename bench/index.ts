@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<void>> = {
   'stream-memory': benchStreamMemory,
   'order-book': benchOrderBook,
   'binance-depth': async () => (await import('./binance-depth.js')).benchBinanceDepth(),
+  'redis-cache': async () => (await import('./redis-cache.js')).benchRedisCache(),
 };
 
 const wanted = process.argv.slice(2);
