@@ -8,6 +8,7 @@
  *   npm start                       # offline, against the simulator
  *   npm start -- --live             # the real Upbit
  *   npm start -- --rounds 3         # stop after 3 refreshes
+ *   npm start -- --help             # every option
  */
 import { parseArgs } from 'node:util';
 import { catchError, firstValueFrom, forkJoin, of, Subscription, take, timeout } from 'rxjs';
@@ -21,6 +22,13 @@ const DEFAULT_MARKETS = ['KRW-BTC', 'KRW-ETH', 'KRW-XRP', 'KRW-SOL', 'KRW-DOGE',
 const RECENT_TRADES = 8;
 const ARBITRAGE_ASSETS = ['BTC', 'ETH', 'XRP'];
 
+const USAGE = `usage: npm start -- [options]
+  --live               the real Upbit instead of the embedded simulators
+  --markets A,B,...    Upbit markets to stream (default ${DEFAULT_MARKETS.join(',')})
+  --rounds N           stop after N refreshes (default 0: run until Ctrl-C)
+  --interval MS        refresh every MS milliseconds (default 1000)
+  -h, --help           this text`;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -28,10 +36,18 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '0' },
       interval: { type: 'string', default: '1000' },
       markets: { type: 'string', default: DEFAULT_MARKETS.join(',') },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   const rounds = Number(values.rounds);
   const intervalMs = Number(values.interval);
+  if (!Number.isInteger(rounds) || rounds < 0 || !(intervalMs > 0)) {
+    throw new RangeError(`--rounds takes a whole number (0: run until Ctrl-C) and --interval a positive number of ms\n${USAGE}`);
+  }
   const markets = values.markets.split(',').map((m) => m.trim().toUpperCase()).filter((m) => m !== '');
 
   const simulator = values.live ? undefined : await startUpbitSimulator();

@@ -47,6 +47,17 @@ describe('npm start (src/cli/start.ts)', () => {
     expect(premium, 'a BTC upbit/binance premium row').not.toBeNull();
     expect(Math.abs(Number(premium![1]) - 2)).toBeLessThan(0.3);
   });
+
+  it('should print its options on --help and refuse a bad number with them, exit code 1', async () => {
+    const help = await runStart(['--help']);
+    expect(help.code).toBe(0);
+    for (const option of ['--live', '--markets', '--rounds', '--interval']) expect(help.stdout).toContain(option);
+    const bad = await runStart(['--rounds', 'two']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^RangeError: --rounds takes a whole number/);
+    expect(bad.stderr).toContain('usage: npm start');
+    expect(bad.stdout).toBe('');
+  });
 });
 
 describe('live view cells (src/cli/format.ts)', () => {
