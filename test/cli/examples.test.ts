@@ -50,6 +50,22 @@ describe('examples', () => {
     expect(out).toContain('exact decimals throughout: 0.3');
   });
 
+  it.concurrent('watch-my-orders prints the balances, the order\'s events and what it bought', async () => {
+    const lines = (await runExample('watch-my-orders')).trim().split('\n');
+    expect(lines[0]).toBe('balances: KRW 1000000');
+    const states = lines.filter((line) => line.startsWith('order ')).map((line) => line.split(/ +/)[1]);
+    expect(states[0]).toBe('wait');
+    expect(states).toContain('trade');
+    expect(['done', 'cancel']).toContain(states.at(-1));
+    expect(lines).toContain('assets KRW 899950 (locked 100050)'); // 100,000 KRW + 0.05 % fee locked
+    const final = /^balances: KRW (\d+\.?\d*), BTC (0\.\d+)$/.exec(lines.at(-1) ?? '');
+    expect(final, lines.at(-1)).not.toBeNull();
+    // What was spent is what was bought plus its fee, within the rounding of the last satoshi.
+    const bought = /: (0\.\d+) BTC at (\d+) KRW on average$/.exec(lines.filter((line) => line.startsWith('order ')).at(-1) ?? '');
+    const spent = 1_000_000 - Number(final?.[1]);
+    expect(Math.abs(spent - Number(bought?.[1]) * Number(bought?.[2]) * 1.0005)).toBeLessThan(1);
+  });
+
   it.concurrent('share-replies-redis answers the second worker from Redis, identically', async () => {
     const redis = await startTestRedis();
     try {
