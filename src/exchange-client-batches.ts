@@ -9,18 +9,16 @@ import { MarketDataError, UnknownSymbolError } from './errors.js';
 import type { ExchangeAdapter, RestRequest } from './exchanges/exchange-adapter.js';
 import { unknownSymbolError } from './market-directory.js';
 import { Batcher } from './transport/batcher.js';
-import type { RestClient } from './transport/rest-client.js';
+import type { ReplyBody, SharedReplies } from './exchange-client-replies.js';
 
 /** Options of a {@link QuoteBatchers}. */
 export interface QuoteBatchersOptions {
   /** The exchange whose REST requests are built and parsed. */
   readonly adapter: Pick<ExchangeAdapter, 'id' | 'rest'>;
-  /** Sends the requests (rate limiting and retries are its business). */
-  readonly rest: Pick<RestClient, 'fetch'>;
+  /** Sends the requests: shares identical ones in flight and consults the reply cache. */
+  readonly replies: Pick<SharedReplies, 'body'>;
   /** Coalesce concurrent calls; `false` sends one market per request. @default true */
   readonly batch?: boolean | undefined;
-  /** Clock for `receivedAt`. @default Date.now */
-  readonly now?: (() => number) | undefined;
 }
 
 /**
@@ -29,27 +27,27 @@ export interface QuoteBatchersOptions {
  *
  * @example
  * ```ts
- * const byMarket = await loadBatch(['KRW-BTC', 'KRW-NOPE'], rest, (m) => upbitAdapter.rest.tickers(m), parse, unknown, Date.now);
+ * const byMarket = await loadBatch(['KRW-BTC', 'KRW-NOPE'], (r) => replies.body(r), (m) => upbitAdapter.rest.tickers(m), parse, unknown);
  * byMarket.get('KRW-NOPE'); // an UnknownSymbolError; 'KRW-BTC' still has its ticker
  * ```
  */
 export async function loadBatch<T extends { readonly market: string }>(
   markets: readonly string[],
-  rest: Pick<RestClient, 'fetch'>,
+  load: (request: RestRequest) => Promise<ReplyBody>,
   build: (markets: readonly string[]) => RestRequest,
   parse: (body: unknown, receivedAt: number, markets: readonly string[]) => T[],
   unknown: (market: string) => Error,
-  now: () => number,
 ): Promise<Map<string, T | Error>> {
   try {
-    const reply = await rest.fetch(build(markets));
-    return new Map(parse(reply.body, now(), markets).map((item) => [item.market, item]));
+    const { body, receivedAt } = await load(build(markets));
+    return new Map(parse(body, receivedAt, markets).map((item) => [item.market, item]));
   } catch (error) {
     if (!(error instanceof UnknownSymbolError) || markets.length === 1) throw error;
     const singles = await Promise.all(
       markets.map(async (market): Promise<[string, T | Error]> => {
         try {
-          const [item] = parse((await rest.fetch(build([market]))).body, now(), [market]);
+          const { body, receivedAt } = await load(build([market]));
+          const [item] = parse(body, receivedAt, [market]);
           return [market, item ?? unknown(market)];
         } catch (single) {
           return [market, single instanceof Error ? single : new MarketDataError(String(single))];
@@ -68,23 +66,21 @@ export async function loadBatch<T extends { readonly market: string }>(
  *
  * @example
  * ```ts
- * const quotes = new QuoteBatchers({ adapter: upbitAdapter, rest: restClient });
+ * const quotes = new QuoteBatchers({ adapter: upbitAdapter, replies: new SharedReplies({ exchange: 'upbit', rest: restClient, cache: {} }) });
  * const [btc, book] = await Promise.all([quotes.ticker('KRW-BTC'), quotes.orderBook('KRW-BTC', 5)]);
  * ```
  */
 export class QuoteBatchers {
   readonly #adapter: QuoteBatchersOptions['adapter'];
-  readonly #rest: QuoteBatchersOptions['rest'];
+  readonly #replies: QuoteBatchersOptions['replies'];
   readonly #batch: boolean;
-  readonly #now: () => number;
   readonly #tickers: Batcher<string, Ticker>;
   readonly #books = new Map<number, Batcher<string, OrderBook>>();
 
   constructor(options: QuoteBatchersOptions) {
     this.#adapter = options.adapter;
-    this.#rest = options.rest;
+    this.#replies = options.replies;
     this.#batch = options.batch ?? true;
-    this.#now = options.now ?? Date.now;
     const rest = this.#adapter.rest;
     this.#tickers = new Batcher<string, Ticker>({
       maxBatch: this.#batch ? rest.maxBatch.ticker : 1,
@@ -151,7 +147,7 @@ export class QuoteBatchers {
     build: (markets: readonly string[]) => RestRequest,
     parse: (body: unknown, receivedAt: number, markets: readonly string[]) => T[],
   ): Promise<Map<string, T | Error>> {
-    return loadBatch(markets, this.#rest, build, parse, (m) => this.#unknown(m), this.#now);
+    return loadBatch(markets, (request) => this.#replies.body(request), build, parse, (m) => this.#unknown(m));
   }
 
   #unknown(market: string): Error {

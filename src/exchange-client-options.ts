@@ -46,8 +46,8 @@ export interface ExchangeClientOptions extends StreamOptions {
   /** Clock for `receivedAt`. @default Date.now */
   readonly now?: (() => number) | undefined;
   /**
-   * Cache of REST replies (the market list, tick tables, trades, candles), keyed by exchange, path and
-   * parameters: a {@link MemoryReplyCache}, a {@link RedisReplyCache} shared by several processes, or
+   * Cache of public REST replies (market list, tick tables, tickers, order books, trades, candles; a
+   * batch of markets is one reply), keyed by exchange, path and parameters: a {@link MemoryReplyCache}, a {@link RedisReplyCache} shared by several processes, or
    * your own store behind the same interface. @default none
    */
   readonly replyCache?: ReplyCache | undefined;

@@ -1,12 +1,18 @@
 /**
- * Reply sharing for an {@link ExchangeClient}'s unbatched REST calls (trades, candles): identical
- * requests in flight share one HTTP exchange, and replies go through the optional reply cache.
+ * Reply sharing for an {@link ExchangeClient}'s REST calls: identical requests in flight share one HTTP
+ * exchange, and replies go through the optional reply cache.
  */
 import { replyCacheKey } from './cache/reply-cache.js';
 import type { ExchangeClientOptions } from './exchange-client-options.js';
 import type { RestRequest } from './exchanges/exchange-adapter.js';
 import { parseJsonExact } from './transport/json.js';
 import type { RestClient } from './transport/rest-client.js';
+
+/** A reply's parsed JSON body and when it arrived (ms, our clock). */
+export interface ReplyBody {
+  readonly body: unknown;
+  readonly receivedAt: number;
+}
 
 /** Options of a {@link SharedReplies}. */
 export interface SharedRepliesOptions {
@@ -40,7 +46,7 @@ export class SharedReplies {
   readonly #rest: SharedRepliesOptions['rest'];
   readonly #cache: SharedRepliesOptions['cache'];
   readonly #now: () => number;
-  readonly #inflight = new Map<string, Promise<unknown>>();
+  readonly #inflight = new Map<string, Promise<ReplyBody>>();
 
   constructor(options: SharedRepliesOptions) {
     this.#exchange = options.exchange;
@@ -50,7 +56,7 @@ export class SharedReplies {
   }
 
   /**
-   * The parsed reply to `request`; a call identical to one in flight gets the same promise.
+   * The parsed reply to `request`; a call identical to one in flight shares its HTTP exchange.
    *
    * @example
    * ```ts
@@ -58,10 +64,23 @@ export class SharedReplies {
    * ```
    */
   load<T>(request: RestRequest, parse: (body: unknown, receivedAt: number) => T): Promise<T> {
+    return this.body(request).then(({ body, receivedAt }) => parse(body, receivedAt));
+  }
+
+  /**
+   * The JSON body of the reply to `request` and when it arrived (when it was stored, for a cached copy);
+   * a call identical to one in flight gets the same promise.
+   *
+   * @example
+   * ```ts
+   * const { body, receivedAt } = await replies.body(upbitAdapter.rest.tickers(['KRW-BTC']));
+   * ```
+   */
+  body(request: RestRequest): Promise<ReplyBody> {
     const key = replyCacheKey(this.#exchange, request);
     const existing = this.#inflight.get(key);
-    if (existing !== undefined) return existing as Promise<T>;
-    const promise = this.#cachedBody(key, request).then(({ body, receivedAt }) => parse(body, receivedAt));
+    if (existing !== undefined) return existing;
+    const promise = this.#cachedBody(key, request);
     this.#inflight.set(key, promise);
     const forget = (): void => {
       this.#inflight.delete(key);
@@ -74,7 +93,7 @@ export class SharedReplies {
    * The parsed body of a request and when it arrived: from the reply cache when it holds a fresh copy
    * (`receivedAt` is then when it was stored), else fetched and stored.
    */
-  async #cachedBody(key: string, request: RestRequest): Promise<{ readonly body: unknown; readonly receivedAt: number }> {
+  async #cachedBody(key: string, request: RestRequest): Promise<ReplyBody> {
     const { replyCache: cache, replyTtlMs = 1_000 } = this.#cache;
     const ttl = typeof replyTtlMs === 'function' ? replyTtlMs(request) : replyTtlMs;
     if (cache !== undefined && ttl !== undefined && ttl > 0) {

@@ -3,8 +3,8 @@
  * order-book requests, and the cached market list used to resolve and validate symbols.
  * Names no exchange: everything exchange-specific comes from the adapter.
  * The pieces live in focused helpers: {@link MarketDirectory} (market list and symbols),
- * {@link QuoteBatchers} (batched tickers and order books) and {@link SharedReplies} (markets, tick tables,
- * trades and candles).
+ * {@link QuoteBatchers} (batched tickers and order books) and {@link SharedReplies} (every REST reply:
+ * identical requests in flight shared, the optional reply cache).
  */
 import type { Candle, CandleInterval } from './model/candle.js';
 import type { Market } from './model/market.js';
@@ -88,7 +88,7 @@ export class ExchangeClient {
       assertOpen: () => this.#assertOpen(),
     });
     this.#bands = new PromiseCache(options.marketsTtlMs ?? 300_000, now);
-    this.#quotes = new QuoteBatchers({ adapter, rest: this.rest, batch: options.batch, now });
+    this.#quotes = new QuoteBatchers({ adapter, replies: this.#replies, batch: options.batch });
   }
 
   /** What this client has sent so far. */

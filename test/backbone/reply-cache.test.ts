@@ -33,4 +33,28 @@ describe('REST reply cache in the exchange client', () => {
     await backbone.getCandles('KRW-BTC', '1m', { count: 5 });
     expect(candleRequests()).toBe(3);
   });
+
+  it('serves tickers and order books from a shared cache: one request for two clients, receivedAt the stored time', async () => {
+    const simulator = await startUpbitSimulator({ limitClock: { now: () => Date.now() } });
+    const cache = new MemoryReplyCache();
+    const quotes = (request: { readonly path: string }): number | undefined => (request.path === '/v1/ticker' || request.path === '/v1/orderbook' ? 60_000 : undefined);
+    const [a, b] = [0, 1].map(() => new MarketDataBackbone({ exchanges: { upbit: { restUrl: simulator.url, replyCache: cache, replyTtlMs: quotes } } }));
+    cleanups.push(() => simulator.close(), () => a?.close(), () => b?.close());
+    if (a === undefined || b === undefined) throw new Error('two backbones');
+    const asked = (path: string): number => simulator.requests.filter((r) => r.path === path).length;
+
+    const first = await a.getTicker('KRW-BTC');
+    const second = await b.getTicker('KRW-BTC');
+    expect(asked('/v1/ticker')).toBe(1);
+    expect(second.last.toFixed()).toBe(first.last.toFixed());
+    expect(second.receivedAt).toBe(first.receivedAt);
+    // A batch is its own key: BTC and ETH together are one more request, then answered for both.
+    const [btc, eth] = await Promise.all([a.getTicker('KRW-BTC'), a.getTicker('KRW-ETH')]);
+    await Promise.all([b.getTicker('KRW-BTC'), b.getTicker('KRW-ETH')]);
+    expect(asked('/v1/ticker')).toBe(2);
+    expect([btc?.market, eth?.market]).toEqual(['KRW-BTC', 'KRW-ETH']);
+    const book = await a.getOrderBook('KRW-BTC', { depth: 5 });
+    expect((await b.getOrderBook('KRW-BTC', { depth: 5 })).bids.map((l) => l.price.toFixed())).toEqual(book.bids.map((l) => l.price.toFixed()));
+    expect(asked('/v1/orderbook')).toBe(1);
+  });
 });
