@@ -74,7 +74,9 @@ export interface ExchangeClientStats {
   readonly replies: Readonly<Record<number, number>>;
   /** HTTP requests sent. */
   readonly requests: number;
-  /** Which source answered `getTicker` calls: a fresh live stream, REST, or a newly opened stream. */
+  /** REST calls answered by the reply cache (no request sent). */
+  readonly cacheHits: number;
+  /** Which source answered `getTicker` calls: a fresh live stream, REST (or its cache), or a newly opened stream. */
   readonly served: { readonly stream: number; readonly rest: number; readonly realtime: number };
   /** Values the hot streams delivered, by source (WebSocket, or REST polling during outages). */
   readonly streamed: { readonly ws: number; readonly rest: number };

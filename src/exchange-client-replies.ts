@@ -47,12 +47,18 @@ export class SharedReplies {
   readonly #cache: SharedRepliesOptions['cache'];
   readonly #now: () => number;
   readonly #inflight = new Map<string, Promise<ReplyBody>>();
+  #cacheHits = 0;
 
   constructor(options: SharedRepliesOptions) {
     this.#exchange = options.exchange;
     this.#rest = options.rest;
     this.#cache = options.cache;
     this.#now = options.now ?? Date.now;
+  }
+
+  /** Replies answered from the cache so far. */
+  get cacheHits(): number {
+    return this.#cacheHits;
   }
 
   /**
@@ -100,7 +106,11 @@ export class SharedReplies {
       const hit = await Promise.resolve()
         .then(() => cache.get(key))
         .catch(() => undefined);
-      if (hit !== undefined) return { body: parseJsonExact(hit.text), receivedAt: hit.storedAt };
+      if (hit !== undefined) {
+        const body = parseJsonExact(hit.text);
+        this.#cacheHits += 1;
+        return { body, receivedAt: hit.storedAt };
+      }
     }
     const reply = await this.#rest.fetch(request);
     const receivedAt = this.#now();

@@ -96,6 +96,7 @@ export class ExchangeClient {
     return {
       replies: { ...this.#statuses },
       requests: this.#requests,
+      cacheHits: this.#replies.cacheHits,
       served: { ...this.#served },
       streamed: this.#hub?.sources ?? { ws: 0, rest: 0 },
     };

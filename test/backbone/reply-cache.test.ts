@@ -56,5 +56,6 @@ describe('REST reply cache in the exchange client', () => {
     const book = await a.getOrderBook('KRW-BTC', { depth: 5 });
     expect((await b.getOrderBook('KRW-BTC', { depth: 5 })).bids.map((l) => l.price.toFixed())).toEqual(book.bids.map((l) => l.price.toFixed()));
     expect(asked('/v1/orderbook')).toBe(1);
+    expect([a.stats.upbit?.cacheHits, b.stats.upbit?.cacheHits]).toEqual([0, 3]); // the single BTC ticker, the BTC+ETH batch, the book
   });
 });
