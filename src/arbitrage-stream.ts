@@ -7,7 +7,7 @@ import { combineLatest, defer, filter, from, map, of, switchMap, type Observable
 import { arbitrage, toFxRate } from '../operators/arbitrage.js';
 import { MarketDataError, UnknownSymbolError } from './errors.js';
 import type { ExchangeId } from './exchanges/registry.js';
-import { isExchangeId } from './exchanges/registry.js';
+import { exchangeAdapters, isExchangeId } from './exchanges/registry.js';
 import type { ArbitrageOptions, ArbitrageSnapshot, FxRate } from './model/arbitrage.js';
 import type { Market } from './model/market.js';
 import type { OrderBook } from './model/order-book.js';
@@ -116,7 +116,7 @@ function parseFxSource(fx: string): { readonly exchange: ExchangeId; readonly sy
   const [exchange = '', pair = ''] = fx.split(':');
   const symbol = parseUnifiedSymbol(pair);
   if (!isExchangeId(exchange) || symbol === undefined) {
-    throw new MarketDataError(`fx must look like 'upbit:USDT/KRW' (exchange:BASE/QUOTE), got '${fx}'`);
+    throw new MarketDataError(`fx must be exchange:BASE/QUOTE with one of ${Object.keys(exchangeAdapters).join(', ')} as the exchange, got '${fx}'`);
   }
   return { exchange, symbol };
 }

@@ -56,4 +56,9 @@ describe('streamArbitrage: which markets and which FX rate', () => {
     expect((error as UnknownSymbolError).exchange).toBe('binance');
     expect((error as Error).message).toBe("binance lists BTC in none of KRW; pass fx: 'exchange:BASE/KRW' to convert another quote");
   });
+
+  it('should refuse an fx that names no registered exchange, listing them', async () => {
+    const error = await plan({ upbit: ['BTC/KRW'], binance: ['BTC/USDT'] }, ['upbit', 'binance'], 'kraken:USDT/KRW');
+    expect((error as Error).message).toBe("fx must be exchange:BASE/QUOTE with one of upbit, coinone, binance as the exchange, got 'kraken:USDT/KRW'");
+  });
 });
