@@ -192,6 +192,20 @@ describe('rateLimit', () => {
     });
   });
 
+  it('should halve the group\'s share on a 429: two grants a window instead of four', () => {
+    createScheduler().run(({ cold, expectObservable, flush }) => {
+      const limiter = createLimiter(4);
+      const refused = cold<number>('--#', undefined, tooMany(3));
+      const later = (value: number): Observable<number> => cold('(v|)', { v: value });
+      expectObservable(refused.pipe(limitOn(limiter))).toBe('--#', undefined, tooMany(3));
+      // Values are the server's `remaining`: 9 and up say nothing the limiter does not know.
+      const six = timer(20).pipe(mergeMap(() => merge(...[9, 10, 11, 12, 13, 14].map((v) => later(v).pipe(limitOn(limiter))))));
+      expectObservable(six).toBe('20ms (ab) 6ms (cd) 6ms (ef|)', { a: 9, b: 10, c: 11, d: 12, e: 13, f: 14 });
+      flush();
+      expect(limiter.limit('g')).toBe(2);
+    });
+  });
+
   it('should block for a 429 retryAfterMs longer than the window', () => {
     createScheduler().run(({ cold, expectObservable, flush }) => {
       const limiter = createLimiter(5);

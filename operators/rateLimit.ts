@@ -27,7 +27,9 @@ export interface RateLimitConfig<T> {
  * Every value is passed to `feedback`, and its report to `limiter.update`. A {@link RateLimitError}
  * from the source teaches the limiter before it is re-thrown: a 418 block holds the group for
  * `retryAfterMs`; a 429 empties the group's current window (and blocks for `retryAfterMs` if that is
- * longer than the window). Retrying is left to `retryBackoff`. Unsubscribing while queued leaves the
+ * longer than the window). Either halves the group's share of its limit (`RateLimiter.refused`): a
+ * refusal the limiter did not foresee means another client spends the same budget. Retrying is left to
+ * `retryBackoff`. Unsubscribing while queued leaves the
  * queue without ever subscribing to the source.
  *
  * ```
@@ -56,6 +58,7 @@ export function rateLimit<T>(config: RateLimitConfig<T>): MonoTypeOperatorFuncti
     if (!(error instanceof RateLimitError)) return;
     const errorGroup = error.group ?? group;
     const until = limiter.now() + error.retryAfterMs;
+    limiter.refused(errorGroup);
     if (error.blocked) {
       limiter.block(errorGroup, until);
       return;

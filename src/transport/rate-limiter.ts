@@ -1,7 +1,9 @@
 /**
  * The shared, per-group request budget of one exchange endpoint (see {@link RateLimiter}).
  */
-import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
+import { shrinkShare } from './budget-share.js';
+import { computeWaitMs, createGroupState, limitNow, pruneGroup, spendUnits, type GroupState, type Spend, type Waiter } from './rate-limit-group.js';
 
 /** A limit the exchange enforces: at most `limit` cost units per `windowMs` in `group`. */
 export interface RateLimitRule {
@@ -28,13 +30,13 @@ export interface RateLimiterOptions {
   readonly safetyMarginMs?: number;
   /** Rule for groups not listed in `rules`; without it such groups are unlimited. @default undefined */
   readonly defaultRule?: Omit<RateLimitRule, 'group'>;
+  /**
+   * After {@link RateLimiter.refused} halved a group's share, windows without a refusal after which one
+   * unit of its limit comes back. @default 5
+   */
+  readonly shareRecoverWindows?: number;
 }
 
-interface Spend {
-  /** When the units come back; `Infinity` while a lease holds them (see {@link RateLimiter.lease}). */
-  returnAt: number;
-  readonly cost: number;
-}
 
 /**
  * Units granted by {@link RateLimiter.lease}: they stay spent until `release()`, then one more window.
@@ -44,30 +46,6 @@ export interface RateLimitLease {
   release(): void;
 }
 
-/** "At most `remaining` more units until `until`", from a server reply. */
-interface Cap {
-  readonly until: number;
-  remaining: number;
-}
-
-interface Waiter {
-  readonly cost: number;
-  /** Units stay spent until released (a lease), instead of coming back one window after the grant. */
-  readonly held: boolean;
-  /** Called with the spend that holds the units (`undefined` when nothing is counted). */
-  readonly grant: (spend: Spend | undefined) => void;
-}
-
-interface GroupState {
-  readonly rule: RateLimitRule | undefined;
-  readonly spends: Spend[];
-  inFlight: number;
-  caps: Cap[];
-  blockedUntil: number;
-  readonly queue: Waiter[];
-  timer: Subscription | undefined;
-  draining: boolean;
-}
 
 /**
  * A per-group rate limiter shared by every caller of a group (one instance per exchange endpoint).
@@ -100,10 +78,13 @@ export class RateLimiter {
   readonly #scheduler: SchedulerLike;
   readonly #marginMs: number;
   readonly #defaultRule: Omit<RateLimitRule, 'group'> | undefined;
+  readonly #recoverWindows: number;
 
   constructor(rules: readonly RateLimitRule[], options: RateLimiterOptions = {}) {
-    const { scheduler = asyncScheduler, safetyMarginMs = 25, defaultRule } = options;
+    const { scheduler = asyncScheduler, safetyMarginMs = 25, defaultRule, shareRecoverWindows = 5 } = options;
     if (!(safetyMarginMs >= 0)) throw new RangeError(`Invalid safetyMarginMs: ${safetyMarginMs}`);
+    if (!(shareRecoverWindows > 0)) throw new RangeError(`Invalid shareRecoverWindows: ${shareRecoverWindows}`);
+    this.#recoverWindows = shareRecoverWindows;
     for (const rule of [...rules, ...(defaultRule ? [{ ...defaultRule, group: '(default)' }] : [])]) {
       if (!(rule.limit > 0) || !(rule.windowMs > 0)) {
         throw new RangeError(`Invalid rate limit rule: ${rule.group} ${rule.limit}/${rule.windowMs} ms`);
@@ -246,7 +227,38 @@ export class RateLimiter {
     pruneGroup(state, now);
     if (state.blockedUntil > now) return 0;
     const capped = state.caps.reduce((least, cap) => Math.min(least, cap.remaining), Infinity);
-    return Math.min((state.rule?.limit ?? Infinity) - state.inFlight, capped);
+    return Math.min(limitNow(state, now, this.#recoverWindows) - state.inFlight, capped);
+  }
+
+  /**
+   * The limit in force for `group` per window: the rule's, or less after {@link RateLimiter.refused}
+   * (growing back one unit every `shareRecoverWindows` windows); `Infinity` when unlimited.
+   *
+   * @example
+   * ```ts
+   * limiter.refused('ticker');
+   * limiter.limit('ticker'); // 5 of Upbit's 10 per second, for the next five seconds
+   * ```
+   */
+  limit(group: string): number {
+    return limitNow(this.#state(group), this.now(), this.#recoverWindows);
+  }
+
+  /**
+   * The server refused a request of `group` (429 or 418) that this limiter had let through: someone
+   * else spends the same budget (another process on this IP or account). Halves the group's share, at
+   * most once per window, and lets it grow back while no refusal comes, so that clients sharing a
+   * budget settle on fair shares instead of escalating to a block (see `budget-share.ts`).
+   *
+   * @example
+   * ```ts
+   * if (reply.status === 429) limiter.refused('ticker');
+   * ```
+   */
+  refused(group: string): void {
+    const state = this.#state(group);
+    if (state.rule === undefined) return;
+    state.share = shrinkShare(state.rule.limit, state.rule.windowMs, state.share, this.now(), { recoverWindows: this.#recoverWindows });
   }
 
   /**
@@ -322,7 +334,7 @@ export class RateLimiter {
       pruneGroup(state, now);
       let head = state.queue[0];
       while (head !== undefined) {
-        const waitMs = computeWaitMs(state, head.cost, now);
+        const waitMs = computeWaitMs(state, head.cost, now, limitNow(state, now, this.#recoverWindows));
         // Units held by leases come back on release, which drains again: no timer until then.
         if (waitMs === Infinity) return;
         if (waitMs > 0) {
@@ -340,46 +352,4 @@ export class RateLimiter {
       state.draining = false;
     }
   }
-}
-
-function createGroupState(rule: RateLimitRule | undefined): GroupState {
-  return { rule, spends: [], inFlight: 0, caps: [], blockedUntil: 0, queue: [], timer: undefined, draining: false };
-}
-
-/** Returns spent units whose time has come and forgets expired caps. */
-function pruneGroup(state: GroupState, now: number): void {
-  while (state.spends.length > 0 && state.spends[0]!.returnAt <= now) {
-    state.inFlight -= state.spends.shift()!.cost;
-  }
-  if (state.caps.some((cap) => cap.until <= now)) state.caps = state.caps.filter((cap) => cap.until > now);
-}
-
-/** How long until `cost` units may be granted (0: now): the latest of block end, cap ends, unit returns. */
-function computeWaitMs(state: GroupState, cost: number, now: number): number {
-  let waitUntil = Math.max(now, state.blockedUntil);
-  for (const cap of state.caps) if (cap.remaining < cost) waitUntil = Math.max(waitUntil, cap.until);
-  if (state.rule !== undefined) {
-    let missing = cost - (state.rule.limit - state.inFlight);
-    for (const spend of state.spends) {
-      if (missing <= 0) break;
-      missing -= spend.cost;
-      waitUntil = Math.max(waitUntil, spend.returnAt);
-    }
-  }
-  return waitUntil - now;
-}
-
-/**
- * Spends `cost` units now: they come back one window plus `marginMs` later (`Infinity`: when released).
- * Returns the spend, or `undefined` when nothing is counted (no rule, or no cost).
- */
-function spendUnits(state: GroupState, cost: number, now: number, marginMs: number): Spend | undefined {
-  for (const cap of state.caps) cap.remaining -= cost;
-  if (state.rule === undefined || cost === 0) return undefined;
-  const spend: Spend = { returnAt: now + state.rule.windowMs + marginMs, cost };
-  state.spends.push(spend);
-  // Held units (Infinity) sort last; timed ones go before them, in return order.
-  if (state.spends.length > 1 && state.spends[state.spends.length - 2]!.returnAt > spend.returnAt) state.spends.sort((a, b) => a.returnAt - b.returnAt);
-  state.inFlight += cost;
-  return spend;
 }

@@ -29,15 +29,16 @@ describe('examples', () => {
     for (const [, pair = '', value = ''] of out.matchAll(/^(\w+\/\w+) premium (-?\d+\.\d\d) %/gm)) {
       premiums.set(pair, [...(premiums.get(pair) ?? []), Number(value)]);
     }
-    expect([...premiums.keys()].sort()).toEqual(['coinone/binance', 'upbit/binance', 'upbit/coinone']);
-    expect(premiums.get('upbit/binance')).toHaveLength(5);
-    // Upbit and Coinone quote the same KRW book: their premium is the configured 0.1 % to the cent.
-    // The Binance pairs go through the FX leg, Upbit's last USDT/KRW trade, which sits a few 1-KRW ticks
-    // (0.07 % each) off the rate the Binance simulator converted at: the configured premium within 0.3.
+    expect([...premiums.keys()].sort(), out).toEqual(['coinone/binance', 'upbit/binance', 'upbit/coinone']);
+    expect(premiums.get('upbit/binance'), out).toHaveLength(5);
+    // Upbit and Coinone quote the same KRW model: the configured 0.1 %, give or take how far the market
+    // moved between the two books' instants (seconds apart on a loaded machine; the wrong sign would be
+    // 0.2 off). The Binance pairs go through the FX leg, Upbit's last USDT/KRW trade, which sits a few
+    // 1-KRW ticks (0.07 % each) off the rate the Binance simulator converted at: within 0.3.
     const near = (pair: string, expected: number, within: number): void => {
-      for (const value of premiums.get(pair) ?? []) expect(Math.abs(value - expected), `${pair} ${value}`).toBeLessThan(within);
+      for (const value of premiums.get(pair) ?? []) expect(Math.abs(value - expected), `${pair} ${value} in:\n${out}`).toBeLessThan(within);
     };
-    near('upbit/coinone', 0.1, 0.015);
+    near('upbit/coinone', 0.1, 0.08);
     near('upbit/binance', 2, 0.3);
     near('coinone/binance', 1.9, 0.3);
   });

@@ -1,17 +1,6 @@
-import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { RateLimiter, type RateLimiterOptions } from '../../src/transport/rate-limiter.js';
-
-/** Virtual clock: `advanceTo(t)` runs every timer due by `t` and leaves the clock at `t`. */
-function createClock() {
-  const scheduler = new VirtualTimeScheduler();
-  const advanceTo = (time: number): void => {
-    scheduler.maxFrames = time;
-    scheduler.flush();
-    scheduler.frame = time;
-  };
-  return { scheduler, advanceTo, pending: () => scheduler.actions.length };
-}
+import { createVirtualClock as createClock } from '../helpers/virtual-clock.js';
 
 function createLimiter(options: RateLimiterOptions = {}) {
   const clock = createClock();
