@@ -32,8 +32,8 @@ export interface SharedRepliesOptions {
 /**
  * Fetches and parses REST replies, sharing identical requests in flight and serving fresh cached copies.
  *
- * The cache never fails a request: a store that errors (a Redis outage) is skipped, and writes are not
- * waited for.
+ * The cache never fails a request: a store that errors (a Redis outage) is skipped, an entry that is
+ * not JSON is a miss (and deleted), and writes are not waited for.
  *
  * @example
  * ```ts
@@ -106,11 +106,13 @@ export class SharedReplies {
       const hit = await Promise.resolve()
         .then(() => cache.get(key))
         .catch(() => undefined);
-      if (hit !== undefined) {
-        const body = parseJsonExact(hit.text);
+      const body = hit === undefined ? undefined : readCachedBody(hit.text);
+      if (hit !== undefined && body !== undefined) {
         this.#cacheHits += 1;
-        return { body, receivedAt: hit.storedAt };
+        return { body: body.value, receivedAt: hit.storedAt };
       }
+      // An entry that is not JSON (a store shared with other writers, a truncated value) is a miss.
+      if (hit !== undefined) Promise.resolve().then(() => cache.delete?.(key)).catch(() => undefined);
     }
     const reply = await this.#rest.fetch(request);
     const receivedAt = this.#now();
@@ -120,5 +122,14 @@ export class SharedReplies {
         .catch(() => undefined);
     }
     return { body: reply.body, receivedAt };
+  }
+}
+
+/** The JSON of a cached text, boxed (a reply may be `null`); `undefined` when it does not parse. */
+function readCachedBody(text: string): { readonly value: unknown } | undefined {
+  try {
+    return { value: parseJsonExact(text) };
+  } catch {
+    return undefined;
   }
 }

@@ -58,4 +58,22 @@ describe('REST reply cache in the exchange client', () => {
     expect(asked('/v1/orderbook')).toBe(1);
     expect([a.stats.upbit?.cacheHits, b.stats.upbit?.cacheHits]).toEqual([0, 3]); // the single BTC ticker, the BTC+ETH batch, the book
   });
+
+  it('treats a cached entry that is not JSON as a miss: the call is answered from the exchange and the entry replaced', async () => {
+    const simulator = await startUpbitSimulator({ limitClock: { now: () => Date.now() } });
+    const cache = new MemoryReplyCache();
+    const backbone = new MarketDataBackbone({ exchanges: { upbit: { restUrl: simulator.url, replyCache: cache, replyTtlMs: 60_000 } } });
+    cleanups.push(() => simulator.close(), () => backbone.close());
+    await backbone.getMarkets();
+    const key = 'upbit|/v1/ticker?markets=KRW-BTC';
+    cache.set(key, { text: '[{"market":"KRW-BTC","trade_price":', storedAt: Date.now() }, 60_000);
+
+    const ticker = await backbone.getTicker('KRW-BTC');
+    expect(ticker.market).toBe('KRW-BTC');
+    expect(simulator.requests.filter((r) => r.path === '/v1/ticker')).toHaveLength(1);
+    expect(backbone.stats.upbit?.cacheHits).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(cache.get(key)?.text.startsWith('[{')).toBe(true);
+    expect(() => JSON.parse(cache.get(key)?.text ?? '')).not.toThrow();
+  });
 });
