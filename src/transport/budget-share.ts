@@ -3,8 +3,8 @@
  * cannot see: other processes on the same IP (Upbit counts quotation requests per IP) or the same
  * account. Each client alone keeps under the limit, yet two of them at full speed make the server
  * refuse (429) and then block (418). The answer is TCP's: halve the share on a refusal (once per
- * window, however many refusals one burst brought), and win one unit back every few quiet windows
- * (additive increase, multiplicative decrease). Clients that share a budget this way converge on
+ * window, however many refusals one burst brought), and win a tenth of the limit back every few quiet
+ * windows (additive increase, multiplicative decrease). Clients that share a budget this way converge on
  * fair shares without talking to each other.
  */
 
@@ -16,23 +16,31 @@ export interface BudgetShare {
 
 /** Options of the share arithmetic. */
 export interface BudgetShareOptions {
-  /** Windows without a refusal after which one unit of the limit comes back. @default 5 */
+  /** Windows without a refusal after which a tenth of the limit (at least one unit) comes back. @default 5 */
   readonly recoverWindows?: number | undefined;
+  /**
+   * Longest wait between two such steps, for groups with long windows (Binance counts weight per
+   * minute: five windows would be five minutes a step). @default 10_000
+   */
+  readonly maxRecoverMs?: number | undefined;
 }
 
 /**
- * The limit that applies at `now`: the rule's own, or the reduced share grown back by one unit per
- * `recoverWindows` windows since it was set (never above the rule's).
+ * The limit that applies at `now`: the rule's, or the reduced share grown back by a tenth of the rule
+ * (at least one unit) per `recoverWindows` windows, or per `maxRecoverMs` when that is shorter, since
+ * it was set (never above the rule's).
  *
  * @example
  * ```ts
- * shareLimit(10, 1000, { limit: 5, since: 0 }, 5_000); // 6: one unit back after five windows
+ * shareLimit(10, 1000, { limit: 5, since: 0 }, 5_000);        // 6: one unit back after five windows
+ * shareLimit(6000, 60_000, { limit: 3000, since: 0 }, 10_000); // 3600: 600 back after 10 s
  * ```
  */
 export function shareLimit(ruleLimit: number, windowMs: number, share: BudgetShare | undefined, now: number, options: BudgetShareOptions = {}): number {
   if (share === undefined) return ruleLimit;
-  const recovered = Math.floor((now - share.since) / (windowMs * (options.recoverWindows ?? 5)));
-  return Math.min(ruleLimit, share.limit + Math.max(0, recovered));
+  const periodMs = Math.min(windowMs * (options.recoverWindows ?? 5), options.maxRecoverMs ?? 10_000);
+  const steps = Math.max(0, Math.floor((now - share.since) / periodMs));
+  return Math.min(ruleLimit, share.limit + steps * Math.max(1, Math.round(ruleLimit / 10)));
 }
 
 /**

@@ -31,8 +31,8 @@ export interface RateLimiterOptions {
   /** Rule for groups not listed in `rules`; without it such groups are unlimited. @default undefined */
   readonly defaultRule?: Omit<RateLimitRule, 'group'>;
   /**
-   * After {@link RateLimiter.refused} halved a group's share, windows without a refusal after which one
-   * unit of its limit comes back. @default 5
+   * After {@link RateLimiter.refused} halved a group's share, windows without a refusal after which a
+   * tenth of its limit (at least one unit) comes back; at least every 10 s for long windows. @default 5
    */
   readonly shareRecoverWindows?: number;
 }
@@ -232,7 +232,7 @@ export class RateLimiter {
 
   /**
    * The limit in force for `group` per window: the rule's, or less after {@link RateLimiter.refused}
-   * (growing back one unit every `shareRecoverWindows` windows); `Infinity` when unlimited.
+   * (growing back a tenth of the rule every `shareRecoverWindows` windows); `Infinity` when unlimited.
    *
    * @example
    * ```ts

@@ -20,6 +20,16 @@ describe('budget share arithmetic', () => {
     expect(shareLimit(10, 1000, share, 1000 + 2000, { recoverWindows: 2 })).toBe(3);
     expect(shareLimit(10, 1000, undefined, 0)).toBe(10);
   });
+
+  it('should step a tenth of a large limit, at least every 10 s for long windows', () => {
+    // Binance: 6000 weight a minute. Five windows would be five minutes a step.
+    const share = shrinkShare(6000, 60_000, undefined, 0);
+    expect(share).toEqual({ limit: 3000, since: 0 });
+    expect([9_999, 10_000, 30_000, 50_000, 600_000].map((t) => shareLimit(6000, 60_000, share, t))).toEqual([3000, 3600, 4800, 6000, 6000]);
+    // Upbit's 30 a second: three units a step.
+    expect(shareLimit(30, 1000, { limit: 15, since: 0 }, 5_000)).toBe(18);
+    expect(shareLimit(10, 1000, { limit: 5, since: 0 }, 5_000, { maxRecoverMs: 1_000 })).toBe(10);
+  });
 });
 
 describe('RateLimiter.refused', () => {
