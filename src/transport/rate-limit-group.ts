@@ -43,7 +43,10 @@ export interface GroupState {
   share: BudgetShare | undefined;
 }
 
-/** The limit in force at `now`: the rule's, or the share grown back so far; `Infinity` without a rule. */
+/**
+ * The limit in force at `now`: the rule's, or the share grown back so far; `Infinity` without a rule.
+ * Forgets a share that has grown back to the whole rule.
+ */
 export function limitNow(state: GroupState, now: number, recoverWindows: number): number {
   if (state.rule === undefined) return Infinity;
   const limit = shareLimit(state.rule.limit, state.rule.windowMs, state.share, now, { recoverWindows });
@@ -51,6 +54,7 @@ export function limitNow(state: GroupState, now: number, recoverWindows: number)
   return limit;
 }
 
+/** A group nothing has been spent in yet. */
 export function createGroupState(rule: RateLimitRule | undefined): GroupState {
   return { rule, spends: [], inFlight: 0, caps: [], blockedUntil: 0, queue: [], timer: undefined, draining: false, share: undefined };
 }
