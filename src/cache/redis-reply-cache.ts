@@ -53,6 +53,7 @@ export interface RedisReplyCacheStats {
 /** Format tag of an entry: `mdb1 <storedAt> <status>\n<text>` (the text as is, no escaping). */
 const TAG = 'mdb1';
 const HEADER = /^mdb1 (\d+) (\d{3})\n/;
+const UTF8 = new TextDecoder();
 
 /**
  * Reply texts in Redis with Redis' own expiry (`PX`): the entry of a key is gone for every process
@@ -169,7 +170,7 @@ export class RedisReplyCache implements ReplyCache {
 
 /** Reads an entry written by {@link RedisReplyCache.set}; anything else (or nothing) is `undefined`. */
 function decodeEntry(raw: unknown): CachedReply | undefined {
-  const text = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? new TextDecoder().decode(raw) : undefined;
+  const text = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? UTF8.decode(raw) : undefined;
   if (text === undefined) return undefined;
   const header = HEADER.exec(text);
   if (header === null) return undefined;
