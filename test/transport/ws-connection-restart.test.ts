@@ -3,16 +3,14 @@
  * replaces the socket at once; a close code listed in `adapter.closeCodes` waits its `retryAfterMs`.
  */
 import { map } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, RateLimitError, type MarketDataError } from '../../src/errors.js';
+import { ConnectionError, RateLimitError } from '../../src/errors.js';
 import type { ExchangeWsAdapter, Subscription, WsMessage } from '../../src/exchanges/exchange-adapter.js';
 import { createBinanceWs } from '../../src/exchanges/binance/ws.js';
 import { createCoinoneWs } from '../../src/exchanges/coinone/ws.js';
-import type { StatusEvent } from '../../src/model/market-event.js';
-import { WsConnection } from '../../src/transport/ws-connection.js';
 import type { StreamEvent } from '../../src/transport/ws-router.js';
-import { createFakeAdapter, FakeWebSocketServer } from '../helpers/fake-websocket.js';
+import { createFakeAdapter } from '../helpers/fake-websocket.js';
+import { createWsHarness, type WsHarness } from '../helpers/ws-harness.js';
 
 const TRADES_BTC: Subscription = { channel: 'trades', market: 'KRW-BTC' };
 const SUB_FRAME = JSON.stringify(['trades|KRW-BTC']);
@@ -29,34 +27,8 @@ function shutdownAwareAdapter(overrides: Partial<ExchangeWsAdapter> = {}): Excha
   };
 }
 
-interface Harness {
-  readonly ts: TestScheduler;
-  readonly server: FakeWebSocketServer;
-  readonly connection: WsConnection;
-  readonly errors: MarketDataError[];
-  readonly statuses: StatusEvent[];
-  at(ms: number, fn: () => void): void;
-}
-
-/** Sockets open 10 ms after creation; backoff delays are exactly 50, 100, 200, 200 ms. */
-function createHarness(adapter: ExchangeWsAdapter): Harness {
-  const ts = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-  const server = new FakeWebSocketServer(() => ts.now());
-  server.onConnect = (socket) => void ts.schedule(() => socket.open(), 10);
-  const connection = new WsConnection({
-    adapter,
-    exchange: 'fake',
-    webSocketFactory: server.factory,
-    scheduler: ts,
-    staleAfterMs: Infinity,
-    backoff: { initialDelayMs: 100, maxDelayMs: 400, factor: 2, jitter: 0.5, random: () => 0 },
-  });
-  const errors: MarketDataError[] = [];
-  const statuses: StatusEvent[] = [];
-  connection.errors$.subscribe((error) => errors.push(error));
-  connection.status$.subscribe((status) => statuses.push(status));
-  return { ts, server, connection, errors, statuses, at: (ms, fn) => void ts.schedule(fn, ms) };
-}
+/** The shared harness without stale detection: these tests are about reconnect messages and codes. */
+const createHarness = (adapter: ExchangeWsAdapter): WsHarness => createWsHarness({ adapter, staleAfterMs: Infinity });
 
 function label(event: StreamEvent): unknown {
   if (event.type === 'status') return { status: event.status, attempt: event.attempt, retryInMs: event.retryInMs };

@@ -1,12 +1,11 @@
 import { map, type Observable } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { ExchangeError, MarketDataError, ParseError, StaleStreamError } from '../../src/errors.js';
 import type { ExchangeWsAdapter, Subscription } from '../../src/exchanges/exchange-adapter.js';
-import type { StatusEvent } from '../../src/model/market-event.js';
-import { WsConnection, type WsConnectionOptions } from '../../src/transport/ws-connection.js';
+import type { WsConnectionOptions } from '../../src/transport/ws-connection.js';
 import type { StreamEvent } from '../../src/transport/ws-router.js';
-import { createFakeAdapter, FakeWebSocketServer, type FakeWire } from '../helpers/fake-websocket.js';
+import { createFakeAdapter, type FakeWire } from '../helpers/fake-websocket.js';
+import { createWsHarness, type WsHarness } from '../helpers/ws-harness.js';
 
 const TRADES_BTC: Subscription = { channel: 'trades', market: 'KRW-BTC' };
 const SUB_FRAME = JSON.stringify(['trades|KRW-BTC']);
@@ -20,39 +19,8 @@ function label(event: StreamEvent): unknown {
   return event.type === 'trade' ? `trade ${event.market} ${event.id}` : `${event.type} ${event.market}`;
 }
 
-interface Harness {
-  readonly ts: TestScheduler;
-  readonly server: FakeWebSocketServer;
-  readonly connection: WsConnection;
-  readonly errors: MarketDataError[];
-  readonly statuses: StatusEvent[];
-  /** Runs `fn` at virtual time `ms` (inside `ts.run`). */
-  at(ms: number, fn: () => void): void;
-}
-
-/**
- * Sockets open 10 ms after they are created; backoff 100 ms doubling to 400 ms, half jittered away
- * (`random: () => 0`), so retry delays are exactly 50, 100, 200, 200 ms.
- */
-function createHarness(options: Partial<WsConnectionOptions> = {}, adapter?: Partial<ExchangeWsAdapter>): Harness {
-  const ts = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-  const server = new FakeWebSocketServer(() => ts.now());
-  server.onConnect = (socket) => void ts.schedule(() => socket.open(), 10);
-  const connection = new WsConnection({
-    adapter: createFakeAdapter(adapter),
-    exchange: 'fake',
-    webSocketFactory: server.factory,
-    scheduler: ts,
-    staleAfterMs: 3_000,
-    backoff: { initialDelayMs: 100, maxDelayMs: 400, factor: 2, jitter: 0.5, random: () => 0 },
-    ...options,
-  });
-  const errors: MarketDataError[] = [];
-  const statuses: StatusEvent[] = [];
-  connection.errors$.subscribe((error) => errors.push(error));
-  connection.status$.subscribe((status) => statuses.push(status));
-  return { ts, server, connection, errors, statuses, at: (ms, fn) => void ts.schedule(fn, ms) };
-}
+const createHarness = (options: Partial<WsConnectionOptions> = {}, adapter?: Partial<ExchangeWsAdapter>): WsHarness =>
+  createWsHarness({ ...options, adapter: createFakeAdapter(adapter) });
 
 const labelled = (events$: Observable<StreamEvent>): Observable<unknown> => events$.pipe(map(label));
 
