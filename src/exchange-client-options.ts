@@ -9,6 +9,18 @@ import type { FetchLike } from './transport/rest-client.js';
 import type { RetryBackoffConfig } from '../operators/retryBackoff.js';
 import type { StreamOptions } from './stream-hub.js';
 
+/** How a client reaches an exchange's REST API; shared by the public and the private clients. */
+export interface RestAccessOptions {
+  /** REST base URL (a simulator, a proxy). @default the adapter's (the real exchange) */
+  readonly restUrl?: string | undefined;
+  /** Fetch implementation. @default cross-fetch */
+  readonly fetch?: FetchLike | undefined;
+  /** Request timeout (ms). @default 10_000 */
+  readonly timeoutMs?: number | undefined;
+  /** Retry policy for retryable failures, or `false`. @default { maxRetries: 4 } */
+  readonly retry?: RetryBackoffConfig | false | undefined;
+}
+
 /**
  * Options of an {@link ExchangeClient}.
  *
@@ -21,15 +33,7 @@ import type { StreamOptions } from './stream-hub.js';
  * const client = new ExchangeClient(upbitAdapter, options);
  * ```
  */
-export interface ExchangeClientOptions extends StreamOptions {
-  /** REST base URL. @default the adapter's (the real exchange) */
-  readonly restUrl?: string | undefined;
-  /** Fetch implementation. @default cross-fetch */
-  readonly fetch?: FetchLike | undefined;
-  /** Request timeout. @default 10_000 */
-  readonly timeoutMs?: number | undefined;
-  /** Retry policy for retryable failures, or `false`. @default { maxRetries: 4 } */
-  readonly retry?: RetryBackoffConfig | false | undefined;
+export interface ExchangeClientOptions extends StreamOptions, RestAccessOptions {
   /** Check symbols against the market list before asking for them. @default true */
   readonly validateSymbols?: boolean | undefined;
   /** How long the market list is reused. @default 300_000 */
@@ -47,8 +51,9 @@ export interface ExchangeClientOptions extends StreamOptions {
   readonly now?: (() => number) | undefined;
   /**
    * Cache of public REST replies (market list, tick tables, tickers, order books, trades, candles; a
-   * batch of markets is one reply), keyed by exchange, path and parameters: a {@link MemoryReplyCache}, a {@link RedisReplyCache} shared by several processes, or
-   * your own store behind the same interface. @default none
+   * batch of markets is one reply), keyed by exchange, path and parameters: a {@link MemoryReplyCache},
+   * a {@link RedisReplyCache} shared by several processes, or your own store behind the same interface.
+   * @default none
    */
   readonly replyCache?: ReplyCache | undefined;
   /**

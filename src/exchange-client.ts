@@ -28,7 +28,7 @@ import { sendsOriginByDefault } from './transport/environment.js';
 import { compareDecimalIds } from '../operators/dedupeBy.js';
 import { StreamHub } from './stream-hub.js';
 
-export type { ExchangeClientOptions, ExchangeClientStats } from './exchange-client-options.js';
+export type { ExchangeClientOptions, ExchangeClientStats, RestAccessOptions } from './exchange-client-options.js';
 
 /**
  * REST access to one exchange, batched and rate-limited.

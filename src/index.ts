@@ -7,7 +7,7 @@
 export { MarketDataBackbone } from './backbone.js';
 export type { MarketDataBackboneOptions, ExchangeOptions, ExchangeSelector } from './backbone.js';
 export { ExchangeClient } from './exchange-client.js';
-export type { ExchangeClientOptions, ExchangeClientStats } from './exchange-client.js';
+export type { ExchangeClientOptions, ExchangeClientStats, RestAccessOptions } from './exchange-client.js';
 
 // Exchanges
 export { exchangeAdapters, isExchangeId, DEFAULT_EXCHANGE } from './exchanges/registry.js';

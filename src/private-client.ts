@@ -6,7 +6,6 @@
  * events only, so the private streams keep a small router of their own).
  */
 import { asyncScheduler, defer, EMPTY, Observable, throwError, type SchedulerLike } from 'rxjs';
-import type { RetryBackoffConfig } from '../operators/retryBackoff.js';
 import { MarketDataError } from './errors.js';
 import {
   AuthenticationError,
@@ -19,6 +18,7 @@ import {
   type PrivateSubscription,
 } from './exchanges/private-adapter.js';
 import { PrivateStreams } from './private-streams.js';
+import type { RestAccessOptions } from './exchange-client-options.js';
 
 export type { PrivateWebSocketFactory } from './exchanges/private-adapter.js';
 export type { PrivateStreamEvent } from './model/account.js';
@@ -30,26 +30,18 @@ import type { StatusEvent } from './model/market-event.js';
 import { parseUnifiedSymbol } from './model/symbol.js';
 import type { BackoffOptions } from './transport/backoff.js';
 import { RateLimiter } from './transport/rate-limiter.js';
-import { RestClient, type FetchLike } from './transport/rest-client.js';
+import { RestClient } from './transport/rest-client.js';
 
 /**
  * Options of a {@link PrivateClient}. Keys come from `credentials`, else `accessKey` + `secretKey`,
  * else the adapter's environment variables (see {@link resolveApiCredentials}); the secret is kept
  * out of every message, log and serialisation.
  */
-export interface PrivateClientOptions extends CredentialSources {
-  /** REST base URL (a simulator). @default adapter.rest.baseUrl */
-  readonly restUrl?: string | undefined;
+export interface PrivateClientOptions extends CredentialSources, RestAccessOptions {
   /** Private WebSocket URL. @default adapter.ws.url */
   readonly wsUrl?: string | undefined;
-  /** Fetch implementation. @default cross-fetch */
-  readonly fetch?: FetchLike | undefined;
   /** Socket factory. @default the `ws` package with the signed `Authorization` header (Node only) */
   readonly webSocketFactory?: PrivateWebSocketFactory | undefined;
-  /** REST timeout. @default 10_000 */
-  readonly timeoutMs?: number | undefined;
-  /** REST retries of retryable failures, or `false`. @default { maxRetries: 4 } */
-  readonly retry?: RetryBackoffConfig | false | undefined;
   /** Reconnect backoff of the private socket. @default DEFAULT_BACKOFF */
   readonly backoff?: BackoffOptions | undefined;
   /** Timers. @default asyncScheduler */
