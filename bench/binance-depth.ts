@@ -22,7 +22,7 @@ import { decodeBinanceFrame } from '../src/exchanges/binance/ws-decode.js';
 import type { DepthDiffEvent } from '../src/model/market-event.js';
 import type { OrderBookLevel } from '../src/model/order-book.js';
 import { OrderBookState } from '../src/model/order-book-state.js';
-import { parseJsonExact } from '../src/transport/json.js';
+import { parseJsonExact } from '../src/transport/json/json.js';
 import { seededRandom } from '../test/helpers/random.js';
 import { collectGarbage, fmt, report } from './stats.js';
 

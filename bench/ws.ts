@@ -10,7 +10,7 @@ import type { Observable } from 'rxjs';
 import { WebSocket, WebSocketServer } from 'ws';
 import { MarketDataBackbone } from '../src/index.js';
 import { upbitWs } from '../src/exchanges/upbit/index.js';
-import { nodeWebSocketFactory, type WebSocketFactory, type WebSocketLike } from '../src/transport/websocket-factory.js';
+import { nodeWebSocketFactory, type WebSocketFactory, type WebSocketLike } from '../src/transport/ws/websocket-factory.js';
 import { collectGarbage, fmt, quantile, report } from './stats.js';
 
 const FIXTURES = new URL('../../shared/fixtures/upbit/', import.meta.url);

@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fallbackSwitch } from '../operators/fallbackSwitch.js';
 import type { FallbackSource, FallbackSwitchReason, FallbackValue } from '../operators/fallbackSwitch.js';
-import { ConnectionError, StaleStreamError, UnknownSymbolError } from '../src/errors.js';
+import { ConnectionError, StaleStreamError, UnknownSymbolError } from '../src/errors/index.js';
 
 const P = <T>(value: T): FallbackValue<T> => ({ source: 'primary', value });
 const F = <T>(value: T): FallbackValue<T> => ({ source: 'fallback', value });

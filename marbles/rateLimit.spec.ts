@@ -1,8 +1,8 @@
 import { catchError, concat, merge, mergeMap, of, takeUntil, timer, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { rateLimit, type RateLimitConfig } from '../operators/rateLimit.js';
-import { ConnectionError, RateLimitError } from '../src/errors.js';
-import { RateLimiter } from '../src/transport/rate-limiter.js';
+import { ConnectionError, RateLimitError } from '../src/errors/index.js';
+import { RateLimiter } from '../src/core/rate-limit/rate-limiter.js';
 import { createScheduler } from './helpers.js';
 
 /** 2 units per 10 frames, no safety margin unless asked: grants land on exact frames. */

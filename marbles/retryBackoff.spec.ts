@@ -1,7 +1,7 @@
 import { mergeMap, of, take } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { retryBackoff, type RetryBackoffConfig, type RetryEvent } from '../operators/retryBackoff.js';
-import { ConnectionError, ExchangeError, RateLimitError } from '../src/errors.js';
+import { ConnectionError, ExchangeError, RateLimitError } from '../src/errors/index.js';
 import { createScheduler } from './helpers.js';
 
 const reset = new ConnectionError('Connection failed: reset');

@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { staleAfter } from '../operators/staleAfter.js';
 import type { StaleAfterEvent } from '../operators/staleAfter.js';
-import { StaleStreamError } from '../src/errors.js';
+import { StaleStreamError } from '../src/errors/index.js';
 
 const stale = (lastMessageAt: number | undefined, timeoutMs = 5): StaleStreamError =>
   new StaleStreamError(`Stream stale: no message for ${timeoutMs} ms`, { lastMessageAt });

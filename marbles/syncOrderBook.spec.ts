@@ -4,7 +4,7 @@ import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { syncOrderBook } from '../operators/syncOrderBook.js';
 import type { DepthDiff, DepthSnapshot, OrderBookSnapshotEvent } from '../operators/syncOrderBook.js';
-import { MarketDataError, SequenceGapError } from '../src/errors.js';
+import { MarketDataError, SequenceGapError } from '../src/errors/index.js';
 import { toBig } from '../src/model/decimal.js';
 import type { OrderBookLevel } from '../src/model/order-book.js';
 import { createScheduler } from './helpers.js';

@@ -1,7 +1,7 @@
 import { asyncScheduler, Observable } from 'rxjs';
 import type { OperatorFunction, SchedulerLike, Subscription } from 'rxjs';
-import { isRetryableError } from '../src/errors.js';
-import type { StaleStreamError } from '../src/errors.js';
+import { isRetryableError } from '../src/errors/index.js';
+import type { StaleStreamError } from '../src/errors/index.js';
 import { staleAfter } from './staleAfter.js';
 
 /** Which stream a {@link fallbackSwitch} value came from: the operator's source, or the fallback. */

@@ -1,6 +1,6 @@
 import { concatMap, finalize, tap, type MonoTypeOperatorFunction } from 'rxjs';
-import { RateLimitError } from '../src/errors.js';
-import type { RateLimitFeedback, RateLimiter } from '../src/transport/rate-limiter.js';
+import { RateLimitError } from '../src/errors/index.js';
+import type { RateLimitFeedback, RateLimiter } from '../src/core/rate-limit/rate-limiter.js';
 
 /** Configuration of {@link rateLimit}. */
 export interface RateLimitConfig<T> {

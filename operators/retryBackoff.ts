@@ -7,8 +7,8 @@ import {
   type MonoTypeOperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
-import { isRetryableError } from '../src/errors.js';
-import { computeRetryDelay, type BackoffOptions } from '../src/transport/backoff.js';
+import { isRetryableError } from '../src/errors/index.js';
+import { computeRetryDelay, type BackoffOptions } from '../src/core/backoff.js';
 
 /** What {@link RetryBackoffConfig.onRetry} is told before each retry. */
 export interface RetryEvent {

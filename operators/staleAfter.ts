@@ -1,6 +1,6 @@
 import { asyncScheduler, identity, map, Observable } from 'rxjs';
 import type { MonoTypeOperatorFunction, OperatorFunction, SchedulerLike, Subscription } from 'rxjs';
-import { StaleStreamError } from '../src/errors.js';
+import { StaleStreamError } from '../src/errors/index.js';
 
 /** Options shared by both modes of {@link staleAfter}. */
 export interface StaleAfterBaseConfig {

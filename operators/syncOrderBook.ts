@@ -1,6 +1,6 @@
 import { defer, from, Observable, Subscription, switchMap, take, throwIfEmpty, timer } from 'rxjs';
 import type { ObservableInput, OperatorFunction } from 'rxjs';
-import { MarketDataError, SequenceGapError } from '../src/errors.js';
+import { MarketDataError, SequenceGapError } from '../src/errors/index.js';
 import { OrderBookState } from '../src/model/order-book-state.js';
 import type { DepthDiff, DepthSnapshot, OrderBookSnapshotEvent } from '../src/model/order-book-state.js';
 

@@ -4,10 +4,10 @@
  */
 
 // Facade
-export { MarketDataBackbone } from './backbone.js';
-export type { MarketDataBackboneOptions, ExchangeOptions, ExchangeSelector } from './backbone.js';
-export { ExchangeClient } from './exchange-client.js';
-export type { ExchangeClientOptions, ExchangeClientStats, RestAccessOptions } from './exchange-client.js';
+export { MarketDataBackbone } from './backbone/backbone.js';
+export type { MarketDataBackboneOptions, ExchangeOptions, ExchangeSelector } from './backbone/backbone.js';
+export { ExchangeClient } from './client/exchange-client.js';
+export type { ExchangeClientOptions, ExchangeClientStats, RestAccessOptions } from './client/exchange-client.js';
 
 // Exchanges
 export { exchangeAdapters, isExchangeId, DEFAULT_EXCHANGE } from './exchanges/registry.js';
@@ -20,7 +20,7 @@ export type {
   MapContext,
   TradesQuery,
   CandlesQuery,
-} from './exchanges/exchange-adapter.js';
+} from './core/exchange-adapter.js';
 
 // Model
 export { Big, toBig, toBigOrUndefined, toIdString, isWireNumber, CANDLE_INTERVALS, periodStart, nextPeriod, previousPeriod, toUnifiedSymbol, parseUnifiedSymbol } from './model/index.js';
@@ -46,17 +46,17 @@ export { computeArbitrage } from './model/index.js';
 export { bandAt, roundToTick, sortPriceBands, tickSizeAt } from './model/index.js';
 export type { PriceBand, TickRounding } from './model/index.js';
 export type { ArbitrageLegs, ArbitrageOptions, ArbitrageLeg, ArbitrageRoute, ArbitragePair, ArbitrageSnapshot, FxRate } from './model/index.js';
-export type { StreamArbitrageOptions } from './arbitrage-stream.js';
+export type { StreamArbitrageOptions } from './backbone/arbitrage-stream.js';
 
 // Local order books
 export { OrderBookState, compareDecimals } from './model/order-book-state.js';
 export type { BookSide, DepthDiff, DepthSnapshot, OrderBookSnapshotEvent, UpdateId } from './model/order-book-state.js';
 
 // Private data (accounts, orders, myOrder/myAsset streams) with signed requests
-export { PrivateClient } from './private-client.js';
-export type { PrivateClientOptions, PrivateStreamEvent, PrivateWebSocketFactory } from './private-client.js';
-export { ApiCredentials, AuthenticationError, PrivateStreamUnsupportedError, resolveApiCredentials } from './exchanges/private-adapter.js';
-export type { CredentialSources, PrivateExchangeAdapter, PrivateRestAdapter, PrivateSubscription, PrivateWsAdapter, PrivateWsMessage } from './exchanges/private-adapter.js';
+export { PrivateClient } from './private/private-client.js';
+export type { PrivateClientOptions, PrivateStreamEvent, PrivateWebSocketFactory } from './private/private-client.js';
+export { ApiCredentials, resolveApiCredentials } from './core/private-adapter.js';
+export type { CredentialSources, PrivateExchangeAdapter, PrivateRestAdapter, PrivateSubscription, PrivateWsAdapter, PrivateWsMessage } from './core/private-adapter.js';
 export { createUpbitPrivate, toUpbitPrivateError, upbitPrivate, UPBIT_AUTH_ERRORS, UPBIT_PRIVATE_RATE_LIMITS } from './exchanges/upbit/private.js';
 export type { UpbitPrivateOptions } from './exchanges/upbit/private.js';
 export { signUpbitToken, upbitAuthHeaders, upbitQueryString } from './exchanges/upbit/auth.js';
@@ -64,8 +64,8 @@ export { UPBIT_PRIVATE_WS_URL } from './exchanges/upbit/private-ws.js';
 export type { AssetBalance, Balance, MyAssetEvent, MyOrderEvent, Order, OrderSide, OrderState, PrivateEvent } from './model/account.js';
 
 // Candle history and reply caching
-export { fetchCandleRange, downloadCandles, fillCandleGaps, isFilledCandle, countPeriods } from './candle-history.js';
-export type { CandleRangeOptions, CandleDownloadEvent, FilledCandle } from './candle-history.js';
+export { fetchCandleRange, downloadCandles, fillCandleGaps, isFilledCandle, countPeriods } from './client/candle-history.js';
+export type { CandleRangeOptions, CandleDownloadEvent, FilledCandle } from './client/candle-history.js';
 export { MemoryReplyCache, replyCacheKey } from './cache/reply-cache.js';
 export type { ReplyCache, CachedReply, CacheableRequest, MemoryReplyCacheOptions } from './cache/reply-cache.js';
 export { RedisReplyCache } from './cache/redis-reply-cache.js';
@@ -81,25 +81,27 @@ export {
   UnknownSymbolError,
   ParseError,
   SequenceGapError,
+  AuthenticationError,
+  PrivateStreamUnsupportedError,
   isMarketDataError,
   isRetryableError,
-} from './errors.js';
+} from './errors/index.js';
 
 // Streams
-export { StreamHub } from './stream-hub.js';
-export type { StreamOptions, SourceCounters } from './stream-hub.js';
-export { WsConnection } from './transport/ws-connection.js';
-export type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus, StreamEvent } from './transport/ws-connection.js';
-export { subscriptionKey } from './transport/ws-router.js';
-export { resolveWebSocketFactory, nodeWebSocketFactory, globalWebSocketFactory, frameText } from './transport/websocket-factory.js';
-export type { WebSocketFactory, WebSocketLike, NodeWebSocketOptions } from './transport/websocket-factory.js';
-export type { Subscription as StreamSubscription, WsMessage, ExchangeWsAdapter } from './exchanges/exchange-adapter.js';
+export { StreamHub } from './streams/stream-hub.js';
+export type { StreamOptions, SourceCounters } from './streams/stream-hub.js';
+export { WsConnection } from './transport/ws/ws-connection.js';
+export type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus, StreamEvent } from './transport/ws/ws-connection.js';
+export { subscriptionKey } from './transport/ws/ws-router.js';
+export { resolveWebSocketFactory, nodeWebSocketFactory, globalWebSocketFactory, frameText } from './transport/ws/websocket-factory.js';
+export type { WebSocketFactory, WebSocketLike, NodeWebSocketOptions } from './transport/ws/websocket-factory.js';
+export type { Subscription as StreamSubscription, WsMessage, ExchangeWsAdapter } from './core/exchange-adapter.js';
 
 // Transport
-export { RestClient, buildUrl } from './transport/rest-client.js';
-export type { RestClientOptions, FetchLike } from './transport/rest-client.js';
-export { RateLimiter } from './transport/rate-limiter.js';
-export type { RateLimitRule, RateLimitFeedback, RateLimiterOptions } from './transport/rate-limiter.js';
-export { Batcher } from './transport/batcher.js';
-export type { BatcherOptions, BatchLoader } from './transport/batcher.js';
-export { parseJsonExact } from './transport/json.js';
+export { RestClient, buildUrl } from './transport/http/rest-client.js';
+export type { RestClientOptions, FetchLike } from './transport/http/rest-client.js';
+export { RateLimiter } from './core/rate-limit/rate-limiter.js';
+export type { RateLimitRule, RateLimitFeedback, RateLimiterOptions } from './core/rate-limit/rate-limiter.js';
+export { Batcher } from './transport/http/batcher.js';
+export type { BatcherOptions, BatchLoader } from './transport/http/batcher.js';
+export { parseJsonExact } from './transport/json/json.js';

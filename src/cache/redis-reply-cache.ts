@@ -8,7 +8,7 @@
  * `timeoutMs`, or an error, is a miss, and after one the cache stands aside for `pauseMs` instead of
  * piling commands onto a store that is down (node-redis queues commands while it reconnects).
  */
-import { ConnectionError } from '../errors.js';
+import { ConnectionError } from '../errors/index.js';
 import type { CachedReply, ReplyCache } from './reply-cache.js';
 
 /** Runs one Redis command given as its words (`['SET', key, value, 'PX', '1000']`) and answers its reply. */

@@ -9,9 +9,9 @@
  * Both spell every price and volume as its exact decimal string. Rows are oldest first.
  */
 import { writeFile } from 'node:fs/promises';
-import { downloadCandles, isFilledCandle, type CandleDownloadEvent } from '../candle-history.js';
-import { MarketDataError } from '../errors.js';
-import { ExchangeClient } from '../exchange-client.js';
+import { downloadCandles, isFilledCandle, type CandleDownloadEvent } from '../client/candle-history.js';
+import { MarketDataError } from '../errors/index.js';
+import { ExchangeClient } from '../client/exchange-client.js';
 import { exchangeAdapters } from '../exchanges/registry.js';
 import { CANDLE_INTERVALS, type Candle, type CandleInterval } from '../model/candle.js';
 import { startUpbitSimulator } from '../testing/index.js';

@@ -12,8 +12,8 @@
  * Without `--live` it answers from an embedded simulator of the exchange on 127.0.0.1, so it works offline.
  */
 import { parseArgs } from 'node:util';
-import { MarketDataBackbone } from '../backbone.js';
-import { MarketDataError } from '../errors.js';
+import { MarketDataBackbone } from '../backbone/backbone.js';
+import { MarketDataError } from '../errors/index.js';
 import { DEFAULT_EXCHANGE, isExchangeId, type ExchangeId } from '../exchanges/registry.js';
 import { CANDLE_INTERVALS, type CandleInterval } from '../model/candle.js';
 import { startBinanceSimulator, startCoinoneSimulator, startUpbitSimulator } from '../testing/index.js';

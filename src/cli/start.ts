@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { catchError, firstValueFrom, forkJoin, of, Subscription, take, timeout } from 'rxjs';
-import { MarketDataBackbone } from '../backbone.js';
+import { MarketDataBackbone } from '../backbone/backbone.js';
 import type { StatusEvent } from '../model/market-event.js';
 import type { ArbitrageSnapshot } from '../model/arbitrage.js';
 import { startBinanceSimulator, startCoinoneSimulator, startUpbitSimulator } from '../testing/index.js';

@@ -29,3 +29,5 @@ export { ExchangeError, UnknownSymbolError } from './exchange.js';
 export type { ExchangeErrorOptions, UnknownSymbolErrorOptions } from './exchange.js';
 export { ParseError, SequenceGapError } from './parse.js';
 export type { ParseErrorOptions, SequenceGapErrorOptions } from './parse.js';
+export { AuthenticationError, PrivateStreamUnsupportedError } from './private.js';
+export type { AuthenticationErrorOptions } from './private.js';

@@ -1,7 +1,7 @@
 /**
  * Every exchange the library knows, by id. Adding an exchange is one folder and one line here.
  */
-import type { ExchangeAdapter } from './exchange-adapter.js';
+import type { ExchangeAdapter } from '../core/exchange-adapter.js';
 import { binanceAdapter } from './binance/index.js';
 import { coinoneAdapter } from './coinone/index.js';
 import { upbitAdapter } from './upbit/index.js';

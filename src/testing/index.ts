@@ -3,11 +3,11 @@
  * benchmarks. The {@link MarketModel} is the transport-free source of truth; {@link startUpbitSimulator}
  * serves it as Upbit's REST quotation API on 127.0.0.1.
  */
-export { MarketModel } from './market-model.js';
-export type { MarketModelOptions } from './market-model.js';
-export { ManualClock } from './manual-clock.js';
-export { CAUTION_FLAGS, DEFAULT_LISTED_AT, DEFAULT_MARKETS } from './markets.js';
-export type { CautionFlag, SimMarketSpec } from './markets.js';
+export { MarketModel } from './market/market-model.js';
+export type { MarketModelOptions } from './market/market-model.js';
+export { ManualClock } from './market/manual-clock.js';
+export { CAUTION_FLAGS, DEFAULT_LISTED_AT, DEFAULT_MARKETS } from './market/markets.js';
+export type { CautionFlag, SimMarketSpec } from './market/markets.js';
 export type {
   SimAggregate,
   SimCandle,
@@ -19,23 +19,23 @@ export type {
   SimSide,
   SimTicker,
   SimTrade,
-} from './model-types.js';
-export { tickFor, nextPriceDown, nextPriceUp } from './ticks.js';
-export { startUpbitSimulator } from './upbit-simulator.js';
+} from './market/model-types.js';
+export { tickFor, nextPriceDown, nextPriceUp } from './market/ticks.js';
+export { startUpbitSimulator } from './upbit/simulator.js';
 export type {
   ForcedReply,
   RateLimitNextOptions,
   RequestLogEntry,
   UpbitSimulator,
   UpbitSimulatorOptions,
-} from './upbit-simulator.js';
-export type { UpbitGroup } from './upbit-route-kit.js';
-export type { UpbitRateLimitOptions } from './upbit-rate-limits.js';
-export { attachUpbitWebSocket, startUpbitWsSimulator } from './upbit-ws-simulator.js';
-export type { UpbitWsSimulator, UpbitWsSimulatorOptions, StartUpbitWsSimulatorOptions } from './upbit-ws-simulator.js';
-export type { UpbitWsLimitOptions } from './upbit-ws-limits.js';
-export type { UpbitWsRequestLogEntry } from './upbit-ws-connection.js';
-export { startCoinoneSimulator, attachCoinoneWebSocket, CoinoneMarket } from './coinone-simulator.js';
+} from './upbit/simulator.js';
+export type { UpbitGroup } from './upbit/route-kit.js';
+export type { UpbitRateLimitOptions } from './upbit/rate-limits.js';
+export { attachUpbitWebSocket, startUpbitWsSimulator } from './upbit/ws-simulator.js';
+export type { UpbitWsSimulator, UpbitWsSimulatorOptions, StartUpbitWsSimulatorOptions } from './upbit/ws-simulator.js';
+export type { UpbitWsLimitOptions } from './upbit/ws-limits.js';
+export type { UpbitWsRequestLogEntry } from './upbit/ws-connection.js';
+export { startCoinoneSimulator, attachCoinoneWebSocket, CoinoneMarket } from './coinone/simulator.js';
 export type {
   CoinoneSimulator,
   CoinoneSimulatorOptions,
@@ -44,20 +44,20 @@ export type {
   CoinoneWsSimulatorOptions,
   CoinoneWsRequestLogEntry,
   CoinoneRateLimitOptions,
-} from './coinone-simulator.js';
-export { attachUpbitPrivate } from './upbit-private.js';
-export type { UpbitPrivateSimulator, UpbitPrivateSimulatorOptions, UpbitPrivateReply, UpbitPrivateRequestLogEntry, UpbitPrivateResolution } from './upbit-private.js';
-export { UPBIT_EXCHANGE_GROUP_LIMITS, isUpbitExchangeGroup } from './upbit-rate-limits.js';
-export type { UpbitExchangeGroup, UpbitGroupLimit } from './upbit-rate-limits.js';
-export { UpbitSimAccount } from './upbit-account.js';
-export type { UpbitAccountSpec, UpbitOrderInput, UpbitPrivateRecord } from './upbit-account.js';
+} from './coinone/simulator.js';
+export { attachUpbitPrivate } from './upbit/private.js';
+export type { UpbitPrivateSimulator, UpbitPrivateSimulatorOptions, UpbitPrivateReply, UpbitPrivateRequestLogEntry, UpbitPrivateResolution } from './upbit/private.js';
+export { UPBIT_EXCHANGE_GROUP_LIMITS, isUpbitExchangeGroup } from './upbit/rate-limits.js';
+export type { UpbitExchangeGroup, UpbitGroupLimit } from './upbit/rate-limits.js';
+export { UpbitSimAccount } from './upbit/account.js';
+export type { UpbitAccountSpec, UpbitOrderInput, UpbitPrivateRecord } from './upbit/account.js';
 export {
   startBinanceSimulator, BinanceMarkets, BINANCE_DEFAULT_FX_RATE, BinanceDepthBook, BinanceWeightLimits, BinanceReplyError,
   BINANCE_INTERVALS, isBinanceInterval, binanceKlineStart, binanceKlineNext, parseBinanceStream,
   BINANCE_WS_CONTROL_ERRORS, parseBinanceControl,
-} from './binance-simulator.js';
+} from './binance/simulator.js';
 export type {
   BinanceSimulator, BinanceSimulatorOptions, BinanceRequestLogEntry, BinanceMarket, BinanceTrade, BinanceAggregate,
   BinanceDepthBookOptions, BinanceDepthStep, BinanceLimitDecision, BinanceRateLimitOptions, BinanceInterval, BinanceKline,
   BinanceTickerStats, BinanceTop, BinanceStream, BinanceWsLogEntry, BinanceWsOptions as BinanceSimWsOptions,
-} from './binance-simulator.js';
+} from './binance/simulator.js';

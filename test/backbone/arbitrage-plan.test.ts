@@ -1,7 +1,7 @@
 import { firstValueFrom, NEVER, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { UnknownSymbolError, type Market, type OrderBook, type Ticker } from 'market-data-backbone';
-import { streamArbitrage, type ArbitrageSources } from '../../src/arbitrage-stream.js';
+import { streamArbitrage, type ArbitrageSources } from '../../src/backbone/arbitrage-stream.js';
 import type { ExchangeId } from '../../src/exchanges/registry.js';
 
 /** Sources listing `pairs` per exchange ('BTC/EUR'), recording which streams were asked for. */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Big, MarketDataBackbone, ParseError, roundToTick, tickSizeAt, UnknownSymbolError } from 'market-data-backbone';
 import { startBinanceSimulator, startCoinoneSimulator, startUpbitSimulator, tickFor } from 'market-data-backbone/testing';
 import { parseCoinoneRangeUnits } from '../../src/exchanges/coinone/index.js';
-import { parseJsonExact } from '../../src/transport/json.js';
+import { parseJsonExact } from '../../src/transport/json/json.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

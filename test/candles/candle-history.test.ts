@@ -8,7 +8,7 @@ import {
   fillCandleGaps,
   isFilledCandle,
   type CandleDownloadEvent,
-} from '../../src/candle-history.js';
+} from '../../src/client/candle-history.js';
 
 /** The market stands still; rate-limit windows roll in real time, so the real 10/s limit applies. */
 const clock = new ManualClock(Date.UTC(2026, 10, 25, 12, 0, 0));

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../src/errors.js';
+import { ParseError } from '../../src/errors/index.js';
 import { readId as readBinanceId, toBinanceParseError } from '../../src/exchanges/binance/fields.js';
 import { readDecimal as readCoinoneDecimal } from '../../src/exchanges/coinone/fields.js';
-import { type FieldRecord, fieldReaders, toFieldParseError } from '../../src/exchanges/field-kit.js';
+import { type FieldRecord, fieldReaders, toFieldParseError } from '../../src/exchanges/kit/field-kit.js';
 import { toParseError as toUpbitParseError } from '../../src/exchanges/upbit/fields.js';
-import { parseJsonExact } from '../../src/transport/json.js';
+import { parseJsonExact } from '../../src/transport/json/json.js';
 
 const kit = fieldReaders('someex');
 const CHANNEL = 'ws trade';

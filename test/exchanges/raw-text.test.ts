@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toRawText } from '../../src/exchanges/raw-text.js';
-import { parseJsonExact } from '../../src/transport/json.js';
+import { toRawText } from '../../src/exchanges/kit/raw-text.js';
+import { parseJsonExact } from '../../src/transport/json/json.js';
 
 describe('toRawText', () => {
   it('should keep a string as it is', () => {

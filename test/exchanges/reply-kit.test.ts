@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isReplyRecord, quoteBody, readHeader, readReplyDate, readRetryAfterMs } from '../../src/exchanges/reply-kit.js';
-import type { RestReply } from '../../src/exchanges/exchange-adapter.js';
+import { isReplyRecord, quoteBody, readHeader, readReplyDate, readRetryAfterMs } from '../../src/exchanges/kit/reply-kit.js';
+import type { RestReply } from '../../src/core/exchange-adapter.js';
 
 /** A reply whose header bag is a plain map: only the spellings it was given answer. */
 function replyWith(headers: Record<string, string>): RestReply {

@@ -2,13 +2,13 @@
  * Test doubles for the WebSocket transport: an in-memory socket the test drives by hand, a "server"
  * that hands them out through a `WebSocketFactory`, and a tiny exchange adapter with a JSON wire format.
  */
-import { ExchangeError, ParseError } from '../../src/errors.js';
-import type { ExchangeWsAdapter, Subscription, WsMessage } from '../../src/exchanges/exchange-adapter.js';
+import { ExchangeError, ParseError } from '../../src/errors/index.js';
+import type { ExchangeWsAdapter, Subscription, WsMessage } from '../../src/core/exchange-adapter.js';
 import type { CandleInterval } from '../../src/model/candle.js';
 import { toBig } from '../../src/model/decimal.js';
 import type { MarketEvent } from '../../src/model/market-event.js';
-import type { WebSocketFactory, WebSocketLike } from '../../src/transport/websocket-factory.js';
-import { subscriptionKey } from '../../src/transport/ws-router.js';
+import type { WebSocketFactory, WebSocketLike } from '../../src/transport/ws/websocket-factory.js';
+import { subscriptionKey } from '../../src/transport/ws/ws-router.js';
 
 /** One frame the client sent, with the fake clock's time. */
 export interface SentFrame {

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RestReply } from '../../src/exchanges/exchange-adapter.js';
-import { parseJsonExact } from '../../src/transport/json.js';
+import type { RestReply } from '../../src/core/exchange-adapter.js';
+import { parseJsonExact } from '../../src/transport/json/json.js';
 
 /** The fixture files of one exchange. */
 export interface FixtureReader {

@@ -1,8 +1,8 @@
 import { TestScheduler } from 'rxjs/testing';
 import { expect } from 'vitest';
-import type { MarketDataError } from '../../src/errors.js';
+import type { MarketDataError } from '../../src/errors/index.js';
 import type { StatusEvent } from '../../src/model/market-event.js';
-import { WsConnection, type WsConnectionOptions } from '../../src/transport/ws-connection.js';
+import { WsConnection, type WsConnectionOptions } from '../../src/transport/ws/ws-connection.js';
 import { createFakeAdapter, FakeWebSocketServer } from './fake-websocket.js';
 
 /** A {@link WsConnection} on a fake server in virtual time, with its errors and statuses recorded. */

@@ -9,11 +9,11 @@ import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { syncOrderBook } from '../../operators/syncOrderBook.js';
 import type { DepthDiff, DepthSnapshot, OrderBookSnapshotEvent, UpdateId } from '../../operators/syncOrderBook.js';
-import type { SequenceGapError } from '../../src/errors.js';
+import type { SequenceGapError } from '../../src/errors/index.js';
 import { Big, toBig, toIdString, type WireNumber } from '../../src/model/decimal.js';
 import type { OrderBookLevel } from '../../src/model/order-book.js';
 import { compareDecimals, OrderBookState, type BookSide } from '../../src/model/order-book-state.js';
-import { parseJsonExact } from '../../src/transport/json.js';
+import { parseJsonExact } from '../../src/transport/json/json.js';
 import { fixtureDir } from '../helpers/shared.js';
 import { seededRandom as random } from '../helpers/random.js';
 

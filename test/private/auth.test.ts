@@ -2,7 +2,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ApiCredentials, readSecret } from '../../src/exchanges/private-adapter.js';
+import { ApiCredentials, readSecret } from '../../src/core/private-adapter.js';
 import { sha512Hex, signUpbitToken, upbitAuthHeaders, upbitQueryString } from '../../src/exchanges/upbit/auth.js';
 
 const SECRET = 'sim-secret-key-0123456789abcdef';

@@ -2,13 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AuthenticationError, type PrivateWsMessage } from '../../src/exchanges/private-adapter.js';
+import { AuthenticationError } from '../../src/errors/index.js';
+import type { PrivateWsMessage } from '../../src/core/private-adapter.js';
 import { toUpbitPrivateError } from '../../src/exchanges/upbit/private.js';
 import { parseUpbitAccounts } from '../../src/exchanges/upbit/private-mapper.js';
 import { buildUpbitPrivateRequest, decodeUpbitPrivateFrame } from '../../src/exchanges/upbit/private-ws.js';
-import type { RestReply } from '../../src/exchanges/exchange-adapter.js';
+import type { RestReply } from '../../src/core/exchange-adapter.js';
 import type { MyAssetEvent, MyOrderEvent, PrivateEvent } from '../../src/model/account.js';
-import { parseJsonExact } from '../../src/transport/json.js';
+import { parseJsonExact } from '../../src/transport/json/json.js';
 import { fixtureDir } from '../helpers/shared.js';
 
 const read = (name: string): string => readFileSync(join(fixtureDir('upbit'), name), 'utf8');

@@ -1,12 +1,12 @@
 /** The simulator's private routes under Upbit's exchange rate limits: per account, per group, 429 then 418. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiCredentials } from '../../src/exchanges/private-adapter.js';
+import { ApiCredentials } from '../../src/core/private-adapter.js';
 import { upbitAuthHeaders } from '../../src/exchanges/upbit/auth.js';
 import { createUpbitPrivate, UPBIT_PRIVATE_RATE_LIMITS } from '../../src/exchanges/upbit/private.js';
-import { PrivateClient } from '../../src/private-client.js';
-import { parseJsonExact } from '../../src/transport/json.js';
-import { ManualClock } from '../../src/testing/manual-clock.js';
-import { startUpbitSimulator, type UpbitSimulator } from '../../src/testing/upbit-simulator.js';
+import { PrivateClient } from '../../src/private/private-client.js';
+import { parseJsonExact } from '../../src/transport/json/json.js';
+import { ManualClock } from '../../src/testing/market/manual-clock.js';
+import { startUpbitSimulator, type UpbitSimulator } from '../../src/testing/upbit/simulator.js';
 
 /** Start of a fresh one-second window. */
 const WINDOW = Date.UTC(2025, 6, 30, 12);

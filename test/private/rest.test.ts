@@ -2,12 +2,13 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ApiCredentials, AuthenticationError } from '../../src/exchanges/private-adapter.js';
+import { ApiCredentials } from '../../src/core/private-adapter.js';
+import { AuthenticationError } from '../../src/errors/index.js';
 import { createUpbitPrivate } from '../../src/exchanges/upbit/private.js';
-import { PrivateClient, type PrivateClientOptions } from '../../src/private-client.js';
-import type { FetchLike } from '../../src/transport/rest-client.js';
-import { ManualClock } from '../../src/testing/manual-clock.js';
-import { startUpbitSimulator, type UpbitSimulator } from '../../src/testing/upbit-simulator.js';
+import { PrivateClient, type PrivateClientOptions } from '../../src/private/private-client.js';
+import type { FetchLike } from '../../src/transport/http/rest-client.js';
+import { ManualClock } from '../../src/testing/market/manual-clock.js';
+import { startUpbitSimulator, type UpbitSimulator } from '../../src/testing/upbit/simulator.js';
 
 const ACCESS = 'rest-access-key';
 const SECRET = 'rest-secret-key-do-not-leak-7f3a9c';

@@ -1,13 +1,13 @@
 /** Private streams end to end: a simulated order that fills, seen as myOrder wait → trade → done and myAsset. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { filter, firstValueFrom, merge, Subscription, take, toArray } from 'rxjs';
-import { AuthenticationError, PrivateStreamUnsupportedError } from '../../src/exchanges/private-adapter.js';
+import { AuthenticationError, PrivateStreamUnsupportedError } from '../../src/errors/index.js';
 import { createUpbitPrivate } from '../../src/exchanges/upbit/private.js';
 import { Big } from '../../src/model/decimal.js';
 import type { MyAssetEvent, MyOrderEvent, PrivateEvent } from '../../src/model/account.js';
-import { PrivateClient } from '../../src/private-client.js';
-import { ManualClock } from '../../src/testing/manual-clock.js';
-import { startUpbitSimulator, type UpbitSimulator } from '../../src/testing/upbit-simulator.js';
+import { PrivateClient } from '../../src/private/private-client.js';
+import { ManualClock } from '../../src/testing/market/manual-clock.js';
+import { startUpbitSimulator, type UpbitSimulator } from '../../src/testing/upbit/simulator.js';
 
 const ACCESS = 'stream-access-key';
 const SECRET = 'stream-secret-key-4b1d';

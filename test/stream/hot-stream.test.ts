@@ -1,11 +1,11 @@
 import { identity, interval, map, Observable, type OperatorFunction, type Subscription as RxSubscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, UnknownSymbolError } from '../../src/errors.js';
-import { HotStream, type HotSource } from '../../src/hot-stream.js';
+import { ConnectionError, UnknownSymbolError } from '../../src/errors/index.js';
+import { HotStream, type HotSource } from '../../src/streams/hot-stream.js';
 import type { StatusEvent } from '../../src/model/market-event.js';
 import type { Ticker } from '../../src/model/ticker.js';
-import type { StreamEvent } from '../../src/transport/ws-router.js';
+import type { StreamEvent } from '../../src/transport/ws/ws-router.js';
 
 /** A ticker reduced to what the stream looks at: type, market and exchange time (the marble letter is its name). */
 const ticker = (name: string, timestamp: number): Ticker => ({ type: 'ticker', market: 'KRW-BTC', name, timestamp, receivedAt: timestamp }) as unknown as Ticker;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebSocket, type ClientOptions } from 'ws';
 import { fixtureDir } from '../helpers/shared.js';
-import { parseJsonExact } from '../../src/transport/json.js';
+import { parseJsonExact } from '../../src/transport/json/json.js';
 import { jsonType } from './helpers.js';
 
 /** Binance's published examples and captures (see SOURCES.md there). */

@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Big, toBig } from '../../src/model/decimal.js';
-import { ManualClock } from '../../src/testing/manual-clock.js';
-import { MarketModel } from '../../src/testing/market-model.js';
-import { startBinanceSimulator, type BinanceSimulator } from '../../src/testing/binance-simulator.js';
+import { ManualClock } from '../../src/testing/market/manual-clock.js';
+import { MarketModel } from '../../src/testing/market/market-model.js';
+import { startBinanceSimulator, type BinanceSimulator } from '../../src/testing/binance/simulator.js';
 import { get, T0 } from './helpers.js';
 import { BINANCE_FIXTURES, fixture, obj, strictShape } from './binance-helpers.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/testing/manual-clock.js';
-import { startBinanceSimulator, type BinanceSimulator } from '../../src/testing/binance-simulator.js';
+import { ManualClock } from '../../src/testing/market/manual-clock.js';
+import { startBinanceSimulator, type BinanceSimulator } from '../../src/testing/binance/simulator.js';
 import { get, T0 } from './helpers.js';
 import { BinanceTestClient, fillEmpty, fixture, fixtureText, obj, strictShape } from './binance-helpers.js';
 

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Big } from '../../src/model/decimal.js';
-import { parseJsonExact } from '../../src/transport/json.js';
-import { startCoinoneSimulator, type CoinoneSimulator } from '../../src/testing/coinone-simulator.js';
-import { ManualClock } from '../../src/testing/manual-clock.js';
+import { parseJsonExact } from '../../src/transport/json/json.js';
+import { startCoinoneSimulator, type CoinoneSimulator } from '../../src/testing/coinone/simulator.js';
+import { ManualClock } from '../../src/testing/market/manual-clock.js';
 import { fixtureDir } from '../helpers/shared.js';
 import { asRecord, asRecords, get, shapeOf, T0 } from './helpers.js';
 

@@ -1,7 +1,7 @@
 /** Shared helpers of the simulator tests: HTTP calls, exact parsing and JSON shape comparison. */
 import { fixtureDir } from '../helpers/shared.js';
 import { isWireNumber } from '../../src/model/decimal.js';
-import { parseJsonExact } from '../../src/transport/json.js';
+import { parseJsonExact } from '../../src/transport/json/json.js';
 
 /** Upbit's published examples (see SOURCES.md there). */
 export const FIXTURES = fixtureDir('upbit');

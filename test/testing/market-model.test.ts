@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Big } from '../../src/model/decimal.js';
-import { PATH_AMPLITUDE } from '../../src/testing/price-path.js';
-import { bandOf } from '../../src/testing/ticks.js';
+import { PATH_AMPLITUDE } from '../../src/testing/market/price-path.js';
+import { bandOf } from '../../src/testing/market/ticks.js';
 import { DEFAULT_MARKETS, MarketModel, tickFor, type SimAggregate, type SimTrade } from '../../src/testing/index.js';
 import { T0 } from './helpers.js';
 

@@ -6,8 +6,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { ManualClock, startUpbitSimulator, type UpbitSimulator } from '../../src/testing/index.js';
-import { UpbitRateLimits } from '../../src/testing/upbit-rate-limits.js';
-import { UPBIT_WS_CLOSE_TOO_MANY_REQUESTS } from '../../src/testing/upbit-ws-limits.js';
+import { UpbitRateLimits } from '../../src/testing/upbit/rate-limits.js';
+import { UPBIT_WS_CLOSE_TOO_MANY_REQUESTS } from '../../src/testing/upbit/ws-limits.js';
 import { get, T0 } from './helpers.js';
 
 const WINDOW_MS = 300;

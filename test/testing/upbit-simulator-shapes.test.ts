@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBig, toIdString } from '../../src/model/decimal.js';
-import { parseJsonExact } from '../../src/transport/json.js';
+import { parseJsonExact } from '../../src/transport/json/json.js';
 import { ManualClock, startUpbitSimulator, type UpbitSimulator } from '../../src/testing/index.js';
 import { asRecord, asRecords, FIXTURES, get, shapeOf, T0 } from './helpers.js';
 

@@ -8,7 +8,7 @@
 import { WebSocket } from 'ws';
 import { isWireNumber, toBig } from '../../src/model/decimal.js';
 import type { Big } from '../../src/model/decimal.js';
-import { parseJsonExact } from '../../src/transport/json.js';
+import { parseJsonExact } from '../../src/transport/json/json.js';
 
 /** One frame the client received. */
 export interface Received {

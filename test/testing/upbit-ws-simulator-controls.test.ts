@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, MarketModel } from '../../src/testing/index.js';
-import { UPBIT_WS_CLOSE_IDLE, UPBIT_WS_CLOSE_TOO_MANY_REQUESTS } from '../../src/testing/upbit-ws-limits.js';
-import { attachUpbitWebSocket, startUpbitWsSimulator, type UpbitWsSimulator } from '../../src/testing/upbit-ws-simulator.js';
+import { UPBIT_WS_CLOSE_IDLE, UPBIT_WS_CLOSE_TOO_MANY_REQUESTS } from '../../src/testing/upbit/ws-limits.js';
+import { attachUpbitWebSocket, startUpbitWsSimulator, type UpbitWsSimulator } from '../../src/testing/upbit/ws-simulator.js';
 import { T0 } from './helpers.js';
 import { eventually, isStatusUp, rec, TestClient } from './upbit-ws-client.js';
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseJsonExact } from '../../src/transport/json.js';
+import { parseJsonExact } from '../../src/transport/json/json.js';
 import { ManualClock, MarketModel } from '../../src/testing/index.js';
-import { startUpbitWsSimulator, type UpbitWsSimulator } from '../../src/testing/upbit-ws-simulator.js';
+import { startUpbitWsSimulator, type UpbitWsSimulator } from '../../src/testing/upbit/ws-simulator.js';
 import { FIXTURES, shapeOf, T0 } from './helpers.js';
 import { big, dec, rec, TestClient, type Received } from './upbit-ws-client.js';
 

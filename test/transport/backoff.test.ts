@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimitError } from '../../src/errors.js';
-import { applyJitter, computeBackoffDelay, computeExponentialDelay, computeRetryDelay, getServerWaitMs } from '../../src/transport/backoff.js';
+import { RateLimitError } from '../../src/errors/index.js';
+import { applyJitter, computeBackoffDelay, computeExponentialDelay, computeRetryDelay, getServerWaitMs } from '../../src/core/backoff.js';
 
 describe('backoff math', () => {
   it('doubles from the initial delay and stops at the cap', () => {

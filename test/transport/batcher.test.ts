@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Batcher } from '../../src/transport/batcher.js';
+import { Batcher } from '../../src/transport/http/batcher.js';
 
 function create(maxBatch = 100, fail?: (keys: readonly string[]) => Error | undefined) {
   const calls: string[][] = [];

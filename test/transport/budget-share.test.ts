@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { shareLimit, shrinkShare } from '../../src/transport/budget-share.js';
-import { RateLimiter } from '../../src/transport/rate-limiter.js';
+import { shareLimit, shrinkShare } from '../../src/core/rate-limit/budget-share.js';
+import { RateLimiter } from '../../src/core/rate-limit/rate-limiter.js';
 import { createVirtualClock } from '../helpers/virtual-clock.js';
 
 describe('budget share arithmetic', () => {

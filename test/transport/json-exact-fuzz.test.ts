@@ -2,7 +2,7 @@ import Big from 'big.js';
 import { isLosslessNumber, parse as parseLossless } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
 import { toBig } from '../../src/model/decimal.js';
-import { parseJsonExact } from '../../src/transport/json.js';
+import { parseJsonExact } from '../../src/transport/json/json.js';
 import { mutate, randomObject, randomValue } from '../helpers/random-json.js';
 import { seededRandom } from '../helpers/random.js';
 

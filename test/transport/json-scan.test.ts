@@ -8,7 +8,7 @@ import {
   NUMBER_EXPONENT,
   NUMBER_FRACTION,
   NUMBER_NEGATIVE,
-} from '../../src/transport/json-scan.js';
+} from '../../src/transport/json/json-scan.js';
 import { mutate, randomObject, randomValue } from '../helpers/random-json.js';
 import { seededRandom } from '../helpers/random.js';
 

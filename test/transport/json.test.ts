@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isLosslessNumber } from 'lossless-json';
 import { toBig, toIdString } from '../../src/model/decimal.js';
-import { parseJsonExact } from '../../src/transport/json.js';
+import { parseJsonExact } from '../../src/transport/json/json.js';
 
 const field = (text: string, key: string): unknown => (parseJsonExact(text) as Record<string, unknown>)[key];
 

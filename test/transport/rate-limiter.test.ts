@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, type RateLimiterOptions } from '../../src/transport/rate-limiter.js';
+import { RateLimiter, type RateLimiterOptions } from '../../src/core/rate-limit/rate-limiter.js';
 import { createVirtualClock as createClock } from '../helpers/virtual-clock.js';
 
 function createLimiter(options: RateLimiterOptions = {}) {

@@ -1,7 +1,7 @@
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import type { ExchangeWsAdapter } from '../../src/exchanges/exchange-adapter.js';
-import { WsConnection } from '../../src/transport/ws-connection.js';
+import type { ExchangeWsAdapter } from '../../src/core/exchange-adapter.js';
+import { WsConnection } from '../../src/transport/ws/ws-connection.js';
 import { createFakeAdapter, FakeWebSocketServer } from '../helpers/fake-websocket.js';
 
 /** An adapter whose Origin budget is one connection attempt and one frame per second (Upbit: per 10 s). */

@@ -4,11 +4,11 @@
  */
 import { map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, RateLimitError } from '../../src/errors.js';
-import type { ExchangeWsAdapter, Subscription, WsMessage } from '../../src/exchanges/exchange-adapter.js';
+import { ConnectionError, RateLimitError } from '../../src/errors/index.js';
+import type { ExchangeWsAdapter, Subscription, WsMessage } from '../../src/core/exchange-adapter.js';
 import { createBinanceWs } from '../../src/exchanges/binance/ws.js';
 import { createCoinoneWs } from '../../src/exchanges/coinone/ws.js';
-import type { StreamEvent } from '../../src/transport/ws-router.js';
+import type { StreamEvent } from '../../src/transport/ws/ws-router.js';
 import { createFakeAdapter } from '../helpers/fake-websocket.js';
 import { createWsHarness, type WsHarness } from '../helpers/ws-harness.js';
 

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { filter, firstValueFrom, ReplaySubject, type Observable } from 'rxjs';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Subscription } from '../../src/exchanges/exchange-adapter.js';
-import { WsConnection } from '../../src/transport/ws-connection.js';
-import type { StreamEvent } from '../../src/transport/ws-router.js';
+import type { Subscription } from '../../src/core/exchange-adapter.js';
+import { WsConnection } from '../../src/transport/ws/ws-connection.js';
+import type { StreamEvent } from '../../src/transport/ws/ws-router.js';
 import { createFakeAdapter } from '../helpers/fake-websocket.js';
 
 const TRADES_BTC: Subscription = { channel: 'trades', market: 'KRW-BTC' };

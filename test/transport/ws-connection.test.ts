@@ -1,9 +1,9 @@
 import { map, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { ExchangeError, MarketDataError, ParseError, StaleStreamError } from '../../src/errors.js';
-import type { ExchangeWsAdapter, Subscription } from '../../src/exchanges/exchange-adapter.js';
-import type { WsConnectionOptions } from '../../src/transport/ws-connection.js';
-import type { StreamEvent } from '../../src/transport/ws-router.js';
+import { ExchangeError, MarketDataError, ParseError, StaleStreamError } from '../../src/errors/index.js';
+import type { ExchangeWsAdapter, Subscription } from '../../src/core/exchange-adapter.js';
+import type { WsConnectionOptions } from '../../src/transport/ws/ws-connection.js';
+import type { StreamEvent } from '../../src/transport/ws/ws-router.js';
 import { createFakeAdapter, type FakeWire } from '../helpers/fake-websocket.js';
 import { createWsHarness, type WsHarness } from '../helpers/ws-harness.js';
 

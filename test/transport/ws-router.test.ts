@@ -1,8 +1,8 @@
 import { Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { Subscription } from '../../src/exchanges/exchange-adapter.js';
+import type { Subscription } from '../../src/core/exchange-adapter.js';
 import type { MarketEvent, StatusEvent } from '../../src/model/market-event.js';
-import { subscriptionKey, SubscriptionRouter, type StreamEvent } from '../../src/transport/ws-router.js';
+import { subscriptionKey, SubscriptionRouter, type StreamEvent } from '../../src/transport/ws/ws-router.js';
 import { toFakeEvent } from '../helpers/fake-websocket.js';
 
 /** Joins `router` under `subscription`; returns what the joined stream receives and a leave function. */

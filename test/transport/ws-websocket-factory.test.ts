@@ -8,7 +8,7 @@ import {
   nodeWebSocketFactory,
   resolveWebSocketFactory,
   type WebSocketFactory,
-} from '../../src/transport/websocket-factory.js';
+} from '../../src/transport/ws/websocket-factory.js';
 
 describe('frameText', () => {
   const json = '{"type":"trade","price":"₩1"}';

@@ -8,7 +8,7 @@
  * loses a digit.
  */
 import type { OrderBookLevel } from '../../model/order-book.js';
-import { type FieldRecord, fieldReaders } from '../field-kit.js';
+import { type FieldRecord, fieldReaders } from '../kit/field-kit.js';
 import { BINANCE_ID } from './symbols.js';
 
 /** A JSON object as it came off the wire. */

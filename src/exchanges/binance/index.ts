@@ -3,7 +3,7 @@
  * against the IP's `REQUEST_WEIGHT`, combined-stream WebSocket with diff order books.
  * Data plus pure functions; the transport sends the requests and hands the replies back.
  */
-import type { ExchangeAdapter, ExchangeRestAdapter } from '../exchange-adapter.js';
+import type { ExchangeAdapter, ExchangeRestAdapter } from '../../core/exchange-adapter.js';
 import { parseCandles, parseDepthSnapshot, parseMarkets, parseOrderBooks, parseTickers, parseTrades } from './mapper.js';
 import { readBinanceFeedback, toBinanceError } from './reply.js';
 import {

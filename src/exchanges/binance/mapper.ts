@@ -9,7 +9,7 @@
  * Depth, trades and klines replies name no market, so their mappers read it from
  * {@link BinanceMapContext}`.market` (the market the request was built for).
  */
-import { MarketDataError } from '../../errors.js';
+import { MarketDataError } from '../../errors/index.js';
 import type { Candle, CandleInterval } from '../../model/candle.js';
 import type { Big } from '../../model/decimal.js';
 import type { Market } from '../../model/market.js';
@@ -17,7 +17,7 @@ import type { OrderBook } from '../../model/order-book.js';
 import type { DepthSnapshot } from '../../model/order-book-state.js';
 import type { Ticker } from '../../model/ticker.js';
 import type { Trade } from '../../model/trade.js';
-import type { MapContext } from '../exchange-adapter.js';
+import type { MapContext } from '../../core/exchange-adapter.js';
 import {
   type BinanceRecord,
   readArray,

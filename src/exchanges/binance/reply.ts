@@ -13,12 +13,12 @@ import {
   ParseError,
   RateLimitError,
   UnknownSymbolError,
-} from '../../errors.js';
+} from '../../errors/index.js';
 import { isLosslessNumber } from 'lossless-json';
-import { parseJsonExact } from '../../transport/json.js';
-import type { RateLimitFeedback } from '../../transport/rate-limiter.js';
-import type { RestReply, RestRequest } from '../exchange-adapter.js';
-import { isReplyRecord, quoteBody, readHeader, readReplyDate, readRetryAfterMs } from '../reply-kit.js';
+import { parseJsonExact } from '../../transport/json/json.js';
+import type { RateLimitFeedback } from '../../core/rate-limit/rate-limiter.js';
+import type { RestReply, RestRequest } from '../../core/exchange-adapter.js';
+import { isReplyRecord, quoteBody, readHeader, readReplyDate, readRetryAfterMs } from '../kit/reply-kit.js';
 import { BINANCE_RATE_LIMITS, BINANCE_WEIGHT_GROUP } from './rest.js';
 import { BINANCE_ID } from './symbols.js';
 

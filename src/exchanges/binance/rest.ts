@@ -9,10 +9,10 @@
  * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints
  * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits
  */
-import { MarketDataError } from '../../errors.js';
+import { MarketDataError } from '../../errors/index.js';
 import { CANDLE_INTERVALS, type CandleInterval } from '../../model/candle.js';
-import type { RateLimitRule } from '../../transport/rate-limiter.js';
-import type { CandlesQuery, RestRequest, TradesQuery } from '../exchange-adapter.js';
+import type { RateLimitRule } from '../../core/rate-limit/rate-limiter.js';
+import type { CandlesQuery, RestRequest, TradesQuery } from '../../core/exchange-adapter.js';
 import { BINANCE_ID } from './symbols.js';
 
 /** Binance's general REST host (`https://data-api.binance.vision` serves the same market data). */

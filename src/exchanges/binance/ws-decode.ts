@@ -9,13 +9,13 @@
  *
  * @see https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams
  */
-import { ExchangeError, ParseError } from '../../errors.js';
+import { ExchangeError, ParseError } from '../../errors/index.js';
 import type { Candle } from '../../model/candle.js';
 import type { DepthDiffEvent, MarketEvent } from '../../model/market-event.js';
 import type { Ticker } from '../../model/ticker.js';
 import type { Trade } from '../../model/trade.js';
-import { parseJsonExact } from '../../transport/json.js';
-import type { WsMessage } from '../exchange-adapter.js';
+import { parseJsonExact } from '../../transport/json/json.js';
+import type { WsMessage } from '../../core/exchange-adapter.js';
 import {
   type BinanceRecord,
   readBoolean,

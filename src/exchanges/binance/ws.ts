@@ -5,7 +5,7 @@
  * @see https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams
  */
 import type { CandleInterval } from '../../model/candle.js';
-import type { ExchangeWsAdapter, Subscription } from '../exchange-adapter.js';
+import type { ExchangeWsAdapter, Subscription } from '../../core/exchange-adapter.js';
 import { isBinanceCandleInterval, requireBinanceKlineInterval } from './rest.js';
 import { decodeBinanceFrame } from './ws-decode.js';
 

@@ -7,7 +7,7 @@
  * ones of `field-kit.ts` bound to Coinone: each throws a `ParseError` naming the field and allocates
  * nothing on the good path.
  */
-import { type FieldRecord, fieldReaders } from '../field-kit.js';
+import { type FieldRecord, fieldReaders } from '../kit/field-kit.js';
 import { COINONE_ID, toCoinoneMarket } from './symbols.js';
 
 /** A JSON object as it came off the wire. */

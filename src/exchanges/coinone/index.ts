@@ -2,7 +2,7 @@
  * The Coinone adapter: market codes `QUOTE-TARGET` (`KRW-BTC`), public REST v2 requests and mappers,
  * and the public WebSocket. Data plus pure functions; the transport sends and receives.
  */
-import type { ExchangeAdapter, ExchangeRestAdapter } from '../exchange-adapter.js';
+import type { ExchangeAdapter, ExchangeRestAdapter } from '../../core/exchange-adapter.js';
 import {
   parseCoinoneCandles,
   parseCoinoneMarkets,

@@ -5,7 +5,7 @@
  * @see https://docs.coinone.co.kr/reference/ (Public API v2, range units)
  */
 import { sortPriceBands, type PriceBand } from '../../model/price-bands.js';
-import type { MapContext, RestRequest } from '../exchange-adapter.js';
+import type { MapContext, RestRequest } from '../../core/exchange-adapter.js';
 import { readDecimal, readList, readRecord } from './fields.js';
 import { COINONE_PUBLIC_GROUP } from './rest.js';
 import { toCoinonePair } from './symbols.js';

@@ -12,11 +12,11 @@ import {
   ParseError,
   RateLimitError,
   UnknownSymbolError,
-} from '../../errors.js';
+} from '../../errors/index.js';
 import { isLosslessNumber } from 'lossless-json';
-import type { RateLimitFeedback } from '../../transport/rate-limiter.js';
-import type { RestReply, RestRequest } from '../exchange-adapter.js';
-import { isReplyRecord, quoteBody, readHeader, readRetryAfterMs } from '../reply-kit.js';
+import type { RateLimitFeedback } from '../../core/rate-limit/rate-limiter.js';
+import type { RestReply, RestRequest } from '../../core/exchange-adapter.js';
+import { isReplyRecord, quoteBody, readHeader, readRetryAfterMs } from '../kit/reply-kit.js';
 import { COINONE_PUBLIC_GROUP } from './rest.js';
 import { COINONE_ID, toCoinoneMarket } from './symbols.js';
 

@@ -4,10 +4,10 @@
  *
  * @see https://docs.coinone.co.kr/reference/ (Public API v2 and its rate-limit page)
  */
-import { MarketDataError } from '../../errors.js';
+import { MarketDataError } from '../../errors/index.js';
 import type { CandleInterval } from '../../model/candle.js';
-import type { RateLimitRule } from '../../transport/rate-limiter.js';
-import type { CandlesQuery, RestRequest, TradesQuery } from '../exchange-adapter.js';
+import type { RateLimitRule } from '../../core/rate-limit/rate-limiter.js';
+import type { CandlesQuery, RestRequest, TradesQuery } from '../../core/exchange-adapter.js';
 import { COINONE_ID, toCoinonePair } from './symbols.js';
 
 /** Coinone's REST host; public v2 paths start with `/public/v2`. */

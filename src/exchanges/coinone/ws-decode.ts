@@ -5,10 +5,10 @@
  * @see https://docs.coinone.co.kr/reference/public-websocket-orderbook
  * @see https://docs.coinone.co.kr/reference/public-websocket-ticker
  */
-import { ExchangeError, ParseError } from '../../errors.js';
+import { ExchangeError, ParseError } from '../../errors/index.js';
 import type { CandleInterval } from '../../model/candle.js';
-import { parseJsonExact } from '../../transport/json.js';
-import type { WsMessage } from '../exchange-adapter.js';
+import { parseJsonExact } from '../../transport/json/json.js';
+import type { WsMessage } from '../../core/exchange-adapter.js';
 import {
   COINONE_DEFAULT_KEYS,
   COINONE_SHORT_KEYS,

@@ -4,9 +4,9 @@
  *
  * @see https://docs.coinone.co.kr/reference/ (Public WebSocket: request, PING/PONG, errors)
  */
-import { MarketDataError } from '../../errors.js';
+import { MarketDataError } from '../../errors/index.js';
 import type { CandleInterval } from '../../model/candle.js';
-import type { ExchangeWsAdapter, Subscription } from '../exchange-adapter.js';
+import type { ExchangeWsAdapter, Subscription } from '../../core/exchange-adapter.js';
 import { COINONE_WS_CANDLE_INTERVALS, decodeCoinoneFrame } from './ws-decode.js';
 import { COINONE_ID, toCoinonePair } from './symbols.js';
 import type { CoinoneWsChannel } from './wire.js';

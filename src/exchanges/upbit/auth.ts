@@ -8,7 +8,7 @@
  * @see https://docs.upbit.com/kr/reference/auth
  */
 import { SignJWT } from 'jose';
-import { readSecret, type ApiCredentials } from '../private-adapter.js';
+import { readSecret, type ApiCredentials } from '../../core/private-adapter.js';
 
 /** Query parameters in send order; an array value is sent as repeated `key[]=value` pairs. */
 export type UpbitQueryParams = Readonly<Record<string, string | readonly string[]>>;

@@ -8,7 +8,7 @@
  * {@link ParseError} naming the field; they allocate nothing on the good path.
  */
 import { isWireNumber, type WireNumber } from '../../model/decimal.js';
-import { type FieldRecord, fieldReaders } from '../field-kit.js';
+import { type FieldRecord, fieldReaders } from '../kit/field-kit.js';
 import { toUpbitSymbol, UPBIT_ID } from './symbols.js';
 import type { UpbitOrderBookUnit, UpbitRestCandle, UpbitRestOrderBook, UpbitRestTicker, UpbitRestTrade } from './wire.js';
 

@@ -2,7 +2,7 @@
  * The Upbit adapter: market codes `QUOTE-BASE` (`KRW-BTC`), REST quotation requests and mappers.
  * Data plus pure functions; the transport sends the requests and hands the replies back.
  */
-import type { ExchangeAdapter, ExchangeRestAdapter } from '../exchange-adapter.js';
+import type { ExchangeAdapter, ExchangeRestAdapter } from '../../core/exchange-adapter.js';
 import { parseCandles, parseMarkets, parseOrderBooks, parseTickers, parseTrades } from './mapper.js';
 import { readUpbitFeedback, toUpbitError } from './reply.js';
 import {

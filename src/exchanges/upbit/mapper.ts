@@ -22,7 +22,7 @@ import type { Market } from '../../model/market.js';
 import type { OrderBook, OrderBookLevel } from '../../model/order-book.js';
 import type { Ticker } from '../../model/ticker.js';
 import type { Trade } from '../../model/trade.js';
-import type { MapContext } from '../exchange-adapter.js';
+import type { MapContext } from '../../core/exchange-adapter.js';
 import {
   readArray,
   readMillis,

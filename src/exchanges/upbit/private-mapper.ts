@@ -11,7 +11,7 @@
 import { isLosslessNumber } from 'lossless-json';
 import { isWireNumber, toBig, type Big } from '../../model/decimal.js';
 import type { AssetBalance, Balance, MyAssetEvent, MyOrderEvent, Order, OrderSide, OrderState } from '../../model/account.js';
-import type { MapContext } from '../exchange-adapter.js';
+import type { MapContext } from '../../core/exchange-adapter.js';
 import { readArray, readMillis, readRecord, readString, readSymbol, toParseError, type UpbitRecord } from './fields.js';
 import { UPBIT_ID } from './symbols.js';
 

@@ -5,10 +5,11 @@
  * @see https://docs.upbit.com/kr/reference/websocket-myorder
  * @see https://docs.upbit.com/kr/reference/websocket-myasset
  */
-import { ExchangeError, ParseError } from '../../errors.js';
+import { ExchangeError, ParseError } from '../../errors/index.js';
 import type { PrivateEvent } from '../../model/account.js';
-import { parseJsonExact } from '../../transport/json.js';
-import { AuthenticationError, type PrivateSubscription, type PrivateWsMessage } from '../private-adapter.js';
+import { parseJsonExact } from '../../transport/json/json.js';
+import { AuthenticationError } from '../../errors/index.js';
+import type { PrivateSubscription, PrivateWsMessage } from '../../core/private-adapter.js';
 import { readRecord, toParseError, type UpbitRecord } from './fields.js';
 import {
   toMyAssetEvent,

@@ -6,14 +6,13 @@
  * @see https://docs.upbit.com/kr/reference/auth
  * @see https://docs.upbit.com/kr/reference/rate-limits (Exchange groups `default` 30/s, `order` 8/s)
  */
-import { ExchangeError, type MarketDataError } from '../../errors.js';
-import type { RestReply, RestRequest } from '../exchange-adapter.js';
+import { AuthenticationError, ExchangeError, type MarketDataError } from '../../errors/index.js';
+import type { RestReply, RestRequest } from '../../core/exchange-adapter.js';
 import {
-  AuthenticationError,
   type PrivateExchangeAdapter,
   type PrivateRestAdapter,
   type PrivateWsAdapter,
-} from '../private-adapter.js';
+} from '../../core/private-adapter.js';
 import { upbitAuthHeaders } from './auth.js';
 import { parseUpbitAccounts, parseUpbitOrders } from './private-mapper.js';
 import { buildUpbitPrivateRequest, decodeUpbitPrivateFrame, UPBIT_PRIVATE_WS_URL } from './private-ws.js';

@@ -9,11 +9,11 @@ import {
   ParseError,
   RateLimitError,
   UnknownSymbolError,
-} from '../../errors.js';
+} from '../../errors/index.js';
 import { isLosslessNumber } from 'lossless-json';
-import type { RestReply, RestRequest } from '../exchange-adapter.js';
-import { isReplyRecord, quoteBody, readHeader, readRetryAfterMs } from '../reply-kit.js';
-import type { RateLimitFeedback } from '../../transport/rate-limiter.js';
+import type { RestReply, RestRequest } from '../../core/exchange-adapter.js';
+import { isReplyRecord, quoteBody, readHeader, readRetryAfterMs } from '../kit/reply-kit.js';
+import type { RateLimitFeedback } from '../../core/rate-limit/rate-limiter.js';
 import { UPBIT_ID } from './symbols.js';
 
 /** Wait after a 429 without `Retry-After`: Upbit's windows are one second long. */

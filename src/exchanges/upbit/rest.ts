@@ -4,8 +4,8 @@
  * server sends back in `Remaining-Req` (`candles`, where Upbit's doc tables say `candle`).
  */
 import type { CandleInterval } from '../../model/candle.js';
-import type { CandlesQuery, RestRequest, TradesQuery } from '../exchange-adapter.js';
-import type { RateLimitRule } from '../../transport/rate-limiter.js';
+import type { CandlesQuery, RestRequest, TradesQuery } from '../../core/exchange-adapter.js';
+import type { RateLimitRule } from '../../core/rate-limit/rate-limiter.js';
 
 /** Upbit's REST host; paths start with `/v1`. */
 export const UPBIT_REST_URL = 'https://api.upbit.com';

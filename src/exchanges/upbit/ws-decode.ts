@@ -10,11 +10,11 @@
  *
  * @see https://docs.upbit.com/kr/reference/websocket-guide (status and error frames)
  */
-import { ExchangeError, ParseError } from '../../errors.js';
+import { ExchangeError, ParseError } from '../../errors/index.js';
 import { isWireNumber } from '../../model/decimal.js';
 import type { MarketEvent } from '../../model/market-event.js';
-import { parseJsonExact } from '../../transport/json.js';
-import type { WsMessage } from '../exchange-adapter.js';
+import { parseJsonExact } from '../../transport/json/json.js';
+import type { WsMessage } from '../../core/exchange-adapter.js';
 import { readRecord, toParseError, type UpbitRecord } from './fields.js';
 import { toCandle, toOrderBook, toTicker, toTrade } from './mapper.js';
 import { UPBIT_ID } from './symbols.js';

@@ -18,7 +18,7 @@ import {
   JSON_ABSENT,
   JSON_NUMBER,
   JSON_STRING,
-} from '../../transport/json-scan.js';
+} from '../../transport/json/json-scan.js';
 import type { UpbitTickerKeys, UpbitTradeKeys } from './fields.js';
 import { toUpbitSymbol, UPBIT_ID } from './symbols.js';
 import { UPBIT_WS_DEFAULT_KEYS, UPBIT_WS_SIMPLE_KEYS, type UpbitWsKeySet } from './ws-keys.js';

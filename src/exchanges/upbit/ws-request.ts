@@ -8,8 +8,8 @@
  * @see https://docs.upbit.com/kr/reference/websocket-guide (request format, ticket, format)
  * @see https://docs.upbit.com/kr/reference/websocket-orderbook (`KRW-BTC.5` depth suffix)
  */
-import { MarketDataError } from '../../errors.js';
-import type { Subscription } from '../exchange-adapter.js';
+import { MarketDataError } from '../../errors/index.js';
+import type { Subscription } from '../../core/exchange-adapter.js';
 import { UPBIT_ID } from './symbols.js';
 import { isUpbitWsCandleInterval, UPBIT_WS_CANDLE_TYPES, UPBIT_WS_ORDER_BOOK_DEPTHS } from './ws-keys.js';
 

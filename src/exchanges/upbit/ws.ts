@@ -1,11 +1,11 @@
 /**
  * Upbit's public WebSocket adapter: the request frame, the frame decoder, keepalive and send limits.
- * Data plus pure functions; the transport (`src/transport/ws-connection.ts`) owns the socket.
+ * Data plus pure functions; the transport (`src/transport/ws/ws-connection.ts`) owns the socket.
  *
  * @see https://docs.upbit.com/kr/reference/websocket-guide (request, PING / status, errors)
  * @see https://docs.upbit.com/kr/reference/rate-limits (WebSocket connection and message limits)
  */
-import type { ExchangeWsAdapter, Subscription } from '../exchange-adapter.js';
+import type { ExchangeWsAdapter, Subscription } from '../../core/exchange-adapter.js';
 import { decodeUpbitFrame } from './ws-decode.js';
 import { buildUpbitWsRequest, type UpbitWsFormat } from './ws-request.js';
 import { isUpbitWsCandleInterval } from './ws-keys.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ExchangeClient } from '../../../src/exchange-client.js';
-import { UnknownSymbolError } from '../../../src/errors.js';
+import { ExchangeClient } from '../../../src/client/exchange-client.js';
+import { UnknownSymbolError } from '../../../src/errors/index.js';
 import { binanceAdapter } from '../../../src/exchanges/binance/index.js';
-import type { FetchLike } from '../../../src/transport/rest-client.js';
+import type { FetchLike } from '../../../src/transport/http/rest-client.js';
 import { readFixtureText } from './fixtures.js';
 
 /** exchangeInfo with the fixture's first symbol copied as `BTCUSD4`: a quote asset no suffix list knows. */

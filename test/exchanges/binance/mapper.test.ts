@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MarketDataError, ParseError } from '../../../src/errors.js';
+import { MarketDataError, ParseError } from '../../../src/errors/index.js';
 import { binanceRest, type BinanceMapContext } from '../../../src/exchanges/binance/index.js';
 import type { OrderBookLevel } from '../../../src/model/order-book.js';
 import type { Ticker } from '../../../src/model/ticker.js';
-import { parseJsonExact } from '../../../src/transport/json.js';
+import { parseJsonExact } from '../../../src/transport/json/json.js';
 import { plain, readFixture, readRaw } from './fixtures.js';
 
 const receivedAt = 1_800_000_000_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, ExchangeError, ParseError, RateLimitError, UnknownSymbolError } from '../../../src/errors.js';
-import type { RestReply } from '../../../src/exchanges/exchange-adapter.js';
+import { ConnectionError, ExchangeError, ParseError, RateLimitError, UnknownSymbolError } from '../../../src/errors/index.js';
+import type { RestReply } from '../../../src/core/exchange-adapter.js';
 import { BINANCE_BAN_WAIT_MS, BINANCE_RATE_LIMIT_WAIT_MS, binanceRest } from '../../../src/exchanges/binance/index.js';
 import { readFixtureText, readRaw, toReply } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MarketDataError } from '../../../src/errors.js';
+import { MarketDataError } from '../../../src/errors/index.js';
 import {
   BINANCE_FULL_SNAPSHOT_LIMIT,
   BINANCE_SNAPSHOT_LIMIT,

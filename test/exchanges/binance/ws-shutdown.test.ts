@@ -4,13 +4,13 @@
  */
 import { filter, firstValueFrom, ReplaySubject, timeout, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MarketDataError } from '../../../src/errors.js';
-import type { ExchangeWsAdapter, Subscription, WsMessage } from '../../../src/exchanges/exchange-adapter.js';
+import type { MarketDataError } from '../../../src/errors/index.js';
+import type { ExchangeWsAdapter, Subscription, WsMessage } from '../../../src/core/exchange-adapter.js';
 import { createBinanceWs } from '../../../src/exchanges/binance/ws.js';
 import type { StatusEvent } from '../../../src/model/market-event.js';
-import { startBinanceSimulator, type BinanceSimulator } from '../../../src/testing/binance-simulator.js';
-import { WsConnection } from '../../../src/transport/ws-connection.js';
-import type { StreamEvent } from '../../../src/transport/ws-router.js';
+import { startBinanceSimulator, type BinanceSimulator } from '../../../src/testing/binance/simulator.js';
+import { WsConnection } from '../../../src/transport/ws/ws-connection.js';
+import type { StreamEvent } from '../../../src/transport/ws/ws-router.js';
 
 const TRADES: Subscription = { channel: 'trades', market: 'BTCUSDT' };
 const TICKER: Subscription = { channel: 'ticker', market: 'ETHUSDT' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { firstValueFrom, from, last, of } from 'rxjs';
-import { ExchangeError, MarketDataError, ParseError } from '../../../src/errors.js';
-import type { Subscription, WsMessage } from '../../../src/exchanges/exchange-adapter.js';
+import { ExchangeError, MarketDataError, ParseError } from '../../../src/errors/index.js';
+import type { Subscription, WsMessage } from '../../../src/core/exchange-adapter.js';
 import { binanceAdapter, binanceRest, createBinanceWs, decodeBinanceFrame } from '../../../src/exchanges/binance/index.js';
 import type { Candle } from '../../../src/model/candle.js';
 import type { DepthDiffEvent, MarketEvent } from '../../../src/model/market-event.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ExchangeClient } from '../../../src/exchange-client.js';
-import { UnknownSymbolError } from '../../../src/errors.js';
+import { ExchangeClient } from '../../../src/client/exchange-client.js';
+import { UnknownSymbolError } from '../../../src/errors/index.js';
 import { coinoneAdapter } from '../../../src/exchanges/coinone/index.js';
-import type { FetchLike } from '../../../src/transport/rest-client.js';
+import type { FetchLike } from '../../../src/transport/http/rest-client.js';
 import { readFixtureText } from './fixtures.js';
 
 /** A fetch that answers from fixtures by path (no network) and records every URL asked for. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../../src/errors.js';
+import { ParseError } from '../../../src/errors/index.js';
 import { COINONE_DEFAULT_KEYS, COINONE_SHORT_KEYS } from '../../../src/exchanges/coinone/fields.js';
 import { toCoinoneOrderBook } from '../../../src/exchanges/coinone/mapper.js';
 import { compareDecimalIds } from '../../../operators/dedupeBy.js';

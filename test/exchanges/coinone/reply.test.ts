@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, ExchangeError, ParseError, RateLimitError, UnknownSymbolError } from '../../../src/errors.js';
+import { ConnectionError, ExchangeError, ParseError, RateLimitError, UnknownSymbolError } from '../../../src/errors/index.js';
 import { COINONE_RATE_LIMIT_WAIT_MS, coinoneRest } from '../../../src/exchanges/coinone/index.js';
 import { readFixtureText, toReply } from './fixtures.js';
 

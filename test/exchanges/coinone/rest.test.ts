@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MarketDataError, ParseError } from '../../../src/errors.js';
+import { MarketDataError, ParseError } from '../../../src/errors/index.js';
 import {
   COINONE_MAX_BATCH,
   COINONE_RATE_LIMITS,
@@ -10,7 +10,7 @@ import {
   toCoinoneInterval,
 } from '../../../src/exchanges/coinone/index.js';
 import { Big } from '../../../src/model/decimal.js';
-import { parseJsonExact } from '../../../src/transport/json.js';
+import { parseJsonExact } from '../../../src/transport/json/json.js';
 import { pick, pickList, pickText, plain, readFixture, readFixtureText, readRaw } from './fixtures.js';
 
 const context = { receivedAt: 1_700_000_000_123 };

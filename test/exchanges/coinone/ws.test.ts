@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ExchangeError, MarketDataError, ParseError } from '../../../src/errors.js';
-import type { Subscription, WsMessage } from '../../../src/exchanges/exchange-adapter.js';
+import { ExchangeError, MarketDataError, ParseError } from '../../../src/errors/index.js';
+import type { Subscription, WsMessage } from '../../../src/core/exchange-adapter.js';
 import { coinoneAdapter, COINONE_WS_URL, coinoneWs, createCoinoneWs } from '../../../src/exchanges/coinone/index.js';
 import type { MarketEvent } from '../../../src/model/market-event.js';
 import { Big } from '../../../src/model/decimal.js';

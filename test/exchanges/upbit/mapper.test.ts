@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../../src/errors.js';
+import { ParseError } from '../../../src/errors/index.js';
 import {
   toCandle,
   toOrderBook,
@@ -14,7 +14,7 @@ import {
 } from '../../../src/exchanges/upbit/index.js';
 import { Big } from '../../../src/model/decimal.js';
 import type { OrderBookLevel } from '../../../src/model/order-book.js';
-import { parseJsonExact } from '../../../src/transport/json.js';
+import { parseJsonExact } from '../../../src/transport/json/json.js';
 import { readFixture } from './fixtures.js';
 
 const rest = upbitAdapter.rest;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, ExchangeError, ParseError, RateLimitError, UnknownSymbolError } from '../../../src/errors.js';
-import type { RestReply } from '../../../src/exchanges/exchange-adapter.js';
+import { ConnectionError, ExchangeError, ParseError, RateLimitError, UnknownSymbolError } from '../../../src/errors/index.js';
+import type { RestReply } from '../../../src/core/exchange-adapter.js';
 import { parseRemainingReq, UPBIT_BLOCK_WAIT_MS, upbitAdapter } from '../../../src/exchanges/upbit/index.js';
 import { readFixtureText, toReply } from './fixtures.js';
 

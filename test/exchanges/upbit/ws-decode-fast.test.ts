@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import { isLosslessNumber, parse } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
-import type { WsMessage } from '../../../src/exchanges/exchange-adapter.js';
+import type { WsMessage } from '../../../src/core/exchange-adapter.js';
 import { decodeUpbitFastEvent } from '../../../src/exchanges/upbit/ws-fast.js';
 import { decodeUpbitFrame, decodeUpbitFrameGeneral } from '../../../src/exchanges/upbit/ws-decode.js';
 import { mutate, randomNumberToken, randomSpace, randomStringToken, type Random } from '../../helpers/random-json.js';

@@ -1,0 +1,108 @@
+/**
+ * The bookkeeping of one {@link RateLimiter} group: units spent and when they come back, the server's
+ * caps, a block, the queue, and the share of the limit taken when the budget is shared with unseen
+ * clients ({@link BudgetShare}). Plain data and pure functions; the limiter owns the timing.
+ */
+import type { Subscription } from 'rxjs';
+import { shareLimit, type BudgetShare } from './budget-share.js';
+
+
+/** A limit the exchange enforces: at most `limit` cost units per `windowMs` in `group`. */
+export interface RateLimitRule {
+  readonly group: string;
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/** Units spent at one grant. */
+export interface Spend {
+  /** When the units come back; `Infinity` while a lease holds them (see `RateLimiter.lease`). */
+  returnAt: number;
+  readonly cost: number;
+}
+
+/** "At most `remaining` more units until `until`", from a server reply. */
+export interface Cap {
+  readonly until: number;
+  remaining: number;
+}
+
+/** A caller waiting for its units. */
+export interface Waiter {
+  readonly cost: number;
+  /** Units stay spent until released (a lease), instead of coming back one window after the grant. */
+  readonly held: boolean;
+  /** Called with the spend that holds the units (`undefined` when nothing is counted). */
+  readonly grant: (spend: Spend | undefined) => void;
+}
+
+/** Everything the limiter knows of one group. */
+export interface GroupState {
+  readonly rule: RateLimitRule | undefined;
+  readonly spends: Spend[];
+  inFlight: number;
+  caps: Cap[];
+  blockedUntil: number;
+  readonly queue: Waiter[];
+  timer: Subscription | undefined;
+  draining: boolean;
+  /** The reduced share of the limit after refusals (`undefined`: the whole rule). */
+  share: BudgetShare | undefined;
+}
+
+/**
+ * The limit in force at `now`: the rule's, or the share grown back so far; `Infinity` without a rule.
+ * Forgets a share that has grown back to the whole rule.
+ */
+export function limitNow(state: GroupState, now: number, recoverWindows: number): number {
+  if (state.rule === undefined) return Infinity;
+  const limit = shareLimit(state.rule.limit, state.rule.windowMs, state.share, now, { recoverWindows });
+  if (limit >= state.rule.limit) state.share = undefined;
+  return limit;
+}
+
+/** A group nothing has been spent in yet. */
+export function createGroupState(rule: RateLimitRule | undefined): GroupState {
+  return { rule, spends: [], inFlight: 0, caps: [], blockedUntil: 0, queue: [], timer: undefined, draining: false, share: undefined };
+}
+
+/** Returns spent units whose time has come and forgets expired caps. */
+export function pruneGroup(state: GroupState, now: number): void {
+  while (state.spends.length > 0 && state.spends[0]!.returnAt <= now) {
+    state.inFlight -= state.spends.shift()!.cost;
+  }
+  if (state.caps.some((cap) => cap.until <= now)) state.caps = state.caps.filter((cap) => cap.until > now);
+}
+
+/**
+ * How long until `cost` units may be granted (0: now) under `limit`: the latest of block end, cap ends,
+ * unit returns.
+ */
+export function computeWaitMs(state: GroupState, cost: number, now: number, limit: number): number {
+  let waitUntil = Math.max(now, state.blockedUntil);
+  for (const cap of state.caps) if (cap.remaining < cost) waitUntil = Math.max(waitUntil, cap.until);
+  if (state.rule !== undefined) {
+    let missing = cost - (limit - state.inFlight);
+    for (const spend of state.spends) {
+      if (missing <= 0) break;
+      missing -= spend.cost;
+      waitUntil = Math.max(waitUntil, spend.returnAt);
+    }
+  }
+  return waitUntil - now;
+}
+
+/**
+ * Spends `cost` units now: they come back one window plus `marginMs` later (`Infinity`: when released).
+ * Returns the spend, or `undefined` when nothing is counted (no rule, or no cost).
+ */
+export function spendUnits(state: GroupState, cost: number, now: number, marginMs: number): Spend | undefined {
+  for (const cap of state.caps) cap.remaining -= cost;
+  if (state.rule === undefined || cost === 0) return undefined;
+  const spend: Spend = { returnAt: now + state.rule.windowMs + marginMs, cost };
+  state.spends.push(spend);
+  // Held units (Infinity) sort last; timed ones go before them, in return order.
+  if (state.spends.length > 1 && state.spends[state.spends.length - 2]!.returnAt > spend.returnAt) state.spends.sort((a, b) => a.returnAt - b.returnAt);
+  state.inFlight += cost;
+  return spend;
+}

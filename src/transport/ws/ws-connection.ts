@@ -1,0 +1,373 @@
+/**
+ * One WebSocket connection per exchange endpoint, shared by every stream of that endpoint: it
+ * multiplexes subscriptions, keeps the socket alive, reconnects with backoff and resubscribes.
+ * It knows an exchange only through its {@link ExchangeWsAdapter}.
+ */
+import {
+  asyncScheduler,
+  defer,
+  from,
+  finalize,
+  Observable,
+  of,
+  repeat,
+  Subject,
+  switchMap,
+  tap,
+  timer,
+  type SchedulerLike,
+  Subscription as RxSubscription,
+} from 'rxjs';
+import { retryBackoff, type RetryEvent } from '../../../operators/retryBackoff.js';
+import { isRetryableError, MarketDataError } from '../../errors/index.js';
+import type { ExchangeWsAdapter, Subscription, WsMessage } from '../../core/exchange-adapter.js';
+import type { StatusEvent } from '../../model/market-event.js';
+import { frameText, resolveWebSocketFactory, type WebSocketFactory } from './websocket-factory.js';
+import { sendsOriginByDefault } from '../environment.js';
+import type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus } from './ws-options.js';
+import { createConnectLease, createSendPermit, toFrameError, toMarketDataError } from './ws-support.js';
+import { subscriptionKey, SubscriptionRouter, type EventSink, type StreamEvent } from './ws-router.js';
+import { openWsSession, type WsSessionLink } from './ws-session.js';
+
+export type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus } from './ws-options.js';
+export type { EventSink, StreamEvent } from './ws-router.js';
+
+type StatusDetail = Pick<StatusEvent, 'reason' | 'attempt' | 'retryInMs'>;
+
+/**
+ * A shared, self-healing WebSocket connection.
+ *
+ * Streams are cold handles: subscribing adds their subscription to the connection's set
+ * (ref-counted by {@link subscriptionKey}), unsubscribing removes it. Changes made within one tick are
+ * sent as one `adapter.subscriptionFrames(next, previous)` call, within `adapter.sendLimits`. The
+ * socket opens with the first subscription and closes with the last. Drops, silence and old age
+ * reconnect with backoff and resubscribe everything; streams see `disconnect` and `reconnect` status
+ * events and never a retryable error. A close code listed in `adapter.closeCodes` waits at least its
+ * `retryAfterMs` (a `RateLimitError` on `errors$`). A `reconnect` message (a server's shutdown notice)
+ * replaces the socket at once, with no backoff and no error: only the `disconnect` status (attempt 1,
+ * `retryInMs` 0) carries its reason. Bad frames and exchange error frames go to `errors$`.
+ *
+ * Status sequence: `connecting` (socket requested), `connected` (open, request sent), then per drop
+ * `disconnect {reason, attempt, retryInMs}` (repeated while attempts fail) and `reconnect {attempt}`
+ * (open again, everything resubscribed), and `closed` when the last stream leaves or on `close()`.
+ *
+ * @example
+ * ```ts
+ * import { exchangeAdapters, WsConnection } from 'market-data-backbone';
+ * const exchange = exchangeAdapters.upbit;
+ * const connection = new WsConnection({ adapter: exchange.ws, exchange: exchange.id });
+ * connection.stream({ channel: 'ticker', market: 'KRW-BTC' }).subscribe((event) => console.log(event));
+ * connection.errors$.subscribe((error) => console.warn(error.message));
+ * ```
+ */
+export class WsConnection {
+  readonly #adapter: ExchangeWsAdapter;
+  readonly #exchange: string;
+  readonly #options: WsConnectionOptions;
+  readonly #scheduler: SchedulerLike;
+  readonly #now: () => number;
+  readonly #permit: () => Observable<void>;
+  /** Waits out the exchange's connection-attempt limit (only set for sockets sending an Origin). */
+  readonly #connectLease: () => Observable<() => void>;
+  readonly #router = new SubscriptionRouter();
+  readonly #status$ = new Subject<StatusEvent>();
+  readonly #errors$ = new Subject<MarketDataError>();
+  #factory: WebSocketFactory | undefined;
+  #status: WsConnectionStatus = 'idle';
+  #loop: RxSubscription | undefined;
+  #flush: RxSubscription | undefined;
+  #link: WsSessionLink | undefined;
+  #sent: readonly Subscription[] = [];
+  #retryAttempt = 0;
+  #closed = false;
+  #counts = { framesReceived: 0, framesSent: 0, reconnects: 0, errors: 0 };
+
+  /** Connection status events, as they happen (hot; no replay). */
+  readonly status$: Observable<StatusEvent> = this.#status$.asObservable();
+  /** Non-fatal problems: undecodable frames, exchange error frames, each drop before its reconnect. */
+  readonly errors$: Observable<MarketDataError> = this.#errors$.asObservable();
+
+  constructor(options: WsConnectionOptions) {
+    this.#options = options;
+    this.#adapter = options.adapter;
+    this.#exchange = options.exchange;
+    this.#factory = options.webSocketFactory;
+    const scheduler = options.scheduler ?? asyncScheduler;
+    this.#scheduler = scheduler;
+    this.#now = options.now ?? (() => scheduler.now());
+    // Browsers send an Origin with every upgrade; some exchanges then allow far fewer attempts and frames.
+    const origin = (options.sendsOrigin ?? sendsOriginByDefault()) ? options.adapter.originLimits : undefined;
+    this.#permit = createSendPermit(origin?.send ?? options.adapter.sendLimits, scheduler);
+    this.#connectLease = createConnectLease(origin?.connect ?? [], scheduler);
+  }
+
+  /** The distinct subscriptions of the connection's streams. */
+  get subscriptions(): Subscription[] {
+    return this.#router.subscriptions();
+  }
+
+  /** `true` while a socket is open. */
+  get isOpen(): boolean {
+    return this.#link !== undefined;
+  }
+
+  /** The last status emitted, or `idle`. */
+  get status(): WsConnectionStatus {
+    return this.#status;
+  }
+
+  /** A snapshot of the counters. */
+  get stats(): WsConnectionStats {
+    return { ...this.#counts };
+  }
+
+  /**
+   * The events of one subscription plus every status event, as a cold handle on the shared socket.
+   * Completes on {@link WsConnection.close}; errors only on a fatal (non-retryable) failure or when
+   * `adapter.maxSubscriptions` would be exceeded.
+   *
+   * @example
+   * ```ts
+   * const trades$ = connection.stream({ channel: 'trades', market: 'KRW-BTC' });
+   * const sub = trades$.subscribe((event) => event.type === 'trade' && console.log(event.price.toString()));
+   * sub.unsubscribe(); // the last subscriber leaving drops KRW-BTC trades from the socket
+   * ```
+   */
+  stream(subscription: Subscription): Observable<StreamEvent> {
+    return new Observable<StreamEvent>((subscriber) => {
+      this.attach(subscription, subscriber);
+      return () => this.detach(subscription, subscriber);
+    });
+  }
+
+  /**
+   * What {@link WsConnection.stream} does for each subscriber, for a long-lived object that is its own
+   * sink (a hub's hot stream): no Observable, subscriber or closure per subscription. The sink gets the
+   * events of `subscription` plus every status event until {@link WsConnection.detach} with the same
+   * arguments (`key` is `subscriptionKey(subscription)`, for callers that keep it already); it is
+   * completed at once when the connection is closed, errored when
+   * `adapter.maxSubscriptions` would be exceeded.
+   *
+   * @example
+   * ```ts
+   * const sink = { next: (event: StreamEvent) => console.log(event.type), error: console.error, complete: () => {} };
+   * connection.attach({ channel: 'ticker', market: 'KRW-BTC' }, sink);
+   * connection.detach({ channel: 'ticker', market: 'KRW-BTC' }, sink);
+   * ```
+   */
+  attach(subscription: Subscription, sink: EventSink, key = subscriptionKey(subscription)): void {
+    if (this.#closed) {
+      sink.complete();
+      return;
+    }
+    const max = this.#adapter.maxSubscriptions;
+    if (max !== undefined && this.#router.size >= max && !this.#router.has(key)) {
+      const message = `Subscription limit reached: ${this.#exchange} allows ${max} per connection`;
+      sink.error(new MarketDataError(message, { exchange: this.#exchange }));
+      return;
+    }
+    if (this.#router.add(subscription, sink, key)) this.#scheduleFlush();
+  }
+
+  /**
+   * Undoes {@link WsConnection.attach}; the last sink of a subscription leaving drops it from the socket.
+   *
+   * @example
+   * ```ts
+   * connection.detach({ channel: 'ticker', market: 'KRW-BTC' }, sink);
+   * ```
+   */
+  detach(subscription: Subscription, sink: EventSink, key = subscriptionKey(subscription)): void {
+    if (this.#router.remove(subscription, sink, key) && !this.#closed) this.#scheduleFlush();
+  }
+
+  /**
+   * Closes the socket, emits `closed`, completes every stream, `status$` and `errors$`, and cancels
+   * every timer. The connection cannot be reopened; later streams complete at once.
+   *
+   * @example
+   * ```ts
+   * process.once('SIGINT', () => connection.close());
+   * ```
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#flush?.unsubscribe();
+    this.#loop?.unsubscribe();
+    this.#loop = undefined;
+    this.#emit('closed');
+    for (const subscriber of this.#router.clear()) subscriber.complete();
+    this.#status$.complete();
+    this.#errors$.complete();
+  }
+
+  #scheduleFlush(): void {
+    this.#flush ??= this.#scheduler.schedule(() => {
+      this.#flush = undefined;
+      this.#applySubscriptions();
+    }, this.#options.debounceMs ?? 0);
+  }
+
+  #applySubscriptions(): void {
+    if (this.#router.size === 0) {
+      if (this.#loop === undefined) return;
+      this.#loop.unsubscribe();
+      this.#loop = undefined;
+      this.#emit('closed');
+      return;
+    }
+    if (this.#loop === undefined) {
+      this.#start();
+      return;
+    }
+    const link = this.#link;
+    // While no socket is open there is nothing to tell: the next one gets the full set.
+    if (link === undefined || this.#sameAsSent()) return;
+    const previous = this.#sent;
+    this.#remember();
+    link.send(this.#adapter.subscriptionFrames(this.#sent, previous));
+  }
+
+  #start(): void {
+    this.#retryAttempt = 0;
+    this.#emit('connecting');
+    // Assigned before subscribing: a synchronous fatal failure (#fail) must be able to clear it.
+    const loop = new RxSubscription();
+    this.#loop = loop;
+    const connection$ = defer(() => this.#resolveFactory()).pipe(
+      switchMap((makeWebSocket) =>
+        // Every attempt, first or repeated, waits for the connection limit (browsers: 1 per 10 s on Upbit),
+        // whose unit stays spent until the socket opened or failed, and a window after.
+        defer(() => this.#connectLease()).pipe(
+          switchMap((release) => this.#session(makeWebSocket, release).pipe(finalize(release))),
+          // A session completes only after link.restart(): open the next one on the next turn,
+          // outside the old socket's message handler.
+          repeat({ delay: () => timer(0, this.#scheduler) }),
+        ),
+      ),
+      retryBackoff({
+        ...this.#options.backoff,
+        scheduler: this.#scheduler,
+        shouldRetry: isRetryableError,
+        onRetry: (event) => this.#onRetry(event),
+      }),
+    );
+    loop.add(connection$.subscribe({ error: (error: unknown) => this.#fail(error) }));
+  }
+
+  /** One socket's life: open (then `opened`), subscribe, deliver frames, until it closes. */
+  #session(makeWebSocket: WebSocketFactory, opened: () => void): Observable<void> {
+    const adapter = this.#adapter;
+    return openWsSession({
+      url: this.#options.url ?? adapter.url,
+      protocols: this.#options.protocols ?? [],
+      makeWebSocket,
+      exchange: this.#exchange,
+      scheduler: this.#scheduler,
+      keepalive: adapter.keepalive,
+      staleAfterMs: this.#options.staleAfterMs ?? 2 * adapter.keepalive.intervalMs,
+      maxConnectionAgeMs: adapter.maxConnectionAgeMs,
+      closeCodes: adapter.closeCodes,
+      permit: this.#permit,
+      onOpen: (link) => {
+        opened();
+        this.#onOpen(link);
+      },
+      onClose: () => {
+        this.#link = undefined;
+      },
+      onFrame: (data) => this.#onFrame(data),
+      onSent: () => this.#counts.framesSent++,
+    });
+  }
+
+  #resolveFactory(): Observable<WebSocketFactory> {
+    if (this.#factory !== undefined) return of(this.#factory);
+    return from(resolveWebSocketFactory(undefined, { headers: this.#options.headers })).pipe(
+      tap((factory) => (this.#factory = factory)),
+    );
+  }
+
+  #onOpen(link: WsSessionLink): void {
+    this.#link = link;
+    this.#remember();
+    link.send(this.#adapter.subscriptionFrames(this.#sent, []), () => {
+      const attempt = this.#retryAttempt;
+      if (attempt === 0) {
+        this.#emit('connected');
+        return;
+      }
+      this.#retryAttempt = 0;
+      this.#counts.reconnects++;
+      this.#emit('reconnect', { attempt });
+    });
+  }
+
+  #onFrame(data: unknown): void {
+    this.#counts.framesReceived++;
+    let message: WsMessage;
+    try {
+      message = this.#adapter.decode(frameText(data), this.#now());
+    } catch (error) {
+      this.#report(toFrameError(error, data, this.#exchange));
+      return;
+    }
+    if (message.kind === 'events') {
+      const { events } = message;
+      for (let i = 0; i < events.length; i++) this.#router.route(events[i]!);
+    } else if (message.kind === 'error') {
+      this.#report(message.error);
+    } else if (message.kind === 'reconnect') {
+      this.#restart(message.reason);
+    }
+  }
+
+  /** The server is going away: drop its socket now and open the next one without backoff or error. */
+  #restart(reason: string): void {
+    const link = this.#link;
+    if (link === undefined) return;
+    this.#retryAttempt = 1;
+    this.#emit('disconnect', { reason, attempt: 1, retryInMs: 0 });
+    link.restart();
+  }
+
+  #onRetry({ error, attempt, delayMs }: RetryEvent): void {
+    const failure = toMarketDataError(error, this.#exchange);
+    this.#report(failure);
+    this.#retryAttempt = attempt;
+    this.#emit('disconnect', { reason: failure.message, attempt, retryInMs: delayMs });
+  }
+
+  /** A fatal failure: every stream errors, the connection returns to idle (a new stream retries). */
+  #fail(error: unknown): void {
+    const failure = toMarketDataError(error, this.#exchange);
+    this.#loop = undefined;
+    this.#flush?.unsubscribe();
+    this.#flush = undefined;
+    this.#report(failure);
+    this.#emit('closed', { reason: failure.message });
+    for (const subscriber of this.#router.clear()) subscriber.error(failure);
+  }
+
+  #remember(): void {
+    this.#sent = this.#router.subscriptions();
+    this.#router.markSent();
+  }
+
+  #sameAsSent(): boolean {
+    return this.#router.matchesSent();
+  }
+
+  #emit(status: StatusEvent['status'], detail: StatusDetail = {}): void {
+    this.#status = status;
+    const event: StatusEvent = { type: 'status', exchange: this.#exchange, status, ...detail, timestamp: this.#now() };
+    this.#router.broadcast(event);
+    this.#status$.next(event);
+  }
+
+  #report(error: MarketDataError): void {
+    this.#counts.errors++;
+    this.#errors$.next(error);
+  }
+}

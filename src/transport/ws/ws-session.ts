@@ -1,0 +1,167 @@
+/**
+ * The life of one socket: open it, send subscription frames within the send limits, keep it alive,
+ * and fail it when it goes silent or too old. Reconnecting is the caller's job (`retryBackoff`).
+ */
+import {
+  concat,
+  concatMap,
+  defer,
+  EMPTY,
+  from,
+  Observable,
+  Subject,
+  Subscription as RxSubscription,
+  tap,
+  type SchedulerAction,
+  type SchedulerLike,
+} from 'rxjs';
+import { ConnectionError, StaleStreamError } from '../../errors/index.js';
+import type { ExchangeWsAdapter } from '../../core/exchange-adapter.js';
+import { connectSocket, type SendFrame } from './ws-socket.js';
+import type { WebSocketFactory } from './websocket-factory.js';
+
+/** The open socket, as the connection sees it while a session lasts. */
+export interface WsSessionLink {
+  /**
+   * Queues frames that count against the send limits: they go out in order, each once `permit()`
+   * allows, and `onSent` runs when the last one has been handed to the socket.
+   */
+  send(frames: readonly string[], onSent?: () => void): void;
+  /**
+   * Ends the session on purpose (the server announced it is going away): the socket closes at once
+   * and the session completes instead of failing, so the caller can open the next one without backoff.
+   */
+  restart(): void;
+}
+
+/** What {@link openWsSession} needs. */
+export interface WsSessionConfig {
+  readonly url: string;
+  readonly protocols: string | string[];
+  readonly makeWebSocket: WebSocketFactory;
+  readonly exchange: string;
+  readonly scheduler: SchedulerLike;
+  /** Keepalive frame and cadence; no keepalive unless `intervalMs` is positive and finite. */
+  readonly keepalive: { readonly intervalMs: number; readonly frame: string };
+  /** Longest silence (no frame at all) from the session's start or the last frame; `Infinity` disables it. */
+  readonly staleAfterMs: number;
+  /** Planned reconnect after this long open; `undefined` for never. */
+  readonly maxConnectionAgeMs: number | undefined;
+  /** Close codes that ask for a longer wait (see `connectSocket`). @default undefined */
+  readonly closeCodes?: ExchangeWsAdapter['closeCodes'];
+  /** Waits for the send limits to allow one more subscription frame. */
+  readonly permit: () => Observable<void>;
+  /** The socket opened: the session's link for sending. */
+  readonly onOpen: (link: WsSessionLink) => void;
+  /** The open socket went away (failure or unsubscribe). */
+  readonly onClose: () => void;
+  /** Every frame received. */
+  readonly onFrame: (data: unknown) => void;
+  /** Every frame sent (subscription frames and keepalives). */
+  readonly onSent: () => void;
+}
+
+interface Batch {
+  readonly frames: readonly string[];
+  readonly onSent: (() => void) | undefined;
+}
+
+const isPositiveFinite = (ms: number | undefined): ms is number => ms !== undefined && ms > 0 && Number.isFinite(ms);
+
+/**
+ * Runs one socket. Emits once, on the first frame received (proof the connection works, so a retry
+ * loop may reset its backoff); errors with a retryable `ConnectionError` when the socket drops (a
+ * `RateLimitError` for a code in `closeCodes`), a `StaleStreamError` after `staleAfterMs` of silence, or
+ * a `ConnectionError` at `maxConnectionAgeMs`; completes after `link.restart()`. Unsubscribing (or
+ * completing) closes the socket and cancels every timer.
+ *
+ * The silence timer does not restart on each frame (that would cost a timer per frame): it stores the
+ * frame's time and, when it fires early, sleeps again for the remainder.
+ *
+ * @example
+ * ```ts
+ * openWsSession({ ...config, onOpen: (link) => link.send(['[{"ticket":"t"},{"type":"ticker","codes":["KRW-BTC"]}]']) })
+ *   .pipe(retryBackoff({ scheduler }))
+ *   .subscribe();
+ * ```
+ */
+export function openWsSession(config: WsSessionConfig): Observable<void> {
+  const { scheduler, keepalive, staleAfterMs, maxConnectionAgeMs } = config;
+  return new Observable<void>((subscriber) => {
+    const resources = new RxSubscription();
+    const startedAt = scheduler.now();
+    let lastFrameAt: number | undefined;
+    let open = false;
+
+    const onFrame = (data: unknown): void => {
+      if (lastFrameAt === undefined) subscriber.next();
+      lastFrameAt = scheduler.now();
+      config.onFrame(data);
+    };
+
+    if (isPositiveFinite(staleAfterMs)) {
+      resources.add(
+        scheduler.schedule(function (this: SchedulerAction<undefined>) {
+          const silentMs = scheduler.now() - (lastFrameAt ?? startedAt);
+          if (silentMs < staleAfterMs) {
+            this.schedule(undefined, staleAfterMs - silentMs);
+            return;
+          }
+          const error = new StaleStreamError(`Stream went stale: no frame from ${config.exchange} for ${silentMs} ms`, {
+            exchange: config.exchange,
+            lastMessageAt: lastFrameAt,
+          });
+          subscriber.error(error);
+        }, staleAfterMs),
+      );
+    }
+
+    const start = (sendFrame: SendFrame): void => {
+      open = true;
+      const send = (frame: string): void => {
+        sendFrame(frame);
+        config.onSent();
+      };
+      const outbox = new Subject<Batch>();
+      const sendBatch = ({ frames, onSent }: Batch): Observable<unknown> =>
+        concat(
+          from(frames).pipe(concatMap((frame) => config.permit().pipe(tap(() => send(frame))))),
+          defer(() => {
+            onSent?.();
+            return EMPTY;
+          }),
+        );
+      resources.add(outbox.pipe(concatMap(sendBatch)).subscribe({ error: (error: unknown) => subscriber.error(error) }));
+
+      if (isPositiveFinite(keepalive.intervalMs)) {
+        const { intervalMs, frame } = keepalive;
+        resources.add(
+          scheduler.schedule(function (this: SchedulerAction<undefined>) {
+            send(frame);
+            this.schedule(undefined, intervalMs);
+          }, intervalMs),
+        );
+      }
+      if (isPositiveFinite(maxConnectionAgeMs)) {
+        resources.add(
+          scheduler.schedule(() => {
+            const message = `WebSocket reached its maximum age: ${config.exchange} after ${maxConnectionAgeMs} ms`;
+            subscriber.error(new ConnectionError(message, { exchange: config.exchange, reason: 'closed' }));
+          }, maxConnectionAgeMs),
+        );
+      }
+      config.onOpen({ send: (frames, onSent) => outbox.next({ frames, onSent }), restart: () => subscriber.complete() });
+    };
+
+    resources.add(
+      connectSocket({ ...config, onFrame }).subscribe({
+        next: start,
+        error: (error: unknown) => subscriber.error(error),
+      }),
+    );
+    return () => {
+      resources.unsubscribe();
+      if (open) config.onClose();
+    };
+  });
+}
