@@ -1,6 +1,11 @@
 /**
  * market-data-backbone: one typed, reactive interface to crypto market data.
  * Browser-safe: nothing here imports a Node built-in.
+ *
+ * This entry point is the supported API: the facade, the market model, the errors, the caches and the
+ * adapters' public helpers. The pieces they are built from (sockets, REST client, rate limiter, batcher,
+ * exact JSON reader) are in `market-data-backbone/internals`; operators in
+ * `market-data-backbone/operators`; the exchange simulators in `market-data-backbone/testing`.
  */
 
 // Facade
@@ -87,21 +92,10 @@ export {
   isRetryableError,
 } from './errors/index.js';
 
-// Streams
-export { StreamHub } from './streams/stream-hub.js';
+// Streams and transport options (the machinery itself is in `market-data-backbone/internals`)
 export type { StreamOptions, SourceCounters } from './streams/stream-hub.js';
-export { WsConnection } from './transport/ws/ws-connection.js';
-export type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus, StreamEvent } from './transport/ws/ws-connection.js';
-export { subscriptionKey } from './transport/ws/ws-router.js';
-export { resolveWebSocketFactory, nodeWebSocketFactory, globalWebSocketFactory, frameText } from './transport/ws/websocket-factory.js';
+export { resolveWebSocketFactory, nodeWebSocketFactory, globalWebSocketFactory } from './transport/ws/websocket-factory.js';
 export type { WebSocketFactory, WebSocketLike, NodeWebSocketOptions } from './transport/ws/websocket-factory.js';
 export type { Subscription as StreamSubscription, WsMessage, ExchangeWsAdapter } from './core/exchange-adapter.js';
-
-// Transport
-export { RestClient, buildUrl } from './transport/http/rest-client.js';
-export type { RestClientOptions, FetchLike } from './transport/http/rest-client.js';
-export { RateLimiter } from './core/rate-limit/rate-limiter.js';
-export type { RateLimitRule, RateLimitFeedback, RateLimiterOptions } from './core/rate-limit/rate-limiter.js';
-export { Batcher } from './transport/http/batcher.js';
-export type { BatcherOptions, BatchLoader } from './transport/http/batcher.js';
-export { parseJsonExact } from './transport/json/json.js';
+export type { FetchLike } from './transport/http/rest-client.js';
+export type { RateLimitRule } from './core/rate-limit/rate-limiter.js';

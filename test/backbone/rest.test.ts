@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Big, ConnectionError, MarketDataBackbone, ParseError, RateLimitError, UnknownSymbolError, parseJsonExact } from 'market-data-backbone';
+import { Big, ConnectionError, MarketDataBackbone, ParseError, RateLimitError, UnknownSymbolError } from 'market-data-backbone';
+import { parseJsonExact } from 'market-data-backbone/internals';
 import { ManualClock, startUpbitSimulator, type UpbitSimulator } from 'market-data-backbone/testing';
 
 /** The market stands still between two reads; rate-limit windows still roll in real time. */

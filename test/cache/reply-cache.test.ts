@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJsonExact } from 'market-data-backbone';
+import { parseJsonExact } from 'market-data-backbone/internals';
 import { MemoryReplyCache, replyCacheKey, type CachedReply, type ReplyCache } from '../../src/cache/reply-cache.js';
 
 /** A clock that moves only when told to. */

@@ -5,7 +5,7 @@
  * resolve from the repository's `node_modules` (Node walks up the folders).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,47 @@ const installed = join(consumer, 'node_modules', 'market-data-backbone');
 const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
 const run = (file: string, args: readonly string[], cwd = root): string =>
   execFileSync(file, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+
+/** Every entry point, by the name a user imports. */
+const ENTRY_POINTS = { main: 'market-data-backbone', operators: 'market-data-backbone/operators', internals: 'market-data-backbone/internals', testing: 'market-data-backbone/testing' } as const;
+
+/**
+ * A consumer program that loads every entry point (`load` is `require` or `await import`), makes code of
+ * one entry throw and checks the error against the classes and guards of another: the operators' stale
+ * timer, the internals' REST client against a closed port, the main client against the simulator of
+ * `/testing`. Prints what it saw as JSON.
+ */
+function crossEntryProgram(load: (specifier: string) => string): string {
+  const modules = Object.entries(ENTRY_POINTS).map(([name, specifier]) => `const ${name} = ${load(specifier)};`);
+  return [
+    ...modules,
+    `const { NEVER, firstValueFrom } = ${load('rxjs')};`,
+    `const net = ${load('node:net')};`,
+    'const caught = (promise) => promise.then(() => undefined, (error) => error);',
+    'const check = (error, Class) => ({ name: error?.name, instance: error instanceof Class, base: error instanceof main.MarketDataError, guard: main.isMarketDataError(error) });',
+    '(async () => {',
+    '  const stale = await caught(firstValueFrom(NEVER.pipe(operators.staleAfter({ timeoutMs: 1 }))));',
+    '  const server = net.createServer();',
+    "  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));",
+    '  const closedPort = server.address().port;',
+    '  await new Promise((resolve) => server.close(resolve));',
+    '  const rest = new internals.RestClient({ adapter: main.exchangeAdapters.upbit.rest, exchange: main.DEFAULT_EXCHANGE, limiter: new internals.RateLimiter([]), baseUrl: `http://127.0.0.1:${closedPort}`, retry: false });',
+    "  const refused = await caught(rest.fetch({ path: '/v1/ticker', query: { markets: 'KRW-BTC' }, group: 'default' }));",
+    '  const simulator = await testing.startUpbitSimulator();',
+    '  const backbone = new main.MarketDataBackbone({ exchanges: { upbit: { restUrl: simulator.url } } });',
+    "  const unknown = await caught(backbone.getTicker('KRW-NOPE'));",
+    '  await backbone.close();',
+    '  await simulator.close();',
+    '  console.log(JSON.stringify({ stale: check(stale, main.StaleStreamError), refused: check(refused, main.ConnectionError), unknown: check(unknown, main.UnknownSymbolError) }));',
+    '})();',
+  ].join('\n');
+}
+
+const CROSS_ENTRY_RESULT = {
+  stale: { name: 'StaleStreamError', instance: true, base: true, guard: true },
+  refused: { name: 'ConnectionError', instance: true, base: true, guard: true },
+  unknown: { name: 'UnknownSymbolError', instance: true, base: true, guard: true },
+};
 
 let packed: string[] = [];
 
@@ -34,7 +75,7 @@ describe('the published package', () => {
   it('ships the build, the README and the manifest, and no sources or tests', () => {
     expect(packed).toContain('package.json');
     expect(packed).toContain('README.md');
-    for (const entry of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/operators/index.js', 'dist/testing/index.js', 'dist/cli/mdb.js']) {
+    for (const entry of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/operators/index.js', 'dist/testing/index.js', 'dist/internals/index.js', 'dist/internals/index.cjs', 'dist/cli/mdb.js']) {
       expect(packed).toContain(entry);
     }
     expect(packed.filter((path) => /^(src|test|marbles|bench|examples)\//.test(path))).toEqual([]);
@@ -59,11 +100,38 @@ describe('the published package', () => {
     expect(JSON.parse(run('node', ['esm.mjs'], consumer))).toEqual({ market: 'KRW-BTC', exact: true, operator: 'function' });
   });
 
+  it('defines each error class once per format, in a chunk every entry point shares', () => {
+    const built = packed.filter((path) => /^dist\/(?!cli\/).*\.c?js$/.test(path));
+    const definitions = (extension: string): string[] =>
+      built.filter((path) => path.endsWith(extension) && /\bMarketDataError = class\b|\bclass MarketDataError\b/.test(readFileSync(join(installed, path), 'utf8')));
+    expect(definitions('.cjs')).toHaveLength(1);
+    expect(definitions('.js')).toHaveLength(1);
+  });
+
+  it('keeps instanceof and isMarketDataError across entry points for require users', () => {
+    writeFileSync(join(consumer, 'cross.cjs'), crossEntryProgram((specifier) => `require('${specifier}')`));
+    expect(JSON.parse(run('node', ['cross.cjs'], consumer))).toEqual(CROSS_ENTRY_RESULT);
+  });
+
+  it('keeps instanceof and isMarketDataError across entry points for import users', () => {
+    writeFileSync(join(consumer, 'cross.mjs'), crossEntryProgram((specifier) => `await import('${specifier}')`).replace('(async () => {', 'await (async () => {'));
+    expect(JSON.parse(run('node', ['cross.mjs'], consumer))).toEqual(CROSS_ENTRY_RESULT);
+  });
+
+  it('requires every entry point on a Node that cannot require() ESM (engines: node >=20, before 20.19)', () => {
+    // `--no-experimental-require-module` turns this Node back into one before 20.19: a `require()` of an
+    // ESM-only package (jose 6) fails there with ERR_REQUIRE_ESM.
+    const program = Object.values(ENTRY_POINTS).map((specifier) => `require('${specifier}');`).join('\n');
+    writeFileSync(join(consumer, 'old-node.cjs'), `${program}\nconsole.log(typeof require('market-data-backbone').signUpbitToken);`);
+    expect(run('node', ['--no-experimental-require-module', 'old-node.cjs'], consumer).trim()).toBe('function');
+  });
+
   it('works from CommonJS', () => {
     writeFileSync(
       join(consumer, 'cjs.cjs'),
       [
-        "const { Big, parseJsonExact, toIdString } = require('market-data-backbone');",
+        "const { Big, toIdString } = require('market-data-backbone');",
+        "const { parseJsonExact } = require('market-data-backbone/internals');",
         "const { dedupeBy } = require('market-data-backbone/operators');",
         "const [row] = parseJsonExact('[{\"id\":17877285547970000,\"p\":\"0.10\"}]');",
         'console.log(JSON.stringify({ id: toIdString(row.id), p: new Big(row.p).plus("0.2").toFixed(), operator: typeof dedupeBy }));',

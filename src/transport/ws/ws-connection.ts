@@ -53,7 +53,8 @@ type StatusDetail = Pick<StatusEvent, 'reason' | 'attempt' | 'retryInMs'>;
  *
  * @example
  * ```ts
- * import { exchangeAdapters, WsConnection } from 'market-data-backbone';
+ * import { exchangeAdapters } from 'market-data-backbone';
+ * import { WsConnection } from 'market-data-backbone/internals';
  * const exchange = exchangeAdapters.upbit;
  * const connection = new WsConnection({ adapter: exchange.ws, exchange: exchange.id });
  * connection.stream({ channel: 'ticker', market: 'KRW-BTC' }).subscribe((event) => console.log(event));
