@@ -1,8 +1,8 @@
 /**
  * `mdb candles <symbol> <interval> --from <time> --to <time> --out <file.csv|file.jsonl> [--fill] [--live]`:
  * downloads a candle range into a file, with a progress bar on stderr (redrawn in place on a terminal,
- * one plain line per 10 % otherwise). Like the rest of `mdb`, it asks an embedded Upbit simulator unless
- * `--live` is given.
+ * one plain line per 10 % otherwise). Like the rest of `mdb`, it asks an embedded simulator of the
+ * exchange (`--exchange`, default Upbit) unless `--live` is given.
  *
  * Times are UTC: `2026-01-01` is midnight UTC, `2026-01-01T12:00` (no zone) too; an explicit offset
  * (`Z`, `+09:00`) is honoured. `--to` is exclusive. CSV has a header row; JSONL has one object per line.
@@ -10,11 +10,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { downloadCandles, isFilledCandle, type CandleDownloadEvent } from '../client/candle-history.js';
-import { MarketDataError } from '../errors/index.js';
 import { ExchangeClient } from '../client/exchange-client.js';
-import { exchangeAdapters } from '../exchanges/registry.js';
+import { DEFAULT_EXCHANGE, exchangeAdapters, type ExchangeId } from '../exchanges/registry.js';
 import { CANDLE_INTERVALS, type Candle, type CandleInterval } from '../model/candle.js';
-import { startUpbitSimulator } from '../testing/index.js';
+import { openDataSource } from './data-source.js';
 
 /** Where progress goes: `process.stderr` or anything with `write` (and `isTTY` for a terminal). */
 export interface ProgressSink {
@@ -30,6 +29,8 @@ export interface CandlesDownloadCommand {
   readonly to: number;
   /** Output path; `.jsonl`/`.ndjson` writes JSON lines, anything else CSV. */
   readonly out: string;
+  /** The exchange to ask. @default 'upbit' */
+  readonly exchange?: ExchangeId | undefined;
   /** Fill periods without trades with flat candles (marked `filled`). @default false */
   readonly fill?: boolean | undefined;
   /** Ask the real exchange instead of the embedded simulator. @default false */
@@ -63,7 +64,7 @@ export function parseCliTime(text: string): number {
   const zoned = /(Z|[+-]\d\d:?\d\d)$/i.test(trimmed);
   const iso = /^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? `${trimmed}T00:00:00Z` : zoned ? trimmed : `${trimmed.replace(' ', 'T')}Z`;
   const ms = /^\d{4}-\d{2}-\d{2}/.test(trimmed) ? Date.parse(iso) : Number.NaN;
-  if (!Number.isFinite(ms)) throw new MarketDataError(`Time could not be read: ${text} (use 2026-01-31 or 2026-01-31T12:00:00Z)`);
+  if (!Number.isFinite(ms)) throw new RangeError(`time could not be read: ${text} (use 2026-01-31 or 2026-01-31T12:00:00Z)`);
   return ms;
 }
 
@@ -74,6 +75,7 @@ export interface CandlesDownloadFlags {
   readonly out?: string | undefined;
   readonly fill?: boolean | undefined;
   readonly live?: boolean | undefined;
+  readonly exchange?: ExchangeId | undefined;
 }
 
 /**
@@ -87,19 +89,23 @@ export interface CandlesDownloadFlags {
  */
 export function toDownloadCommand(args: readonly string[], flags: CandlesDownloadFlags): CandlesDownloadCommand {
   const [symbol, interval] = args;
-  if (symbol === undefined) throw new MarketDataError('mdb candles: a symbol is required (e.g. KRW-BTC)');
+  if (symbol === undefined) throw new RangeError('mdb candles: a symbol is required (e.g. KRW-BTC)');
   if (!(CANDLE_INTERVALS as readonly string[]).includes(interval ?? '')) {
-    throw new MarketDataError(`Unknown candle interval: ${String(interval)} (use one of ${CANDLE_INTERVALS.join(', ')})`);
+    throw new RangeError(`unknown candle interval ${String(interval)} (${CANDLE_INTERVALS.join(', ')})`);
   }
   if (flags.from === undefined || flags.to === undefined || flags.out === undefined) {
-    throw new MarketDataError('mdb candles: a download needs --from, --to and --out (file.csv or file.jsonl)');
+    throw new RangeError('mdb candles: a download needs --from, --to and --out (file.csv or file.jsonl)');
   }
+  const from = parseCliTime(flags.from);
+  const to = parseCliTime(flags.to);
+  if (from >= to) throw new RangeError(`mdb candles: --from (${flags.from}) must be before --to (${flags.to})`);
   return {
     symbol,
     interval: interval as CandleInterval,
-    from: parseCliTime(flags.from),
-    to: parseCliTime(flags.to),
+    from,
+    to,
     out: flags.out,
+    exchange: flags.exchange,
     fill: flags.fill,
     live: flags.live,
   };
@@ -163,9 +169,9 @@ export function renderProgress(event: Extract<CandleDownloadEvent, { type: 'prog
 export async function runCandlesDownload(command: CandlesDownloadCommand): Promise<CandlesDownloadResult> {
   const stderr = command.stderr ?? process.stderr;
   const format = /\.(jsonl|ndjson)$/i.test(command.out) ? 'jsonl' : 'csv';
-  const simulator = command.restUrl === undefined && command.live !== true ? await startUpbitSimulator() : undefined;
-  const restUrl = command.restUrl ?? simulator?.url;
-  const client = new ExchangeClient(exchangeAdapters.upbit, restUrl === undefined ? {} : { restUrl });
+  const exchange = command.exchange ?? DEFAULT_EXCHANGE;
+  const source = await openDataSource(exchange, command);
+  const client = new ExchangeClient(exchangeAdapters[exchange], { restUrl: source.restUrl });
   const chunks: string[] = [];
   let rows = 0;
   let pages = 0;
@@ -197,7 +203,7 @@ export async function runCandlesDownload(command: CandlesDownloadCommand): Promi
   } finally {
     if (stderr.isTTY === true) stderr.write('\n');
     client.close();
-    await simulator?.close();
+    await source.close();
   }
   const body = chunks.reverse().join('\n');
   const header = format === 'csv' ? `${CSV_HEADER}\n` : '';

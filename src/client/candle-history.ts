@@ -196,7 +196,7 @@ function candlePages$(client: ExchangeClient, symbol: string, interval: CandleIn
         next: (reply) => {
           let page: CandlePage;
           try {
-            const candles = [...rest.parseCandles(reply.body, interval, { receivedAt: Date.now() })].sort((a, b) => a.openTime - b.openTime);
+            const candles = [...rest.parseCandles(reply.body, interval, { receivedAt: Date.now(), market })].sort((a, b) => a.openTime - b.openTime);
             const oldest = candles[0]?.openTime ?? Number.POSITIVE_INFINITY;
             const next = Math.min(oldest, windowStart(interval, cursor, pageSize));
             const lo = Math.max(next, from);

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { startTestRedis } from '../helpers/redis-server.js';
+import { closedPort, runCli } from './run-cli.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const runExample = async (name: string, env: Readonly<Record<string, string>> = {}): Promise<string> =>
@@ -76,5 +77,14 @@ describe('examples', () => {
     } finally {
       await redis.stop();
     }
+  });
+
+  it.concurrent('share-replies-redis says there is no Redis server and exits 1 instead of reconnecting forever', async () => {
+    const url = `redis://127.0.0.1:${await closedPort()}`;
+    const { code, stdout, stderr } = await runCli('examples/share-replies-redis.ts', [], { ...process.env, REDIS_URL: url });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`No Redis server at ${url} (connect ECONNREFUSED`);
+    expect(stderr).toContain('REDIS_URL=');
+    expect(stdout).toBe('');
   });
 });

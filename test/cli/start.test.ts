@@ -1,28 +1,10 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Big } from 'market-data-backbone';
 import { formatPercent, formatSources, groupDigits, liveRow, type LiveMarketView } from '../../src/cli/format.js';
+import { closedPort, runCli, type CliRun } from './run-cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Runs `npm start`'s program with `args`; resolves with its exit code and output. */
-function runStart(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/start.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    // A safety net, not a timing assertion: a program that does not exit by itself fails with code null.
-    const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** Runs `npm start`'s program with `args`. */
+const runStart = (args: readonly string[]): Promise<CliRun> => runCli('src/cli/start.ts', args);
 
 describe('npm start (src/cli/start.ts)', () => {
   it('should draw the requested number of live frames from the simulator and exit by itself', async () => {
@@ -60,6 +42,35 @@ describe('npm start (src/cli/start.ts)', () => {
   });
 });
 
+describe('npm start --exchange and unreachable exchanges', () => {
+  it('should stream the markets of the exchange asked for', async () => {
+    const { code, stdout, stderr } = await runStart(['--exchange', 'binance', '--rounds', '1', '--interval', '50', '--markets', 'BTCUSDT,ETHUSDT']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('live streams from the binance simulator');
+    // USDT prices with a cent tick, not KRW-BTC's millions
+    expect(stdout).toMatch(/^BTCUSDT +[\d,]+(\.\d{1,2})? /m);
+    expect(stdout).toMatch(/^ETHUSDT +/m);
+    expect(stdout).not.toMatch(/^KRW-/m);
+  });
+
+  it('should refuse an unknown exchange with exit code 1 before starting anything', async () => {
+    const { code, stdout, stderr } = await runStart(['--exchange', 'kraken']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^RangeError: unknown exchange kraken \(upbit, coinone, binance\)/);
+    expect(stdout).toBe('');
+  });
+
+  it('should say the exchange cannot be reached and exit 1 when the network is not there, instead of empty tables', async () => {
+    const port = await closedPort();
+    const { code, stdout, stderr } = await runStart(['--rest-url', `http://127.0.0.1:${port}`, '--ws-url', `ws://127.0.0.1:${port}`]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`Could not reach http://127.0.0.1:${port} and ws://127.0.0.1:${port}`);
+    expect(stderr).toMatch(/^ConnectionError: /);
+    expect(stdout).toBe('');
+  });
+});
+
 describe('live view cells (src/cli/format.ts)', () => {
   it('should group integer digits and keep every fraction digit', () => {
     expect(groupDigits(new Big('161917000'))).toBe('161,917,000');
@@ -90,32 +101,5 @@ describe('live view cells (src/cli/format.ts)', () => {
     const row = liveRow({ ...empty, book, sources: { book: 'REST' } });
     expect(row.slice(3, 6)).toEqual(['100', '101', '1.0%']);
     expect(row[8]).toBe('REST');
-  });
-});
-
-describe('mdb --exchange', () => {
-  it('should answer from the embedded simulator of the exchange asked for', async () => {
-    const run = (args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-      new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/mdb.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
-    const binance = await run(['ticker', 'BTCUSDT', 'ETH/USDT', '--exchange', 'binance']);
-    expect(binance.stderr).toBe('');
-    // A cent tick: up to two decimals (118016.3 is 118016.30 without its trailing zero).
-    expect(binance.stdout).toMatch(/^BTCUSDT +BTC\/USDT +\d+(\.\d{1,2})? /m);
-    expect(binance.stdout).toMatch(/^ETHUSDT +ETH\/USDT /m);
-    const coinone = await run(['orderbook', 'BTC/KRW', '--exchange', 'coinone', '--depth', '3']);
-    expect(coinone.code).toBe(0);
-    // Coinone serves 5 levels at least; the client cuts to the 3 asked for.
-    expect(coinone.stdout.trim().split('\n').slice(3)).toHaveLength(3);
-    const unknown = await run(['ticker', 'X', '--exchange', 'nope']);
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/unknown exchange nope/);
   });
 });

@@ -126,6 +126,15 @@ describe('the published package', () => {
     expect(run('node', ['--no-experimental-require-module', 'old-node.cjs'], consumer).trim()).toBe('function');
   });
 
+  it('runs the mdb binary named in bin, as `npx mdb` runs it for an installed package', () => {
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    const binary = join(installed, manifest.bin['mdb'] ?? 'missing');
+    expect(readFileSync(binary, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(run('node', [binary, '--help'], consumer)).toMatch(/^usage: mdb /);
+    const tickers = JSON.parse(run('node', [binary, 'ticker', 'ETH/USDT', '--exchange', 'binance', '--json'], consumer)) as { exchange: string; market: string }[];
+    expect(tickers.map((t) => `${t.exchange} ${t.market}`)).toEqual(['binance ETHUSDT']);
+  });
+
   it('works from CommonJS', () => {
     writeFileSync(
       join(consumer, 'cjs.cjs'),
