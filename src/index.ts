@@ -98,4 +98,6 @@ export { resolveWebSocketFactory, nodeWebSocketFactory, globalWebSocketFactory }
 export type { WebSocketFactory, WebSocketLike, NodeWebSocketOptions } from './transport/ws/websocket-factory.js';
 export type { Subscription as StreamSubscription, WsMessage, ExchangeWsAdapter } from './core/exchange-adapter.js';
 export type { FetchLike } from './transport/http/rest-client.js';
-export type { RateLimitRule } from './core/rate-limit/rate-limiter.js';
+// The limiter the `rateLimit` operator takes (and every client shares per exchange)
+export { RateLimiter } from './core/rate-limit/rate-limiter.js';
+export type { RateLimitRule, RateLimitFeedback, RateLimiterOptions } from './core/rate-limit/rate-limiter.js';

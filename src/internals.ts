@@ -8,7 +8,6 @@
  *   the subscription keys it routes by, and the raw-frame helper;
  * - HTTP: {@link RestClient} (one exchange's REST base URL, retry and rate limits), `buildUrl`, the
  *   request {@link Batcher};
- * - the {@link RateLimiter} shared by an exchange's requests;
  * - {@link StreamHub}, the hot streams of one exchange with their REST fallback;
  * - {@link parseJsonExact}, the JSON reader that keeps every number's exact text.
  *
@@ -31,9 +30,8 @@ export type { RestClientOptions } from './transport/http/rest-client.js';
 export { Batcher } from './transport/http/batcher.js';
 export type { BatcherOptions, BatchLoader } from './transport/http/batcher.js';
 
-// Rate limits
-export { RateLimiter } from './core/rate-limit/rate-limiter.js';
-export type { RateLimitFeedback, RateLimiterOptions, RateLimitLease } from './core/rate-limit/rate-limiter.js';
+// Rate limits (the `RateLimiter` itself is public: the `rateLimit` operator takes one)
+export type { RateLimitLease } from './core/rate-limit/rate-limiter.js';
 
 // Streams
 export { StreamHub } from './streams/stream-hub.js';

@@ -40,7 +40,7 @@ function crossEntryProgram(load: (specifier: string) => string): string {
     "  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));",
     '  const closedPort = server.address().port;',
     '  await new Promise((resolve) => server.close(resolve));',
-    '  const rest = new internals.RestClient({ adapter: main.exchangeAdapters.upbit.rest, exchange: main.DEFAULT_EXCHANGE, limiter: new internals.RateLimiter([]), baseUrl: `http://127.0.0.1:${closedPort}`, retry: false });',
+    '  const rest = new internals.RestClient({ adapter: main.exchangeAdapters.upbit.rest, exchange: main.DEFAULT_EXCHANGE, limiter: new main.RateLimiter([]), baseUrl: `http://127.0.0.1:${closedPort}`, retry: false });',
     "  const refused = await caught(rest.fetch({ path: '/v1/ticker', query: { markets: 'KRW-BTC' }, group: 'default' }));",
     '  const simulator = await testing.startUpbitSimulator();',
     '  const backbone = new main.MarketDataBackbone({ exchanges: { upbit: { restUrl: simulator.url } } });',
@@ -67,7 +67,7 @@ beforeAll(() => {
   const [info] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', consumer])) as [{ filename: string; files: { path: string }[] }];
   packed = info.files.map((file) => file.path);
   run('tar', ['-xzf', join(consumer, info.filename), '-C', installed, '--strip-components=1']);
-}, 180_000);
+}, 300_000);
 
 afterAll(() => rmSync(consumer, { recursive: true, force: true }));
 

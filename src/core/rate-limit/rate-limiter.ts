@@ -62,7 +62,7 @@ export interface RateLimitLease {
  *
  * @example
  * ```ts
- * import { RateLimiter } from 'market-data-backbone/internals';
+ * import { RateLimiter } from 'market-data-backbone';
  * const limiter = new RateLimiter([{ group: 'ticker', limit: 10, windowMs: 1000 }]);
  * limiter.acquire('ticker').subscribe(() => void fetch('https://api.upbit.com/v1/ticker?markets=KRW-BTC'));
  * ```
