@@ -15,7 +15,9 @@ const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const runExample = async (name: string, env: Readonly<Record<string, string>> = {}): Promise<string> =>
   (await promisify(execFile)(join(root, 'node_modules', '.bin', 'tsx'), [join('examples', `${name}.ts`)], { cwd: root, timeout: 60_000, env: { ...process.env, ...env } })).stdout;
 
-describe('examples', () => {
+// The examples run concurrently, each a tsx process starting simulators: on a loaded machine one can take
+// longer than the default 20 s. 60 s is execFile's own safety net; nothing here asserts a duration.
+describe('examples', { timeout: 60_000 }, () => {
   it.concurrent('get-ticker prints two tickers, the top of the book and five 1m candles', async () => {
     const lines = (await runExample('get-ticker')).trim().split('\n');
     expect(lines[0]).toMatch(/^BTC\/KRW last \d+ \(-?\d+\.\d{2} %\)$/);
