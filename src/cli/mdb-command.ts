@@ -8,9 +8,12 @@
  *   mdb candles KRW-BTC 1m [--count 10] [--live]
  *   mdb candles KRW-BTC 1m --from 2026-01-01 --to 2026-01-31 --out btc.csv|btc.jsonl [--fill] [--live]
  *   mdb markets [--live]
- *   mdb ticker BTCUSDT --exchange binance      (upbit, the default; binance; coinone)
+ *   mdb ticker BTCUSDT --exchange binance      (upbit, the default; binance; coinone), for every command
+ *   mdb ticker KRW-BTC --rest-url http://127.0.0.1:8080   (a server you run: your own simulator, a proxy)
  *
  * Without `--live` it answers from an embedded simulator of the exchange on 127.0.0.1, so it works offline.
+ * Bad arguments are refused before anything starts; they, and an exchange out of reach, end with a
+ * message on stderr and exit code 1. Every command and flag: `docs/cli.md`.
  */
 import { parseArgs } from 'node:util';
 import { MarketDataBackbone } from '../backbone/backbone.js';
