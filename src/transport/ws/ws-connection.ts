@@ -28,6 +28,7 @@ import type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus } from 
 import { createConnectLease, createSendPermit, toFrameError, toMarketDataError } from './ws-support.js';
 import { subscriptionKey, SubscriptionRouter, type EventSink, type StreamEvent } from './ws-router.js';
 import { openWsSession, type WsSessionLink } from './ws-session.js';
+import { SubscriptionSync } from './subscription-sync.js';
 
 export type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus } from './ws-options.js';
 export type { EventSink, StreamEvent } from './ws-router.js';
@@ -38,9 +39,10 @@ type StatusDetail = Pick<StatusEvent, 'reason' | 'attempt' | 'retryInMs'>;
  * A shared, self-healing WebSocket connection.
  *
  * Streams are cold handles: subscribing adds their subscription to the connection's set
- * (ref-counted by {@link subscriptionKey}), unsubscribing removes it. Changes made within one tick are
- * sent as one `adapter.subscriptionFrames(next, previous)` call, within `adapter.sendLimits`. The
- * socket opens with the first subscription and closes with the last. Drops, silence and old age
+ * (ref-counted by {@link subscriptionKey}), unsubscribing removes it. Changes coalesce into one pending
+ * latest set ({@link SubscriptionSync}): when `adapter.sendLimits` allow a frame, the frames of
+ * `adapter.subscriptionFrames(wanted now, held)` go out, nothing if the server holds the wanted set, so
+ * churn never queues obsolete requests. The socket opens with the first subscription and closes with the last. Drops, silence and old age
  * reconnect with backoff and resubscribe everything; streams see `disconnect` and `reconnect` status
  * events and never a retryable error. A close code listed in `adapter.closeCodes` waits at least its
  * `retryAfterMs` (a `RateLimitError` on `errors$`). A `reconnect` message (a server's shutdown notice)
@@ -77,7 +79,7 @@ export class WsConnection {
   #loop: RxSubscription | undefined;
   #flush: RxSubscription | undefined;
   #link: WsSessionLink | undefined;
-  #sent: readonly Subscription[] = [];
+  readonly #sync: SubscriptionSync;
   #retryAttempt = 0;
   #closed = false;
   #counts = { framesReceived: 0, framesSent: 0, reconnects: 0, errors: 0 };
@@ -99,6 +101,16 @@ export class WsConnection {
     const origin = (options.sendsOrigin ?? sendsOriginByDefault()) ? options.adapter.originLimits : undefined;
     this.#permit = createSendPermit(origin?.send ?? options.adapter.sendLimits, scheduler);
     this.#connectLease = createConnectLease(origin?.connect ?? [], scheduler);
+    this.#sync = new SubscriptionSync({
+      wanted: this.#router,
+      frames: (next, previous) => this.#adapter.subscriptionFrames(next, previous),
+      permit: this.#permit,
+      // A subscription the adapter cannot express: fatal, like a socket that cannot be created.
+      onError: (error) => {
+        this.#loop?.unsubscribe();
+        this.#fail(error);
+      },
+    });
   }
 
   /** The distinct subscriptions of the connection's streams. */
@@ -221,12 +233,8 @@ export class WsConnection {
       this.#start();
       return;
     }
-    const link = this.#link;
     // While no socket is open there is nothing to tell: the next one gets the full set.
-    if (link === undefined || this.#sameAsSent()) return;
-    const previous = this.#sent;
-    this.#remember();
-    link.send(this.#adapter.subscriptionFrames(this.#sent, previous));
+    this.#sync.changed();
   }
 
   #start(): void {
@@ -276,6 +284,7 @@ export class WsConnection {
       },
       onClose: () => {
         this.#link = undefined;
+        this.#sync.close();
       },
       onFrame: (data) => this.#onFrame(data),
       onSent: () => this.#counts.framesSent++,
@@ -291,8 +300,7 @@ export class WsConnection {
 
   #onOpen(link: WsSessionLink): void {
     this.#link = link;
-    this.#remember();
-    link.send(this.#adapter.subscriptionFrames(this.#sent, []), () => {
+    this.#sync.open(link.write, () => {
       const attempt = this.#retryAttempt;
       if (attempt === 0) {
         this.#emit('connected');
@@ -348,15 +356,6 @@ export class WsConnection {
     this.#report(failure);
     this.#emit('closed', { reason: failure.message });
     for (const subscriber of this.#router.clear()) subscriber.error(failure);
-  }
-
-  #remember(): void {
-    this.#sent = this.#router.subscriptions();
-    this.#router.markSent();
-  }
-
-  #sameAsSent(): boolean {
-    return this.#router.matchesSent();
   }
 
   #emit(status: StatusEvent['status'], detail: StatusDetail = {}): void {
