@@ -2,8 +2,9 @@
  * Keeps what the server of one socket holds in step with the subscriptions wanted, within the
  * exchange's send budget: changes coalesce into one pending latest set, never into a queue of requests.
  */
-import { Subscription as RxSubscription, type Observable } from 'rxjs';
+import type { SchedulerLike, Subscription as RxSubscription } from 'rxjs';
 import type { ExchangeWsAdapter, Subscription } from '../../core/exchange-adapter.js';
+import type { SendBudget } from './send-budget.js';
 
 /**
  * The wanted set as the connection keeps it (a `SubscriptionRouter`), with a mark for the set the
@@ -23,31 +24,32 @@ export interface SubscriptionSyncConfig {
   readonly wanted: WantedSubscriptions;
   /** The frames that move the server from `previous` to `next` (the adapter's `subscriptionFrames`). */
   readonly frames: ExchangeWsAdapter['subscriptionFrames'];
-  /** Waits until the send limits allow one more frame, and spends that unit when it emits. */
-  readonly permit: () => Observable<void>;
-  /** The frame builder threw (a subscription the exchange cannot take) or the permit failed. */
+  /** The connection's send limits, spent by each frame sent. */
+  readonly budget: SendBudget;
+  /** Timer for waiting on the budget. */
+  readonly scheduler: SchedulerLike;
+  /** The frame builder threw (a subscription the exchange cannot take); the sync stops until the next `open`. */
   readonly onError: (error: unknown) => void;
 }
 
 /**
  * The subscription requests of one connection, one socket at a time.
  *
- * A change marks the set dirty and, unless a unit of the send budget is already awaited, asks for one:
- * at most one request waits, whatever the number of changes. When the unit comes, the frames are built
- * from the set wanted *at that moment* and what the server holds (`frames(wanted, held)`): Upbit's one
- * full request, or Binance's and Coinone's SUBSCRIBE/UNSUBSCRIBE diff. Their first frame goes out; a diff
- * that takes several frames (Binance's UNSUBSCRIBE then SUBSCRIBE, Coinone's one per topic) sends the rest
- * one unit each, and only then is the next diff built, so the frames in flight are bounded by the size of
- * one diff, never by the number of toggles. A set that came back to what the server holds before its
- * unit was granted cancels the wait; one that comes back after it sends nothing. Every frame costs one
- * unit: at most the budget is ever used.
+ * A change marks the set dirty; while the budget allows no frame, one timer waits for it, however
+ * many changes come. When a frame is allowed, the frames are built from the set wanted *at that
+ * moment* and what the server holds (`frames(wanted, held)`): Upbit's one full request, or Binance's
+ * and Coinone's SUBSCRIBE/UNSUBSCRIBE diff. The first goes out; a diff of several frames (Binance's
+ * UNSUBSCRIBE then SUBSCRIBE, Coinone's one per topic) sends the rest as the budget allows, and only
+ * then is the next diff built, so the frames in flight are bounded by one diff, never by the number of
+ * toggles. A set that is back to what the server holds sends nothing and cancels the wait. Only frames
+ * sent spend the budget: at most the budget is ever used, and none of it on nothing.
  *
  * @example
  * ```ts
- * const sync = new SubscriptionSync({ wanted: router, frames: adapter.subscriptionFrames, permit, onError: fail });
+ * const sync = new SubscriptionSync({ wanted: router, frames: adapter.subscriptionFrames, budget, scheduler, onError: fail });
  * sync.open((frame) => socket.send(frame), () => console.log('subscribed'));
  * router.add({ channel: 'ticker', market: 'KRW-ETH' }, sink);
- * sync.changed(); // the next unit of the budget carries whatever is wanted then
+ * sync.changed(); // the next frame the budget allows carries whatever is wanted then
  * ```
  */
 export class SubscriptionSync {
@@ -56,9 +58,10 @@ export class SubscriptionSync {
   #onFirstSync: (() => void) | undefined;
   /** What the server holds once the frames built so far have arrived; `undefined` on a new socket. */
   #held: readonly Subscription[] | undefined;
-  /** The frames of the diff being sent that still wait for their unit. */
+  /** The frames of the diff being sent that still wait for the budget. */
   #rest: string[] = [];
-  #waiting: RxSubscription | undefined;
+  /** The one timer waiting for the budget. */
+  #timer: RxSubscription | undefined;
 
   constructor(config: SubscriptionSyncConfig) {
     this.#config = config;
@@ -79,7 +82,7 @@ export class SubscriptionSync {
     this.#write = write;
     this.#onFirstSync = onFirstSync;
     this.#held = undefined;
-    this.#request();
+    this.#pump();
   }
 
   /**
@@ -92,16 +95,17 @@ export class SubscriptionSync {
    * ```
    */
   close(): void {
-    this.#waiting?.unsubscribe();
-    this.#waiting = undefined;
+    this.#timer?.unsubscribe();
+    this.#timer = undefined;
     this.#write = undefined;
     this.#onFirstSync = undefined;
     this.#rest = [];
   }
 
   /**
-   * The wanted set changed: waits for a unit of the budget unless one is awaited already or the server
-   * holds that set (then a wait in progress is given up). Constant time, however often it is called.
+   * The wanted set changed: sends what it takes now if the budget allows, else leaves the one timer
+   * waiting (or starts it); a set back to what the server holds cancels the wait. Constant time while
+   * a wait is on, however often it is called.
    *
    * @example
    * ```ts
@@ -112,66 +116,59 @@ export class SubscriptionSync {
   changed(): void {
     if (this.#write === undefined || this.#rest.length > 0) return;
     if (this.#inSync()) {
-      this.#waiting?.unsubscribe();
-      this.#waiting = undefined;
+      this.#timer?.unsubscribe();
+      this.#timer = undefined;
       return;
     }
-    this.#request();
+    this.#pump();
   }
 
   #inSync(): boolean {
     return this.#held !== undefined && this.#config.wanted.matchesSent();
   }
 
-  /** Waits for a unit; one granted at once (an unlimited budget) is used in this loop, not recursively. */
-  #request(): void {
-    while (this.#waiting === undefined && this.#write !== undefined) {
-      let synchronous = true;
-      let granted = false;
-      const waiting = this.#config.permit().subscribe({
-        next: () => {
-          granted = true;
-          if (synchronous) return;
-          this.#waiting = undefined;
-          if (this.#step()) this.#request();
-        },
-        error: (error: unknown) => this.#config.onError(error),
-      });
-      synchronous = false;
-      if (!granted) {
-        if (!waiting.closed) this.#waiting = waiting;
+  /** Sends what is due while the budget allows it, then waits for the budget if more is due. */
+  #pump(): void {
+    if (this.#timer !== undefined) return;
+    while (this.#write !== undefined && (this.#rest.length > 0 || !this.#inSync())) {
+      const waitMs = this.#config.budget.waitMs();
+      if (waitMs > 0) {
+        this.#timer = this.#config.scheduler.schedule(() => {
+          this.#timer = undefined;
+          this.#pump();
+        }, waitMs);
         return;
       }
-      if (!this.#step()) return;
+      this.#sendNext(this.#write);
     }
   }
 
-  /** Spends the unit just granted on the next frame, if any is due; `true` when another unit is needed. */
-  #step(): boolean {
-    const write = this.#write;
-    if (write === undefined) return false;
+  /** Sends the next frame of the diff in progress, or builds the diff from the set wanted now. */
+  #sendNext(write: (frame: string) => void): void {
     let frame = this.#rest.shift();
     if (frame === undefined) {
-      if (this.#inSync()) return false;
       const { wanted, frames: buildFrames } = this.#config;
       const next = wanted.subscriptions();
       let frames: string[];
       try {
         frames = buildFrames(next, this.#held ?? []);
       } catch (error) {
+        this.close();
         this.#config.onError(error);
-        return false;
+        return;
       }
       this.#held = next;
       wanted.markSent();
       frame = frames.shift();
       this.#rest = frames;
     }
-    if (frame !== undefined) write(frame);
-    if (this.#rest.length > 0) return true;
+    if (frame !== undefined) {
+      this.#config.budget.spend();
+      write(frame);
+    }
+    if (this.#rest.length > 0) return;
     const onFirstSync = this.#onFirstSync;
     this.#onFirstSync = undefined;
     onFirstSync?.();
-    return this.#write !== undefined && !this.#inSync();
   }
 }

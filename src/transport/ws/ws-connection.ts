@@ -25,9 +25,10 @@ import type { StatusEvent } from '../../model/market-event.js';
 import { frameText, resolveWebSocketFactory, type WebSocketFactory } from './websocket-factory.js';
 import { sendsOriginByDefault } from '../environment.js';
 import type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus } from './ws-options.js';
-import { createConnectLease, createSendPermit, toFrameError, toMarketDataError } from './ws-support.js';
+import { createConnectLease, createSendPermit, toFrameError, toMarketDataError, WS_SEND_MARGIN_MS } from './ws-support.js';
 import { subscriptionKey, SubscriptionRouter, type EventSink, type StreamEvent } from './ws-router.js';
 import { openWsSession, type WsSessionLink } from './ws-session.js';
+import { SendBudget } from './send-budget.js';
 import { SubscriptionSync } from './subscription-sync.js';
 
 export type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus } from './ws-options.js';
@@ -68,6 +69,10 @@ export class WsConnection {
   readonly #options: WsConnectionOptions;
   readonly #scheduler: SchedulerLike;
   readonly #now: () => number;
+  /**
+   * The session's queue (`link.send`) waits on it; the connection sends nothing through that queue:
+   * its subscription frames go through {@link SubscriptionSync} and its own budget.
+   */
   readonly #permit: () => Observable<void>;
   /** Waits out the exchange's connection-attempt limit (only set for sockets sending an Origin). */
   readonly #connectLease: () => Observable<() => void>;
@@ -99,12 +104,14 @@ export class WsConnection {
     this.#now = options.now ?? (() => scheduler.now());
     // Browsers send an Origin with every upgrade; some exchanges then allow far fewer attempts and frames.
     const origin = (options.sendsOrigin ?? sendsOriginByDefault()) ? options.adapter.originLimits : undefined;
-    this.#permit = createSendPermit(origin?.send ?? options.adapter.sendLimits, scheduler);
+    const sendLimits = origin?.send ?? options.adapter.sendLimits;
+    this.#permit = createSendPermit(sendLimits, scheduler);
     this.#connectLease = createConnectLease(origin?.connect ?? [], scheduler);
     this.#sync = new SubscriptionSync({
       wanted: this.#router,
       frames: (next, previous) => this.#adapter.subscriptionFrames(next, previous),
-      permit: this.#permit,
+      budget: new SendBudget(sendLimits, scheduler, WS_SEND_MARGIN_MS),
+      scheduler,
       // A subscription the adapter cannot express: fatal, like a socket that cannot be created.
       onError: (error) => {
         this.#loop?.unsubscribe();
