@@ -1,12 +1,11 @@
-import type { Subscription as RxSubscription } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { ExchangeWsAdapter, Subscription } from '../../src/core/exchange-adapter.js';
 import { createBinanceWs } from '../../src/exchanges/binance/ws.js';
 import { createCoinoneWs } from '../../src/exchanges/coinone/ws.js';
 import { createUpbitWs } from '../../src/exchanges/upbit/ws.js';
 import { WS_SEND_MARGIN_MS } from '../../src/transport/ws/ws-support.js';
-import { subscriptionKey } from '../../src/transport/ws/ws-router.js';
 import { seededRandom } from '../helpers/random.js';
+import { busiestWindow, createToggler } from '../helpers/churn.js';
 import { createWsHarness } from '../helpers/ws-harness.js';
 import type { SentFrame } from '../helpers/fake-websocket.js';
 
@@ -89,37 +88,14 @@ const CHURN_END = START + (TOGGLES - 1) * SPACING_MS;
  */
 function churn({ adapter, market }: Case) {
   const { ts, server, connection, errors, statuses, at } = createWsHarness({ adapter, exchange: 'x', staleAfterMs: Infinity });
-  const random = seededRandom(7);
-  const live = new Map<string, { subscription: Subscription; handle: RxSubscription }>();
+  const toggler = createToggler(connection, Array.from({ length: MARKETS }, (_, i) => market(i)), seededRandom(7));
+  const anchor: Subscription = { channel: 'ticker', market: market(999) };
   ts.run(() => {
-    connection.stream({ channel: 'ticker', market: market(999) }).subscribe(); // keeps the socket open
-    for (let i = 0; i < TOGGLES; i++) {
-      at(START + i * SPACING_MS, () => {
-        const subscription: Subscription = { channel: random() < 0.5 ? 'ticker' : 'trades', market: market(Math.floor(random() * MARKETS)) };
-        const key = subscriptionKey(subscription);
-        const entry = live.get(key);
-        if (entry === undefined) {
-          live.set(key, { subscription, handle: connection.stream(subscription).subscribe() });
-        } else {
-          entry.handle.unsubscribe();
-          live.delete(key);
-        }
-      });
-    }
+    connection.stream(anchor).subscribe(); // keeps the socket open
+    for (let i = 0; i < TOGGLES; i++) at(START + i * SPACING_MS, () => toggler.toggle());
     at(CHURN_END + 120_000, () => connection.close());
   });
-  const wanted: Subscription[] = [{ channel: 'ticker', market: market(999) }, ...[...live.values()].map((entry) => entry.subscription)];
-  return { server, errors, statuses, wanted };
-}
-
-/** The most frames of `frames` inside any window of `windowMs` (a frame at `t` counts in `(t - windowMs, t]`). */
-function busiestWindow(frames: readonly SentFrame[], windowMs: number): number {
-  let most = 0;
-  for (let i = 0, first = 0; i < frames.length; i++) {
-    while (frames[first]!.at <= frames[i]!.at - windowMs) first++;
-    most = Math.max(most, i - first + 1);
-  }
-  return most;
+  return { server, errors, statuses, wanted: [anchor, ...toggler.live()] };
 }
 
 describe('WsConnection under subscription churn', () => {
@@ -133,7 +109,8 @@ describe('WsConnection under subscription churn', () => {
 
       it('should stay within the budget and queue nothing obsolete: after the churn at most one diff goes out, and the server then holds the wanted set', () => {
         const { frames, wanted, errors, statuses } = run();
-        for (const { limit, windowMs } of testCase.adapter.sendLimits) expect(busiestWindow(frames, windowMs)).toBeLessThanOrEqual(limit);
+        const times = frames.map((frame) => frame.at);
+        for (const { limit, windowMs } of testCase.adapter.sendLimits) expect(busiestWindow(times, windowMs)).toBeLessThanOrEqual(limit);
         expect(statuses.map((status) => status.status)).toEqual(['connecting', 'connected', 'closed']);
         expect(errors).toEqual([]);
         // The rest of the diff in flight at the last toggle, then one diff.
