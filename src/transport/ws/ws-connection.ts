@@ -43,8 +43,9 @@ type StatusDetail = Pick<StatusEvent, 'reason' | 'attempt' | 'retryInMs'>;
  * (ref-counted by {@link subscriptionKey}), unsubscribing removes it. Changes coalesce into one pending
  * latest set ({@link SubscriptionSync}): when `adapter.sendLimits` allow a frame, the frames of
  * `adapter.subscriptionFrames(wanted now, held)` go out, nothing if the server holds the wanted set, so
- * churn never queues obsolete requests. The socket opens with the first subscription and closes with the last. Drops, silence and old age
- * reconnect with backoff and resubscribe everything; streams see `disconnect` and `reconnect` status
+ * churn never queues obsolete requests. The socket opens with the first subscription and closes with
+ * the last. Drops, silence and old age reconnect with backoff and resubscribe everything; streams see
+ * `disconnect` and `reconnect` status
  * events and never a retryable error. A close code listed in `adapter.closeCodes` waits at least its
  * `retryAfterMs` (a `RateLimitError` on `errors$`). A `reconnect` message (a server's shutdown notice)
  * replaces the socket at once, with no backoff and no error: only the `disconnect` status (attempt 1,
