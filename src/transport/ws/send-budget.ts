@@ -26,12 +26,16 @@ export class SendBudget {
   readonly #marginMs: number;
 
   /**
-   * @param limits Frames allowed per window (all of them apply).
+   * @param limits Frames allowed per window (all of them apply); a limit below 1 or a window that is not
+   *   positive is a `RangeError`.
    * @param scheduler Clock.
    * @param marginMs How long after its window a frame still counts (arrival jitter at the server).
    */
   constructor(limits: ExchangeWsAdapter['sendLimits'], scheduler: SchedulerLike, marginMs: number) {
-    this.#windows = limits.map(({ limit, windowMs }) => ({ limit, windowMs, sentAt: [] }));
+    this.#windows = limits.map(({ limit, windowMs }) => {
+      if (!(limit >= 1) || !(windowMs > 0)) throw new RangeError(`Invalid send limit: ${limit} per ${windowMs} ms`);
+      return { limit: Math.floor(limit), windowMs, sentAt: [] };
+    });
     this.#scheduler = scheduler;
     this.#marginMs = marginMs;
   }
