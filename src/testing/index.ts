@@ -35,6 +35,7 @@ export { attachUpbitWebSocket, startUpbitWsSimulator } from './upbit/ws-simulato
 export type { UpbitWsSimulator, UpbitWsSimulatorOptions, StartUpbitWsSimulatorOptions } from './upbit/ws-simulator.js';
 export type { UpbitWsLimitOptions } from './upbit/ws-limits.js';
 export type { UpbitWsRequestLogEntry } from './upbit/ws-connection.js';
+export type { UpbitWsSubscription } from './upbit/ws-request.js';
 export { startCoinoneSimulator, attachCoinoneWebSocket, CoinoneMarket } from './coinone/simulator.js';
 export type {
   CoinoneSimulator,

@@ -50,9 +50,10 @@ describe('WsConnection with an Origin header', () => {
     // opens at 1_045, so after the drop at 1_500 (backoff 100 ms: 1_600) the next attempt waits for 2_070.
     expect(created).toEqual([0, 1_035, 2_070]);
     // Frames: 10 (first set, as the first socket opens); the change at 20 waits for the frame unit (back
-    // at 1_035), but the socket dropped at 100, so the second socket's resubscription carries it when it
-    // opens at 1_045; the third socket opens at 2_080, after that frame's unit came back (2_070).
-    expect(frames).toEqual([10, 1_045, 2_080]);
+    // at 1_260: a frame's unit has a 250 ms margin), but the socket dropped at 100, so the second socket's
+    // resubscription carries it when that unit is back; the third socket opens at 2_080 and its
+    // resubscription waits for the unit of 1_260 (back at 2_510).
+    expect(frames).toEqual([10, 1_260, 2_510]);
   });
 
   it('should return an attempt\'s unit a window after a socket that failed before it opened', () => {

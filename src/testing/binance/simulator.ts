@@ -80,6 +80,8 @@ export interface BinanceSimulator {
   readonly wsRequests: readonly BinanceWsLogEntry[];
   /** Open WebSocket connections. */
   readonly wsConnections: number;
+  /** The stream names each open WebSocket connection is subscribed to, by connection id (read-only; sends nothing). */
+  wsSubscriptions(): ReadonlyMap<number, readonly string[]>;
   /** The book of a symbol (`BTCUSDT`), advanced to the model's now. */
   book(symbol: string): DepthBook;
   /** Pushes stream events for the model's now, without waiting for the timer. */
@@ -150,6 +152,10 @@ class Simulator implements BinanceSimulator {
 
   get wsConnections(): number {
     return this.#ws.connections;
+  }
+
+  wsSubscriptions(): ReadonlyMap<number, readonly string[]> {
+    return this.#ws.subscriptions();
   }
 
   listen(port: number): Promise<void> {

@@ -88,6 +88,11 @@ class BinanceWsConnection {
     return this.#peer.open;
   }
 
+  /** The stream names this connection is subscribed to, in subscription order (what `LIST_SUBSCRIPTIONS` answers). */
+  get streams(): string[] {
+    return [...this.#states.keys()];
+  }
+
   /** Sends what every stream has for `now`. */
   push(now: number): void {
     for (const state of this.#states.values()) {
@@ -217,6 +222,17 @@ export class BinanceWsServer {
   /** Open connections. */
   get connections(): number {
     return this.#hub.connections;
+  }
+
+  /**
+   * The stream names each open connection is subscribed to, by connection id: what
+   * `LIST_SUBSCRIPTIONS` would answer, read without sending a message (which would count against the
+   * connection's limit).
+   */
+  subscriptions(): ReadonlyMap<number, readonly string[]> {
+    const held = new Map<number, readonly string[]>();
+    for (const connection of this.#hub.clients) if (connection.open) held.set(connection.id, connection.streams);
+    return held;
   }
 
   record(entry: BinanceWsLogEntry): void {

@@ -13,7 +13,7 @@ import type { MarketModel } from '../market/market-model.js';
 import { SimWsPeer, wsText, type SimWsLog } from '../server/sim-ws.js';
 import type { UpbitWsFeed, UpbitWsStreamState } from './ws-feed.js';
 import { MessageLimits, UPBIT_WS_CLOSE_IDLE, UPBIT_WS_CLOSE_TOO_MANY_REQUESTS, type UpbitWsLimitOptions } from './ws-limits.js';
-import { parseUpbitWsRequest, type UpbitWsError } from './ws-request.js';
+import { parseUpbitWsRequest, type UpbitWsError, type UpbitWsSubscription } from './ws-request.js';
 import { encodeWsFrames, type UpbitWsFormat, type UpbitWsFrame } from './ws-wire.js';
 import { stringifyWire } from '../server/wire-json.js';
 
@@ -94,6 +94,11 @@ export class UpbitWsClient {
   /** `true` until the socket closes. */
   get open(): boolean {
     return this.#peer.open;
+  }
+
+  /** The streams this connection holds: those of its last accepted request (none before one). */
+  get subscriptions(): readonly UpbitWsSubscription[] {
+    return this.#states.map((state) => state.sub);
   }
 
   /** Sends the REALTIME frames due at `now` (the feed's push must have begun). */

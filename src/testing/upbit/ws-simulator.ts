@@ -22,6 +22,7 @@ import { rejectUpgrade, SimWsHub, SimWsLog } from '../server/sim-ws.js';
 import { UpbitWsClient, type UpbitWsHost, type UpbitWsRequestLogEntry } from './ws-connection.js';
 import { UpbitWsFeed } from './ws-feed.js';
 import { ConnectionLimits, type UpbitWsLimitOptions } from './ws-limits.js';
+import type { UpbitWsSubscription } from './ws-request.js';
 import { stringifyWire } from '../server/wire-json.js';
 
 /** Options of {@link attachUpbitWebSocket}. */
@@ -68,6 +69,11 @@ export interface UpbitWsSimulator {
   readonly requests: readonly UpbitWsRequestLogEntry[];
   /** Text `PING`s received. */
   readonly pings: number;
+  /**
+   * What the server holds now, by connection id (open connections only): the (type, code) streams of
+   * each connection's last accepted request, as the server serves them. Read-only; sends nothing.
+   */
+  subscriptions(): ReadonlyMap<number, readonly UpbitWsSubscription[]>;
   /** Errors the model threw while pushing (each closed its connection with 1011), oldest first. */
   readonly failures: readonly unknown[];
   /** Terminates every connection without a close frame (clients see an abnormal close, 1006). */
@@ -147,6 +153,12 @@ class WsSimulator implements UpbitWsSimulator, UpbitWsHost {
 
   get failures(): readonly unknown[] {
     return this.log.failures;
+  }
+
+  subscriptions(): ReadonlyMap<number, readonly UpbitWsSubscription[]> {
+    const held = new Map<number, readonly UpbitWsSubscription[]>();
+    for (const client of this.#hub.clients) if (client.open) held.set(client.id, client.subscriptions);
+    return held;
   }
 
   isStalled(): boolean {

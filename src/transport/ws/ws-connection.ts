@@ -25,9 +25,11 @@ import type { StatusEvent } from '../../model/market-event.js';
 import { frameText, resolveWebSocketFactory, type WebSocketFactory } from './websocket-factory.js';
 import { sendsOriginByDefault } from '../environment.js';
 import type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus } from './ws-options.js';
-import { createConnectLease, createSendPermit, toFrameError, toMarketDataError } from './ws-support.js';
+import { createConnectLease, createSendPermit, toFrameError, toMarketDataError, WS_SEND_MARGIN_MS } from './ws-support.js';
 import { subscriptionKey, SubscriptionRouter, type EventSink, type StreamEvent } from './ws-router.js';
 import { openWsSession, type WsSessionLink } from './ws-session.js';
+import { SendBudget } from './send-budget.js';
+import { SubscriptionSync } from './subscription-sync.js';
 
 export type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus } from './ws-options.js';
 export type { EventSink, StreamEvent } from './ws-router.js';
@@ -38,10 +40,12 @@ type StatusDetail = Pick<StatusEvent, 'reason' | 'attempt' | 'retryInMs'>;
  * A shared, self-healing WebSocket connection.
  *
  * Streams are cold handles: subscribing adds their subscription to the connection's set
- * (ref-counted by {@link subscriptionKey}), unsubscribing removes it. Changes made within one tick are
- * sent as one `adapter.subscriptionFrames(next, previous)` call, within `adapter.sendLimits`. The
- * socket opens with the first subscription and closes with the last. Drops, silence and old age
- * reconnect with backoff and resubscribe everything; streams see `disconnect` and `reconnect` status
+ * (ref-counted by {@link subscriptionKey}), unsubscribing removes it. Changes coalesce into one pending
+ * latest set ({@link SubscriptionSync}): when `adapter.sendLimits` allow a frame, the frames of
+ * `adapter.subscriptionFrames(wanted now, held)` go out, nothing if the server holds the wanted set, so
+ * churn never queues obsolete requests. The socket opens with the first subscription and closes with
+ * the last. Drops, silence and old age reconnect with backoff and resubscribe everything; streams see
+ * `disconnect` and `reconnect` status
  * events and never a retryable error. A close code listed in `adapter.closeCodes` waits at least its
  * `retryAfterMs` (a `RateLimitError` on `errors$`). A `reconnect` message (a server's shutdown notice)
  * replaces the socket at once, with no backoff and no error: only the `disconnect` status (attempt 1,
@@ -67,6 +71,10 @@ export class WsConnection {
   readonly #options: WsConnectionOptions;
   readonly #scheduler: SchedulerLike;
   readonly #now: () => number;
+  /**
+   * The session's queue (`link.send`) waits on it; the connection sends nothing through that queue:
+   * its subscription frames go through {@link SubscriptionSync} and its own budget.
+   */
   readonly #permit: () => Observable<void>;
   /** Waits out the exchange's connection-attempt limit (only set for sockets sending an Origin). */
   readonly #connectLease: () => Observable<() => void>;
@@ -78,7 +86,7 @@ export class WsConnection {
   #loop: RxSubscription | undefined;
   #flush: RxSubscription | undefined;
   #link: WsSessionLink | undefined;
-  #sent: readonly Subscription[] = [];
+  readonly #sync: SubscriptionSync;
   #retryAttempt = 0;
   #closed = false;
   #counts = { framesReceived: 0, framesSent: 0, reconnects: 0, errors: 0 };
@@ -98,8 +106,20 @@ export class WsConnection {
     this.#now = options.now ?? (() => scheduler.now());
     // Browsers send an Origin with every upgrade; some exchanges then allow far fewer attempts and frames.
     const origin = (options.sendsOrigin ?? sendsOriginByDefault()) ? options.adapter.originLimits : undefined;
-    this.#permit = createSendPermit(origin?.send ?? options.adapter.sendLimits, scheduler);
+    const sendLimits = origin?.send ?? options.adapter.sendLimits;
+    this.#permit = createSendPermit(sendLimits, scheduler);
     this.#connectLease = createConnectLease(origin?.connect ?? [], scheduler);
+    this.#sync = new SubscriptionSync({
+      wanted: this.#router,
+      frames: (next, previous) => this.#adapter.subscriptionFrames(next, previous),
+      budget: new SendBudget(sendLimits, scheduler, WS_SEND_MARGIN_MS),
+      scheduler,
+      // A subscription the adapter cannot express: fatal, like a socket that cannot be created.
+      onError: (error) => {
+        this.#loop?.unsubscribe();
+        this.#fail(error);
+      },
+    });
   }
 
   /** The distinct subscriptions of the connection's streams. */
@@ -222,12 +242,8 @@ export class WsConnection {
       this.#start();
       return;
     }
-    const link = this.#link;
     // While no socket is open there is nothing to tell: the next one gets the full set.
-    if (link === undefined || this.#sameAsSent()) return;
-    const previous = this.#sent;
-    this.#remember();
-    link.send(this.#adapter.subscriptionFrames(this.#sent, previous));
+    this.#sync.changed();
   }
 
   #start(): void {
@@ -277,6 +293,7 @@ export class WsConnection {
       },
       onClose: () => {
         this.#link = undefined;
+        this.#sync.close();
       },
       onFrame: (data) => this.#onFrame(data),
       onSent: () => this.#counts.framesSent++,
@@ -292,8 +309,7 @@ export class WsConnection {
 
   #onOpen(link: WsSessionLink): void {
     this.#link = link;
-    this.#remember();
-    link.send(this.#adapter.subscriptionFrames(this.#sent, []), () => {
+    this.#sync.open(link.write, () => {
       const attempt = this.#retryAttempt;
       if (attempt === 0) {
         this.#emit('connected');
@@ -349,15 +365,6 @@ export class WsConnection {
     this.#report(failure);
     this.#emit('closed', { reason: failure.message });
     for (const subscriber of this.#router.clear()) subscriber.error(failure);
-  }
-
-  #remember(): void {
-    this.#sent = this.#router.subscriptions();
-    this.#router.markSent();
-  }
-
-  #sameAsSent(): boolean {
-    return this.#router.matchesSent();
   }
 
   #emit(status: StatusEvent['status'], detail: StatusDetail = {}): void {

@@ -28,6 +28,12 @@ export interface WsSessionLink {
    */
   send(frames: readonly string[], onSent?: () => void): void;
   /**
+   * Sends one frame at once, outside `send`'s queue and without a permit: for a caller that waits for
+   * the send limits itself and decides what to send only when they allow it (the connection's
+   * `SubscriptionSync`).
+   */
+  write(frame: string): void;
+  /**
    * Ends the session on purpose (the server announced it is going away): the socket closes at once
    * and the session completes instead of failing, so the caller can open the next one without backoff.
    */
@@ -150,7 +156,7 @@ export function openWsSession(config: WsSessionConfig): Observable<void> {
           }, maxConnectionAgeMs),
         );
       }
-      config.onOpen({ send: (frames, onSent) => outbox.next({ frames, onSent }), restart: () => subscriber.complete() });
+      config.onOpen({ send: (frames, onSent) => outbox.next({ frames, onSent }), write: send, restart: () => subscriber.complete() });
     };
 
     resources.add(

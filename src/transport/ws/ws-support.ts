@@ -9,9 +9,19 @@ import { RateLimiter } from '../../core/rate-limit/rate-limiter.js';
 import { frameText } from './websocket-factory.js';
 
 /**
+ * How long after its window a frame's unit stays spent (ms): the server counts a frame when it reads
+ * it, and a run of frames can reach it later than the one after them by more than REST's 25 ms (a TCP
+ * retransmission holds back every frame behind it; on loopback, a busy event loop on the server side
+ * was seen to read five frames sent over 60 ms at once and close the socket with 1008 when the sixth
+ * came 1,025 ms after the first).
+ */
+export const WS_SEND_MARGIN_MS = 250;
+
+/**
  * A permit source for outgoing subscription frames: each call returns a cold Observable that emits
- * once when every one of `sendLimits` allows one more frame. One limiter group per limit, the longest
- * window first, so a long wait happens before a short window's unit is spent.
+ * once when every one of `sendLimits` allows one more frame, each unit spent for its window plus
+ * {@link WS_SEND_MARGIN_MS}. One limiter group per limit, the longest window first, so a long wait
+ * happens before a short window's unit is spent.
  *
  * @example
  * ```ts
@@ -23,7 +33,7 @@ export function createSendPermit(
   sendLimits: ExchangeWsAdapter['sendLimits'],
   scheduler: SchedulerLike,
 ): () => Observable<void> {
-  const { limiter, groups } = limiterOver(sendLimits, scheduler);
+  const { limiter, groups } = limiterOver(sendLimits, scheduler, WS_SEND_MARGIN_MS);
   return () =>
     groups.reduce<Observable<void>>(
       (ready$, group) => ready$.pipe(concatMap(() => limiter.acquire(group))),
@@ -35,11 +45,15 @@ export function createSendPermit(
  * One limiter group per limit, the longest window first (so a long wait happens before a short
  * window's unit is spent), in one limiter of their own.
  */
-function limiterOver(limits: ExchangeWsAdapter['sendLimits'], scheduler: SchedulerLike): { limiter: RateLimiter; groups: string[] } {
+function limiterOver(
+  limits: ExchangeWsAdapter['sendLimits'],
+  scheduler: SchedulerLike,
+  safetyMarginMs?: number,
+): { limiter: RateLimiter; groups: string[] } {
   const rules = [...limits]
     .sort((a, b) => b.windowMs - a.windowMs)
     .map((rule, index) => ({ group: `limit-${index}`, limit: rule.limit, windowMs: rule.windowMs }));
-  return { limiter: new RateLimiter(rules, { scheduler }), groups: rules.map((rule) => rule.group) };
+  return { limiter: new RateLimiter(rules, { scheduler, safetyMarginMs }), groups: rules.map((rule) => rule.group) };
 }
 
 /**
