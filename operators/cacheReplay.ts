@@ -24,6 +24,11 @@ export interface CacheReplayConfig {
   readonly replayAfterComplete?: boolean;
   /** Scheduler that stamps values for the TTL and runs the grace timer. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
+  /**
+   * Told the number of subscribers each time it changes, after a new subscriber got its replay: lets work
+   * upstream pause while nobody listens during the grace delay (`fallbackSwitch`'s `active$`). @default undefined
+   */
+  readonly onRefCount?: (count: number) => void;
 }
 
 /**
@@ -36,7 +41,8 @@ export interface CacheReplayConfig {
  * last subscriber leaves, optionally after a grace delay so a quick re-subscribe (a page switch) keeps the
  * connection. An error resets the cache (the next subscriber re-subscribes the source). A completed source
  * keeps serving its cache (fresh value, then completion) for `ttlMs` after completing and then resets, so
- * a one-shot REST request piped through `cacheReplay` is a TTL cache.
+ * a one-shot REST request piped through `cacheReplay` is a TTL cache. `onRefCount` tells upstream work
+ * whether anyone listens (a source kept through the grace delay need not poll for nobody).
  *
  * ```
  * source:                      --a---------------
@@ -56,16 +62,29 @@ export interface CacheReplayConfig {
  * @see {@link staleAfter} to detect a source that went quiet.
  */
 export function cacheReplay<T>(config: CacheReplayConfig): MonoTypeOperatorFunction<T> {
-  const { ttlMs, refCount = true, resetOnRefCountZeroDelayMs = 0, replayAfterComplete = true, scheduler = asyncScheduler } = config;
+  const { ttlMs, refCount = true, resetOnRefCountZeroDelayMs = 0, replayAfterComplete = true, scheduler = asyncScheduler, onRefCount } = config;
   // A timer of Infinity would fire at once (setTimeout clamps it), so "keep forever" means "never reset".
   const after = (ms: number): (() => Observable<0>) | false => (ms === Infinity ? false : () => timer(ms, scheduler));
 
-  return share<T>({
+  const shared = share<T>({
     connector: () => latestValueSubject<T>(ttlMs, scheduler),
     resetOnError: true,
     resetOnComplete: replayAfterComplete ? after(ttlMs) : true,
     resetOnRefCountZero: refCount && (resetOnRefCountZeroDelayMs > 0 ? after(resetOnRefCountZeroDelayMs) : true),
   });
+  if (onRefCount === undefined) return shared;
+  return (source) => {
+    const shared$ = shared(source);
+    let count = 0;
+    return new Observable<T>((subscriber) => {
+      const subscription = shared$.subscribe(subscriber);
+      onRefCount(++count);
+      return () => {
+        subscription.unsubscribe();
+        onRefCount(--count);
+      };
+    });
+  };
 }
 
 /**

@@ -17,12 +17,19 @@ export interface FallbackValue<T> {
 export type FallbackSwitchReason =
   | { readonly kind: 'stale'; readonly error: StaleStreamError }
   | { readonly kind: 'error'; readonly error: unknown }
+  | { readonly kind: 'outage' }
   | { readonly kind: 'recovered' };
 
-/** Configuration of {@link fallbackSwitch}. */
-export interface FallbackSwitchConfig<T> {
-  /** Creates the fallback stream (e.g. REST polling); subscribed only while the primary is down. */
-  readonly fallback: () => Observable<T>;
+/**
+ * Configuration of {@link fallbackSwitch}: `T` is a value, `M` an in-band outage marker the primary may
+ * carry besides its values (a socket's `disconnect` event).
+ */
+export interface FallbackSwitchConfig<T, M = never> {
+  /**
+   * Creates the fallback stream (e.g. REST polling); subscribed only while the primary is down. It is
+   * handed the operator's source, so one config can serve many primaries.
+   */
+  readonly fallback: (primary$: Observable<T | M>) => Observable<T>;
   /** Silence of the primary, in ms, after which the fallback takes over (timer starts at subscription). */
   readonly staleAfterMs: number;
   /**
@@ -40,6 +47,25 @@ export interface FallbackSwitchConfig<T> {
   readonly scheduler?: SchedulerLike;
   /** Called on every change of stream, before the new stream's first value (logging, metrics). @default undefined */
   readonly onSwitch?: (source: FallbackSource, reason: FallbackSwitchReason) => void;
+  /** Ticks that check the primary's silence instead of a timer per subscription (see {@link staleAfter}). @default undefined */
+  readonly clock?: Observable<unknown>;
+  /**
+   * Recognizes an outage marker of the primary: it switches to the fallback at once and is not emitted;
+   * the primary stays subscribed and its next value switches back (no `recoverAfter` wait). @default none
+   */
+  readonly isOutage?: (value: T | M) => value is M;
+  /**
+   * What the primary may have missed while down (recent trades over REST): when the primary delivers
+   * again after an outage or silence, its values are held until this completes (or fails), and its own
+   * values, tagged `fallback`, go out first. Not used before the first value. @default none
+   */
+  readonly bridge?: (primary$: Observable<T | M>) => Observable<T>;
+  /**
+   * Whether anyone needs the fallback (e.g. whether the shared stream has subscribers): while the last
+   * value is `false`, the fallback is not subscribed; a `true` while the primary is down subscribes it at
+   * once. @default always needed
+   */
+  readonly active$?: Observable<boolean>;
 }
 
 /**
@@ -57,6 +83,11 @@ export interface FallbackSwitchConfig<T> {
  * Errors of the fallback are passed on (wrap it in `retry` to keep polling through them); its completion
  * only ends the fallback. Completion of the primary completes the output.
  *
+ * For a primary that stays subscribed through outages (a hot socket) the options say what the socket
+ * knows: `isOutage` markers switch at once, `clock` shares one silence check among many streams,
+ * `bridge` fills the gap an outage left before the primary's values resume, and `active$` keeps the
+ * fallback idle while nobody listens.
+ *
  * ```
  * staleAfterMs: 5                 A = { source: 'primary', value: a }, X = { source: 'fallback', value: x }
  * primary:      --a--b------------c---|
@@ -67,6 +98,11 @@ export interface FallbackSwitchConfig<T> {
  * primary:      --a--#  --a--#  --a-
  * fallback():        -x---   -x---
  * output:       --A---X---A---X---A-
+ *
+ * isOutage: d => d === 'd'; bridge: () => --b|
+ * primary:      --a--d-------c--e--|
+ * fallback():        -x|
+ * output:       --A---X--------BCE-|           c held from 13 until the bridge completes at 16
  * ```
  *
  * @example
@@ -80,17 +116,23 @@ export interface FallbackSwitchConfig<T> {
  * @returns An operator from the primary's values to values tagged with their source.
  * @see {@link staleAfter} which detects the silence.
  */
-export function fallbackSwitch<T>(config: FallbackSwitchConfig<T>): OperatorFunction<T, FallbackValue<T>> {
+export function fallbackSwitch<T, M = never>(config: FallbackSwitchConfig<T, M>): OperatorFunction<T | M, FallbackValue<T>> {
   const { fallback, staleAfterMs, isNewer = isNotOlder, recoverAfter = 1000, scheduler = asyncScheduler } = config;
-  const { isRetryable = isRetryableError, onSwitch } = config;
+  const { isRetryable = isRetryableError, onSwitch, clock, isOutage, bridge, active$ } = config;
+
+  const isValue = (value: T | M): value is T => isOutage === undefined || !isOutage(value);
 
   return (primary$) =>
     new Observable<FallbackValue<T>>((subscriber) => {
       let active: FallbackSource = 'primary';
+      let needed = active$ === undefined;
       let last: { readonly value: T } | undefined;
       let primarySub: Subscription | undefined;
       let fallbackSub: Subscription | undefined;
       let recoverSub: Subscription | undefined;
+      let bridgeSub: Subscription | undefined;
+      /** Primary values waiting for the bridge, while it runs. */
+      let held: T[] | undefined;
       // Handlers run user callbacks; like RxJS operators, route their throws to the error channel.
       const guard = <A>(handle: (arg: A) => void) => (arg: A): void => {
         try {
@@ -104,22 +146,43 @@ export function fallbackSwitch<T>(config: FallbackSwitchConfig<T>): OperatorFunc
         last = { value };
         subscriber.next({ source, value });
       };
+      const startFallback = (): void => {
+        if (active === 'primary' || !needed || fallbackSub !== undefined) return;
+        fallbackSub = fallback(primary$).subscribe({ next: guard((value: T) => emit('fallback', value)), error: (error: unknown) => subscriber.error(error) });
+      };
       const switchTo = (source: FallbackSource, reason: FallbackSwitchReason): void => {
         if (active === source) return;
         active = source;
         onSwitch?.(source, reason);
         fallbackSub?.unsubscribe();
         fallbackSub = undefined;
-        if (source === 'primary') return;
-        const next = guard((value: T) => emit('fallback', value));
-        fallbackSub = fallback().subscribe({ next, error: (error: unknown) => subscriber.error(error) });
+        startFallback();
+      };
+      const release = (): void => {
+        const values = held ?? [];
+        held = undefined;
+        bridgeSub = undefined;
+        for (const value of values) emit('primary', value);
+      };
+      const onPrimary = (value: T): void => {
+        if (held !== undefined) {
+          held.push(value);
+          return;
+        }
+        const recovering = active === 'fallback';
+        switchTo('primary', { kind: 'recovered' });
+        if (!recovering || bridge === undefined || last === undefined) return emit('primary', value);
+        held = [value];
+        const sub = bridge(primary$).subscribe({ next: guard((gap: T) => emit('fallback', gap)), error: release, complete: release });
+        if (held !== undefined) bridgeSub = sub;
       };
       const subscribePrimary = (): void => {
-        primarySub = primary$.pipe(staleAfter({ timeoutMs: staleAfterMs, scheduler, mode: 'signal' })).subscribe({
+        primarySub = primary$.pipe(staleAfter({ timeoutMs: staleAfterMs, scheduler, mode: 'signal', clock })).subscribe({
           next: guard((event) => {
             if (event.kind === 'stale') return switchTo('fallback', event);
-            switchTo('primary', { kind: 'recovered' });
-            emit('primary', event.value);
+            const { value } = event;
+            if (!isValue(value)) return switchTo('fallback', { kind: 'outage' });
+            onPrimary(value);
           }),
           error: guard((error: unknown) => {
             if (!isRetryable(error)) return subscriber.error(error);
@@ -129,11 +192,19 @@ export function fallbackSwitch<T>(config: FallbackSwitchConfig<T>): OperatorFunc
           complete: () => subscriber.complete(),
         });
       };
+      const activeSub = active$?.subscribe(guard((on: boolean) => {
+        needed = on;
+        if (on) return startFallback();
+        fallbackSub?.unsubscribe();
+        fallbackSub = undefined;
+      }));
       subscribePrimary();
       return () => {
+        activeSub?.unsubscribe();
         primarySub?.unsubscribe();
         fallbackSub?.unsubscribe();
         recoverSub?.unsubscribe();
+        bridgeSub?.unsubscribe();
       };
     });
 }

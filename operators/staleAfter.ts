@@ -8,6 +8,12 @@ export interface StaleAfterBaseConfig {
   readonly timeoutMs: number;
   /** Scheduler for the silence timer and for `lastMessageAt`. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
+  /**
+   * Ticks that check the silence instead of a timer of the stream's own: one clock (a hub's sweep)
+   * serves any number of streams, and silence is noticed at the first tick at or after `timeoutMs`, so up
+   * to one tick period late. @default undefined (a timer per subscription)
+   */
+  readonly clock?: Observable<unknown>;
 }
 
 /** {@link staleAfter} in `'error'` mode: silence errors the stream. */
@@ -46,12 +52,15 @@ export function staleAfter<T>(config: StaleAfterSignalConfig): OperatorFunction<
  * keeps waiting, for callers that switch to a fallback instead. The error's `lastMessageAt` is the
  * scheduler time of the last value, or `undefined` when none arrived. Values, errors and completion of
  * the source pass through. The mode changes the output type, hence the overloads (a deliberate
- * exception to the "overloads only for number-or-config" rule).
+ * exception to the "overloads only for number-or-config" rule). With a `clock`, the silence is checked on
+ * its ticks instead of by a timer per subscription (many streams, one sweep timer).
  *
  * ```
  * source:                       --a--b--------c--|
  * staleAfter({ timeoutMs: 5 }): --a--b----#
  * mode 'signal':                --A--B----S---C--|
+ * clock:                        ---t---t---t---t--
+ * with clock, mode 'signal':    --A--B-----S--C--|
  * ```
  *
  * @example
@@ -69,7 +78,7 @@ export function staleAfter<T>(config: StaleAfterSignalConfig): OperatorFunction<
  * @see {@link fallbackSwitch} which uses `'signal'` mode to leave a silent primary.
  */
 export function staleAfter<T>(config: StaleAfterConfig): OperatorFunction<T, T | StaleAfterEvent<T>> {
-  const { timeoutMs, scheduler = asyncScheduler, mode = 'error' } = config;
+  const { timeoutMs, scheduler = asyncScheduler, mode = 'error', clock } = config;
   const wrap = mode === 'signal' ? (value: T): StaleAfterEvent<T> => ({ kind: 'value', value }) : undefined;
   // A timer of Infinity would fire at once (setTimeout clamps it), so "never stale" short-circuits.
   if (timeoutMs === Infinity) return wrap === undefined ? identity : map(wrap);
@@ -79,6 +88,13 @@ export function staleAfter<T>(config: StaleAfterConfig): OperatorFunction<T, T |
       let lastMessageAt: number | undefined;
       let since = scheduler.now();
       let timer: Subscription | undefined;
+      /** Clock mode: no silence reported since the last value (or since subscription). */
+      let watching = true;
+      const report = (): void => {
+        const error = new StaleStreamError(`Stream stale: no message for ${timeoutMs} ms`, { lastMessageAt });
+        if (wrap === undefined) subscriber.error(error);
+        else subscriber.next({ kind: 'stale', error });
+      };
       // Values only move `since`; the timer re-arms itself for the time left when it fires, so a busy
       // stream costs one timer per `timeoutMs` instead of a cancelled and a new timer per value.
       const fire = (): void => {
@@ -88,22 +104,27 @@ export function staleAfter<T>(config: StaleAfterConfig): OperatorFunction<T, T |
           return;
         }
         timer = undefined;
-        const error = new StaleStreamError(`Stream stale: no message for ${timeoutMs} ms`, { lastMessageAt });
-        if (wrap === undefined) subscriber.error(error);
-        else subscriber.next({ kind: 'stale', error });
+        report();
       };
-      timer = scheduler.schedule(fire, timeoutMs);
+      const ticks = clock?.subscribe(() => {
+        if (!watching || scheduler.now() - since < timeoutMs) return;
+        watching = false;
+        report();
+      });
+      if (clock === undefined) timer = scheduler.schedule(fire, timeoutMs);
       const subscription = source.subscribe({
         next: (value) => {
           lastMessageAt = scheduler.now();
           since = lastMessageAt;
-          timer ??= scheduler.schedule(fire, timeoutMs);
+          watching = true;
+          if (clock === undefined) timer ??= scheduler.schedule(fire, timeoutMs);
           subscriber.next(wrap === undefined ? value : wrap(value));
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),
       });
       return () => {
+        ticks?.unsubscribe();
         timer?.unsubscribe();
         subscription.unsubscribe();
       };

@@ -1,27 +1,31 @@
 /**
- * One hot market-data stream without a per-stream operator chain: the state of what `fallbackSwitch`,
- * `cacheReplay` and `dedupeBy` do for a single stream, kept in one small object.
+ * One hot market-data stream, composed from the library's exported operators: the marble specs of
+ * `fallbackSwitch`, `staleAfter` and `cacheReplay` prove what a stream's subscribers receive.
  *
- * Why not compose those operators per stream: the composed chain (subject, keeper, tap, filter,
- * fallbackSwitch with its staleAfter timer, map, tap, share with its replay subject) measured about
- * 16 KB of heap per subscribed market (`npm run bench -- stream-memory`), several times the ticker it
- * carries. The operators stay the public building blocks (each with its marble spec); the hub keeps
- * their contracts in this class: a value older than the last one emitted is never emitted, REST polling
- * serves the stream while the socket is down or the stream is silent, the latest value is replayed to
- * late subscribers while younger than a TTL, and the socket subscription lives from the first subscriber
- * to `gracePeriodMs` after the last one. Diff order books and candle close flags, which need real
- * state, still run through their operators (`syncOrderBook`, `flagClosedCandles`), only for the streams
- * that need them.
+ * ```
+ * socket events of the stream's subscription (its kind's values, plus an outage marker when the socket
+ * drops or a diff-book sync fails)
+ *   → fallbackSwitch({ fallback: REST polling, isOutage, clock: the hub's sweep, bridge, isNewer: kind.follows,
+ *                      active$: "anyone subscribed?" })
+ *   → map (count the source, keep the latest value for `hub.latest`)
+ *   → kind.post (flagClosedCandles)
+ *   → cacheReplay({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs, onRefCount → active$ })
+ * ```
  *
- * Differences from the operators, on purpose: silence is found by the hub's single sweep timer, so the
- * switch to REST comes up to one sweep period (`staleAfterMs / 4`, at most 1 s) after `staleAfterMs`
- * rather than exactly at it; the socket subscription stays open through outages, so the stream takes the
- * first socket value after a reconnect at once (no `recoverAfter` wait), except after a failed diff-book
- * sync, which waits `recoverAfterMs` before syncing again; a stream in its grace period (no subscriber)
- * does not poll REST.
+ * What the hand-written stream this replaces did differently from the operators became operator
+ * options: silence is checked on the hub's single sweep clock (`clock`: a switch to REST comes up to one
+ * sweep period after `staleAfterMs`) rather than by a timer per stream; the socket subscription stays
+ * open through outages, which reach `fallbackSwitch` in-band (`isOutage`), so the first socket value after
+ * a reconnect is taken at once; after a failed diff-book sync the socket events are ignored for
+ * `recoverAfterMs` before syncing again (REST serves meanwhile); a stream in its grace period (no
+ * subscriber) does not poll REST (`active$` fed by `cacheReplay`'s `onRefCount`); after an outage, trades
+ * wait for one REST request of recent trades (`bridge`). Diff books (`syncOrderBook`) and candle close
+ * flags (`flagClosedCandles`) run only for the streams that need them.
  */
-import { catchError, EMPTY, exhaustMap, Subject, throwError, timer } from 'rxjs';
-import type { Observable, OperatorFunction, SchedulerLike, Subscriber, Subscription as RxSubscription, Unsubscribable } from 'rxjs';
+import { BehaviorSubject, catchError, EMPTY, exhaustMap, finalize, map, Observable, Subject, throwError, timer } from 'rxjs';
+import type { OperatorFunction, SchedulerLike, Subscriber, Subscription as RxSubscription, Unsubscribable } from 'rxjs';
+import { cacheReplay } from '../../operators/cacheReplay.js';
+import { fallbackSwitch, type FallbackValue } from '../../operators/fallbackSwitch.js';
 import { isRetryableError } from '../errors/index.js';
 import type { Subscription } from '../core/exchange-adapter.js';
 import type { MarketEvent } from '../model/market-event.js';
@@ -95,10 +99,24 @@ export interface HotStreamTimings {
   /** After a failed diff-book sync, how long REST serves before syncing from the socket again. */
   readonly recoverAfterMs: number;
   readonly scheduler: SchedulerLike;
+  /** Ticks of the hub's sweep, on which silence is checked. @default a clock of the stream's own, ticked by {@link HotStream.sweep} */
+  readonly clock?: Observable<unknown> | undefined;
+}
+
+/** The in-band marker of an outage: the socket dropped, or a diff-book sync failed. */
+interface Outage {
+  readonly type: 'outage';
+}
+
+const OUTAGE: Outage = { type: 'outage' };
+
+function isOutage<T>(value: T | Outage): value is Outage {
+  return value === OUTAGE;
 }
 
 /**
- * A hot stream: ref-counted, replaying, switching between the socket and REST polling.
+ * A hot stream: ref-counted, replaying, switching between the socket and REST polling, built as a
+ * `pipe()` of `fallbackSwitch` and `cacheReplay` (see the file comment).
  *
  * @example
  * ```ts
@@ -106,36 +124,46 @@ export interface HotStreamTimings {
  * const values$ = new Observable((subscriber) => stream.attach(subscriber));
  * ```
  */
-export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> implements EventSink {
+export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
   readonly #spec: HotStreamSpec<W, T, R>;
-  readonly #timings: HotStreamTimings;
-  #subscribers: Subscriber<R>[] = [];
-  #running = false;
-  #wire$: Subject<W> | undefined;
-  #wireSubscription: RxSubscription | undefined;
-  #post$: Subject<T> | undefined;
-  #postSubscription: RxSubscription | undefined;
-  #poller: RxSubscription | undefined;
-  #grace: RxSubscription | undefined;
+  readonly #values$: Observable<R>;
+  /** Whether the stream has subscribers: REST polling waits for one. */
+  readonly #watched = new BehaviorSubject(false);
+  readonly #ownClock: Subject<number> | undefined;
   #last: T | undefined;
-  #hasOutput = false;
-  #output: R | undefined;
-  #outputAt = 0;
-  /** Time of the value being passed through `post`. */
-  #postAt = 0;
-  /** Wire events are ignored until then (after a failed sync), so the snapshot endpoint is not hammered. */
-  #wireBlockedUntil = 0;
-  /** The socket dropped and has not delivered since: a subscriber arriving now needs REST at once. */
-  #down = false;
-  /** Socket values held back while the bridge request after an outage runs. */
-  #held: T[] | undefined;
-  #bridge: RxSubscription | undefined;
-  /** Scheduler time of the last socket value (or of the start): the sweep compares it with `staleAfterMs`. */
-  #primaryAt = 0;
 
   constructor(spec: HotStreamSpec<W, T, R>, timings: HotStreamTimings) {
     this.#spec = spec;
-    this.#timings = timings;
+    const { kind, subscription } = spec;
+    const { scheduler, staleAfterMs, pollIntervalMs, gracePeriodMs, replayTtlMs } = timings;
+    this.#ownClock = timings.clock === undefined ? new Subject<number>() : undefined;
+    const bridge = kind.bridge;
+    const socket$ = new Observable<T | Outage>((subscriber) => new WireSink(spec, timings, subscriber).open());
+    const switched$ = socket$.pipe(
+      fallbackSwitch<T, Outage>({
+        fallback: () => pollEvery(kind, subscription, pollIntervalMs, scheduler),
+        ...(bridge === undefined ? {} : { bridge: () => bridge(subscription) }),
+        staleAfterMs,
+        clock: timings.clock ?? this.#ownClock,
+        isOutage,
+        isNewer: kind.follows,
+        scheduler,
+        active$: this.#watched,
+      }),
+      map((tagged) => this.#take(tagged)),
+    );
+    // Without `post`, R is T (the kind's types say so).
+    const output$ = kind.post === undefined ? (switched$ as unknown as Observable<R>) : switched$.pipe(kind.post());
+    this.#values$ = output$.pipe(
+      finalize(() => this.#stopped()),
+      cacheReplay({
+        ttlMs: replayTtlMs,
+        resetOnRefCountZeroDelayMs: gracePeriodMs,
+        replayAfterComplete: false,
+        scheduler,
+        onRefCount: (count) => this.#watched.next(count > 0),
+      }),
+    );
   }
 
   /** The last value emitted, for channel selection. */
@@ -145,215 +173,117 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> impl
 
   /** Adds a subscriber (replaying the latest value if fresh); returns its teardown. */
   attach(subscriber: Subscriber<R>): Unsubscribable {
-    this.#grace?.unsubscribe();
-    this.#grace = undefined;
-    // Copy on write: #publish iterates the current array while subscribers come and go.
-    this.#subscribers = [...this.#subscribers, subscriber];
-    if (this.#hasOutput && this.#timings.scheduler.now() - this.#outputAt < this.#timings.replayTtlMs) subscriber.next(this.#output as R);
-    if (!this.#running) this.#start();
-    else if (this.#down) this.#fallback();
-    return new Detach(this, subscriber);
+    return this.#values$.subscribe(subscriber);
   }
 
-  /** Switches to REST polling when the socket has been silent for `staleAfterMs`; called by the hub's sweep. */
+  /** Checks the silence of a stream built without a shared `clock` (the hub ticks its clock instead). */
   sweep(now: number): void {
-    if (this.#poller === undefined && this.#subscribers.length > 0 && now - this.#primaryAt >= this.#timings.staleAfterMs) this.#fallback();
+    this.#ownClock?.next(now);
   }
 
-  #start(): void {
-    this.#primaryAt = this.#timings.scheduler.now();
-    // Set before attaching, so events delivered synchronously find the stream running.
-    this.#running = true;
+  #take({ source, value }: FallbackValue<T>): T {
+    this.#last = value;
+    this.#spec.owner.counted(source === 'primary' ? 'ws' : 'rest');
+    return value;
+  }
+
+  /** The shared subscription ended (grace period over, error, completion): a later subscriber starts afresh. */
+  #stopped(): void {
+    this.#last = undefined;
+    this.#spec.owner.stopped(this.#spec.key, this);
+  }
+}
+
+/** One REST round of `kind` now and every `periodMs`; retryable failures skip a round. */
+function pollEvery<T>(kind: { poll(subscription: Subscription): Observable<T> }, subscription: Subscription, periodMs: number, scheduler: SchedulerLike): Observable<T> {
+  const round = (): Observable<T> => kind.poll(subscription).pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : throwError(() => error))));
+  return timer(0, periodMs, scheduler).pipe(exhaustMap(round));
+}
+
+/**
+ * The socket side of one stream while it is subscribed: attached to the hub's connection, it passes the
+ * kind's values on (through the kind's `primary`, e.g. a diff-book sync) and turns a drop or a failed sync
+ * into an outage marker. After a failed sync, socket events are ignored for `recoverAfterMs`, so the
+ * snapshot endpoint is not hammered.
+ */
+class WireSink<W extends MarketEvent, T extends MarketEvent, R> implements EventSink, Unsubscribable {
+  readonly #spec: HotStreamSpec<W, T, R>;
+  readonly #timings: HotStreamTimings;
+  readonly #subscriber: Subscriber<T | Outage>;
+  #wire$: Subject<W> | undefined;
+  #wireSubscription: RxSubscription | undefined;
+  #blockedUntil = 0;
+  #closed = false;
+
+  constructor(spec: HotStreamSpec<W, T, R>, timings: HotStreamTimings, subscriber: Subscriber<T | Outage>) {
+    this.#spec = spec;
+    this.#timings = timings;
+    this.#subscriber = subscriber;
+  }
+
+  /** Attaches to the connection; an exchange without public streams errors the stream. */
+  open(): Unsubscribable {
     try {
       this.#spec.owner.open(this.#spec.socket, this.#spec.socketKey, this);
     } catch (error: unknown) {
-      this.fail(error); // e.g. an exchange without public streams
+      this.#subscriber.error(error);
     }
+    return this;
   }
 
-  /** One socket event (the connection calls it: the stream is its own sink). */
   next(event: StreamEvent): void {
-    if (!this.#running) return; // detached while the connection was routing this event
+    if (this.#closed) return; // detached while the connection was routing this event
     if (event.type === 'status') {
       if (event.status !== 'disconnect') return;
-      this.#down = true;
       this.#resetWire();
-      this.#fallback();
+      this.#subscriber.next(OUTAGE);
       return;
     }
     const { kind, subscription } = this.#spec;
     if (!kind.isWire(event, subscription)) return;
     const primary = kind.primary;
     if (primary === undefined) {
-      this.#onPrimary(event as unknown as T); // no primary: W is T (the kind's types say so)
+      this.#subscriber.next(event as unknown as T); // no primary: W is T (the kind's types say so)
       return;
     }
-    if (this.#wire$ === undefined) {
-      if (this.#timings.scheduler.now() < this.#wireBlockedUntil) return;
-      const wire$ = new Subject<W>();
-      this.#wire$ = wire$;
-      this.#wireSubscription = wire$.pipe(primary(subscription)).subscribe({
-        next: (value) => this.#onPrimary(value),
-        error: (error: unknown) => {
-          if (!isRetryableError(error)) return this.fail(error);
-          // The sync failed (snapshot unreachable, rate limited): REST serves, syncing waits a while.
-          this.#resetWire();
-          this.#wireBlockedUntil = this.#timings.scheduler.now() + this.#timings.recoverAfterMs;
-          this.#fallback();
-        },
-      });
-    }
-    this.#wire$.next(event);
+    this.#wire$ ??= this.#startWire(primary);
+    this.#wire$?.next(event);
   }
 
-  #onPrimary(value: T): void {
-    const now = this.#timings.scheduler.now();
-    this.#primaryAt = now;
-    if (this.#held !== undefined) {
-      this.#held.push(value);
-      return;
-    }
-    const recovering = this.#down || this.#poller !== undefined;
-    this.#down = false;
-    if (this.#poller !== undefined) {
-      this.#poller.unsubscribe();
-      this.#poller = undefined;
-    }
-    const bridge = this.#spec.kind.bridge;
-    if (recovering && bridge !== undefined && this.#last !== undefined) this.#bridgeTo(bridge, value);
-    else this.#emit(value, 'ws', now);
+  error(error: unknown): void {
+    this.#subscriber.error(error);
   }
 
-  /** Emits what `bridge` finds, then `first` and the socket values that came meanwhile. */
-  #bridgeTo(bridge: (subscription: Subscription) => Observable<T>, first: T): void {
-    const held = [first];
-    this.#held = held;
-    const release = (): void => {
-      if (this.#held !== held) return; // stopped meanwhile
-      this.#held = undefined;
-      this.#bridge = undefined;
-      const now = this.#timings.scheduler.now();
-      for (const value of held) this.#emit(value, 'ws', now);
-    };
-    // A failed bridge only leaves the gap it tried to fill: the socket values go out all the same.
-    const subscription = bridge(this.#spec.subscription).subscribe({ next: (value) => this.#emit(value, 'rest', this.#timings.scheduler.now()), error: release, complete: release });
-    if (this.#held === held) this.#bridge = subscription;
+  complete(): void {
+    this.#subscriber.complete();
   }
 
-  /** REST polling until the socket delivers again (after a drop, a failed sync or silence). */
-  #fallback(): void {
-    if (this.#poller !== undefined || !this.#running || this.#subscribers.length === 0) return;
-    const { pollIntervalMs, scheduler } = this.#timings;
-    this.#poller = timer(0, pollIntervalMs, scheduler)
-      .pipe(exhaustMap(() => this.#spec.kind.poll(this.#spec.subscription).pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : throwError(() => error))))))
-      .subscribe({ next: (value) => this.#emit(value, 'rest', scheduler.now()), error: (error: unknown) => this.fail(error) });
+  unsubscribe(): void {
+    this.#closed = true;
+    this.#resetWire();
+    this.#spec.owner.close(this.#spec.socket, this.#spec.socketKey, this);
   }
 
-  /** Emits `value` unless it is older than the last one; `at` is now (the caller read the clock once). */
-  #emit(value: T, source: HotSource, at: number): void {
-    const last = this.#last;
-    const { kind, owner } = this.#spec;
-    if (last !== undefined && !kind.follows(value, last)) return;
-    this.#last = value;
-    owner.counted(source);
-    const post = kind.post;
-    if (post === undefined) {
-      this.#publish(value as unknown as R, at); // no post: R is T (the kind's types say so)
-      return;
-    }
-    if (this.#post$ === undefined) {
-      const post$ = new Subject<T>();
-      this.#post$ = post$;
-      // `post` emits synchronously within `next` (flagClosedCandles does), so #postAt is this value's time.
-      this.#postSubscription = post$.pipe(post()).subscribe({ next: (out) => this.#publish(out, this.#postAt), error: (error: unknown) => this.fail(error) });
-    }
-    this.#postAt = at;
-    this.#post$.next(value);
-  }
-
-  #publish(value: R, at: number): void {
-    this.#hasOutput = true;
-    this.#output = value;
-    this.#outputAt = at;
-    const subscribers = this.#subscribers; // replaced, never mutated: safe while subscribers leave
-    for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(value);
-  }
-
-  /** Removes a subscriber; the last one leaving starts the grace period. */
-  detach(subscriber: Subscriber<R>): void {
-    if (!this.#subscribers.includes(subscriber)) return;
-    this.#subscribers = this.#subscribers.filter((s) => s !== subscriber);
-    if (this.#subscribers.length > 0 || !this.#running) return;
-    // Nobody listens during the grace period: keep the socket subscription, not the REST polling.
-    this.#poller?.unsubscribe();
-    this.#poller = undefined;
-    const { gracePeriodMs, scheduler } = this.#timings;
-    if (gracePeriodMs > 0) this.#grace = scheduler.schedule(() => this.#stop(), gracePeriodMs);
-    else this.#stop();
+  #startWire(primary: (subscription: Subscription) => OperatorFunction<W, T>): Subject<W> | undefined {
+    const { scheduler, recoverAfterMs } = this.#timings;
+    if (scheduler.now() < this.#blockedUntil) return undefined;
+    const wire$ = new Subject<W>();
+    this.#wireSubscription = wire$.pipe(primary(this.#spec.subscription)).subscribe({
+      next: (value) => this.#subscriber.next(value),
+      error: (error: unknown) => {
+        if (!isRetryableError(error)) return this.#subscriber.error(error);
+        // The sync failed (snapshot unreachable, rate limited): REST serves, syncing waits a while.
+        this.#resetWire();
+        this.#blockedUntil = scheduler.now() + recoverAfterMs;
+        this.#subscriber.next(OUTAGE);
+      },
+    });
+    return wire$;
   }
 
   #resetWire(): void {
     this.#wireSubscription?.unsubscribe();
     this.#wireSubscription = undefined;
     this.#wire$ = undefined;
-  }
-
-  /** Releases everything; a later subscriber starts afresh (no replay of the old value). */
-  #stop(): void {
-    if (!this.#running) return;
-    this.#running = false;
-    this.#subscribers = [];
-    this.#grace?.unsubscribe();
-    this.#grace = undefined;
-    this.#poller?.unsubscribe();
-    this.#poller = undefined;
-    this.#bridge?.unsubscribe();
-    this.#bridge = undefined;
-    this.#held = undefined;
-    this.#resetWire();
-    this.#postSubscription?.unsubscribe();
-    this.#postSubscription = undefined;
-    this.#post$ = undefined;
-    this.#last = undefined;
-    this.#hasOutput = false;
-    this.#output = undefined;
-    this.#wireBlockedUntil = 0;
-    this.#down = false;
-    this.#spec.owner.close(this.#spec.socket, this.#spec.socketKey, this);
-    this.#spec.owner.stopped(this.#spec.key, this);
-  }
-
-  /** Ends the stream with an error for every subscriber (a fatal socket or REST failure). */
-  fail(error: unknown): void {
-    const subscribers = this.#subscribers;
-    this.#stop();
-    for (const subscriber of subscribers) subscriber.error(error);
-  }
-
-  /** The connection failed for good: same as {@link HotStream.fail}. */
-  error(error: unknown): void {
-    this.fail(error);
-  }
-
-  /** Completes every subscriber (the connection closed). */
-  complete(): void {
-    const subscribers = this.#subscribers;
-    this.#stop();
-    for (const subscriber of subscribers) subscriber.complete();
-  }
-}
-
-/** A subscriber's teardown as one small object (a closure and its context cost twice the heap). */
-class Detach<R> implements Unsubscribable {
-  readonly #stream: { detach(subscriber: Subscriber<R>): void };
-  readonly #subscriber: Subscriber<R>;
-
-  constructor(stream: { detach(subscriber: Subscriber<R>): void }, subscriber: Subscriber<R>) {
-    this.#stream = stream;
-    this.#subscriber = subscriber;
-  }
-
-  unsubscribe(): void {
-    this.#stream.detach(this.#subscriber);
   }
 }
