@@ -1,8 +1,8 @@
 import { asyncScheduler, Observable } from 'rxjs';
-import type { OperatorFunction, SchedulerLike, Subscription } from 'rxjs';
+import type { Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Unsubscribable } from 'rxjs';
 import { isRetryableError } from '../src/errors/index.js';
 import type { StaleStreamError } from '../src/errors/index.js';
-import { staleAfter } from './staleAfter.js';
+import { staleAfter, type StaleAfterEvent } from './staleAfter.js';
 
 /** Which stream a {@link fallbackSwitch} value came from: the operator's source, or the fallback. */
 export type FallbackSource = 'primary' | 'fallback';
@@ -48,7 +48,7 @@ export interface FallbackSwitchConfig<T, M = never> {
   /** Called on every change of stream, before the new stream's first value (logging, metrics). @default undefined */
   readonly onSwitch?: (source: FallbackSource, reason: FallbackSwitchReason) => void;
   /** Ticks that check the primary's silence instead of a timer per subscription (see {@link staleAfter}). @default undefined */
-  readonly clock?: Observable<unknown>;
+  readonly clock?: Subscribable<unknown>;
   /**
    * Recognizes an outage marker of the primary: it switches to the fallback at once and is not emitted;
    * the primary stays subscribed and its next value switches back (no `recoverAfter` wait). @default none
@@ -65,7 +65,7 @@ export interface FallbackSwitchConfig<T, M = never> {
    * value is `false`, the fallback is not subscribed; a `true` while the primary is down subscribes it at
    * once. @default always needed
    */
-  readonly active$?: Observable<boolean>;
+  readonly active$?: Subscribable<boolean>;
 }
 
 /**
@@ -119,94 +119,191 @@ export interface FallbackSwitchConfig<T, M = never> {
 export function fallbackSwitch<T, M = never>(config: FallbackSwitchConfig<T, M>): OperatorFunction<T | M, FallbackValue<T>> {
   const { fallback, staleAfterMs, isNewer = isNotOlder, recoverAfter = 1000, scheduler = asyncScheduler } = config;
   const { isRetryable = isRetryableError, onSwitch, clock, isOutage, bridge, active$ } = config;
+  const watch = staleAfter<T | M>({ timeoutMs: staleAfterMs, scheduler, mode: 'signal', ...(clock === undefined ? {} : { clock }) });
+  const settings: SwitchSettings<T, M> = { fallback, isNewer, recoverAfter, scheduler, isRetryable, onSwitch, isOutage, bridge, active$, watch };
+  return (primary$) => new SwitchedStream(primary$, settings);
+}
 
-  const isValue = (value: T | M): value is T => isOutage === undefined || !isOutage(value);
+/** The settings of one `fallbackSwitch(config)`, shared by every primary it is applied to. */
+interface SwitchSettings<T, M> extends Pick<FallbackSwitchConfig<T, M>, 'fallback' | 'onSwitch' | 'isOutage' | 'bridge' | 'active$'> {
+  readonly isNewer: (candidate: T, lastEmitted: T) => boolean;
+  readonly recoverAfter: number;
+  readonly scheduler: SchedulerLike;
+  readonly isRetryable: (error: unknown) => boolean;
+  readonly watch: OperatorFunction<T | M, StaleAfterEvent<T | M>>;
+}
 
-  return (primary$) =>
-    new Observable<FallbackValue<T>>((subscriber) => {
-      let active: FallbackSource = 'primary';
-      let needed = active$ === undefined;
-      let last: { readonly value: T } | undefined;
-      let primarySub: Subscription | undefined;
-      let fallbackSub: Subscription | undefined;
-      let recoverSub: Subscription | undefined;
-      let bridgeSub: Subscription | undefined;
-      /** Primary values waiting for the bridge, while it runs. */
-      let held: T[] | undefined;
-      // Handlers run user callbacks; like RxJS operators, route their throws to the error channel.
-      const guard = <A>(handle: (arg: A) => void) => (arg: A): void => {
-        try {
-          handle(arg);
-        } catch (error: unknown) {
-          subscriber.error(error);
-        }
-      };
-      const emit = (source: FallbackSource, value: T): void => {
-        if (last !== undefined && !isNewer(value, last.value)) return;
-        last = { value };
-        subscriber.next({ source, value });
-      };
-      const startFallback = (): void => {
-        if (active === 'primary' || !needed || fallbackSub !== undefined) return;
-        fallbackSub = fallback(primary$).subscribe({ next: guard((value: T) => emit('fallback', value)), error: (error: unknown) => subscriber.error(error) });
-      };
-      const switchTo = (source: FallbackSource, reason: FallbackSwitchReason): void => {
-        if (active === source) return;
-        active = source;
-        onSwitch?.(source, reason);
-        fallbackSub?.unsubscribe();
-        fallbackSub = undefined;
-        startFallback();
-      };
-      const release = (): void => {
-        const values = held ?? [];
-        held = undefined;
-        bridgeSub = undefined;
-        for (const value of values) emit('primary', value);
-      };
-      const onPrimary = (value: T): void => {
-        if (held !== undefined) {
-          held.push(value);
-          return;
-        }
-        const recovering = active === 'fallback';
-        switchTo('primary', { kind: 'recovered' });
-        if (!recovering || bridge === undefined || last === undefined) return emit('primary', value);
-        held = [value];
-        const sub = bridge(primary$).subscribe({ next: guard((gap: T) => emit('fallback', gap)), error: release, complete: release });
-        if (held !== undefined) bridgeSub = sub;
-      };
-      const subscribePrimary = (): void => {
-        primarySub = primary$.pipe(staleAfter({ timeoutMs: staleAfterMs, scheduler, mode: 'signal', clock })).subscribe({
-          next: guard((event) => {
-            if (event.kind === 'stale') return switchTo('fallback', event);
-            const { value } = event;
-            if (!isValue(value)) return switchTo('fallback', { kind: 'outage' });
-            onPrimary(value);
-          }),
-          error: guard((error: unknown) => {
-            if (!isRetryable(error)) return subscriber.error(error);
-            switchTo('fallback', { kind: 'error', error });
-            recoverSub = scheduler.schedule(subscribePrimary, recoverAfter);
-          }),
-          complete: () => subscriber.complete(),
-        });
-      };
-      const activeSub = active$?.subscribe(guard((on: boolean) => {
-        needed = on;
-        if (on) return startFallback();
-        fallbackSub?.unsubscribe();
-        fallbackSub = undefined;
-      }));
-      subscribePrimary();
-      return () => {
-        activeSub?.unsubscribe();
-        primarySub?.unsubscribe();
-        fallbackSub?.unsubscribe();
-        recoverSub?.unsubscribe();
-        bridgeSub?.unsubscribe();
-      };
+/**
+ * What `fallbackSwitch` returns: its state lives in one {@link Switcher} per subscription, with methods
+ * rather than a closure per handler, because hot streams are held by the hundred.
+ */
+class SwitchedStream<T, M> extends Observable<FallbackValue<T>> {
+  readonly #primary$: Observable<T | M>;
+  readonly #settings: SwitchSettings<T, M>;
+
+  constructor(primary$: Observable<T | M>, settings: SwitchSettings<T, M>) {
+    super(subscribeSwitched);
+    this.#primary$ = primary$;
+    this.#settings = settings;
+  }
+
+  join(subscriber: Subscriber<FallbackValue<T>>): Unsubscribable {
+    return new Switcher(this.#primary$, this.#settings, subscriber);
+  }
+}
+
+function subscribeSwitched<T>(this: Observable<FallbackValue<T>>, subscriber: Subscriber<FallbackValue<T>>): Unsubscribable | undefined {
+  return this instanceof SwitchedStream ? this.join(subscriber) : undefined;
+}
+
+/** One subscription of `fallbackSwitch`: the primary's observer, and the teardown of everything. */
+class Switcher<T, M> implements Observer<StaleAfterEvent<T | M>>, Unsubscribable {
+  readonly #primary$: Observable<T | M>;
+  readonly #settings: SwitchSettings<T, M>;
+  readonly #subscriber: Subscriber<FallbackValue<T>>;
+  #active: FallbackSource = 'primary';
+  #needed: boolean;
+  #hasLast = false;
+  #last: T | undefined;
+  #primarySub: Unsubscribable | undefined;
+  #fallbackSub: Unsubscribable | undefined;
+  #recoverSub: Unsubscribable | undefined;
+  #bridgeSub: Unsubscribable | undefined;
+  #activeSub: Unsubscribable | undefined;
+  /** Primary values waiting for the bridge, while it runs. */
+  #held: T[] | undefined;
+
+  constructor(primary$: Observable<T | M>, settings: SwitchSettings<T, M>, subscriber: Subscriber<FallbackValue<T>>) {
+    this.#primary$ = primary$;
+    this.#settings = settings;
+    this.#subscriber = subscriber;
+    this.#needed = settings.active$ === undefined;
+    this.#activeSub = settings.active$?.subscribe(new Demand(this));
+    this.#subscribePrimary();
+  }
+
+  /** An event of the primary (through `staleAfter`): a value, an outage marker or a silence. */
+  next(event: StaleAfterEvent<T | M>): void {
+    this.#guard(() => {
+      if (event.kind === 'stale') return this.#switchTo('fallback', event);
+      const { value } = event;
+      if (!this.#isValue(value)) return this.#switchTo('fallback', { kind: 'outage' });
+      this.#onPrimary(value);
     });
+  }
+
+  error(error: unknown): void {
+    this.#guard(() => {
+      if (!this.#settings.isRetryable(error)) return this.#subscriber.error(error);
+      this.#switchTo('fallback', { kind: 'error', error });
+      this.#recoverSub = this.#settings.scheduler.schedule(() => this.#subscribePrimary(), this.#settings.recoverAfter);
+    });
+  }
+
+  complete(): void {
+    this.#subscriber.complete();
+  }
+
+  /** Whether anyone needs the fallback (`active$`). */
+  demand(on: boolean): void {
+    this.#guard(() => {
+      this.#needed = on;
+      if (on) this.#startFallback();
+      else this.#stopFallback();
+    });
+  }
+
+  unsubscribe(): void {
+    this.#activeSub?.unsubscribe();
+    this.#primarySub?.unsubscribe();
+    this.#stopFallback();
+    this.#recoverSub?.unsubscribe();
+    this.#bridgeSub?.unsubscribe();
+  }
+
+  #isValue(value: T | M): value is T {
+    return this.#settings.isOutage === undefined || !this.#settings.isOutage(value);
+  }
+
+  #subscribePrimary(): void {
+    this.#primarySub = this.#settings.watch(this.#primary$).subscribe(this);
+  }
+
+  // Handlers run user callbacks; like RxJS operators, route their throws to the error channel.
+  #guard(handle: () => void): void {
+    try {
+      handle();
+    } catch (error: unknown) {
+      this.#subscriber.error(error);
+    }
+  }
+
+  #emit(source: FallbackSource, value: T): void {
+    if (this.#hasLast && !this.#settings.isNewer(value, this.#last as T)) return;
+    this.#hasLast = true;
+    this.#last = value;
+    this.#subscriber.next({ source, value });
+  }
+
+  #startFallback(): void {
+    if (this.#active === 'primary' || !this.#needed || this.#fallbackSub !== undefined) return;
+    this.#fallbackSub = this.#settings.fallback(this.#primary$).subscribe({
+      next: (value) => this.#guard(() => this.#emit('fallback', value)),
+      error: (error: unknown) => this.#subscriber.error(error),
+    });
+  }
+
+  #stopFallback(): void {
+    this.#fallbackSub?.unsubscribe();
+    this.#fallbackSub = undefined;
+  }
+
+  #switchTo(source: FallbackSource, reason: FallbackSwitchReason): void {
+    if (this.#active === source) return;
+    this.#active = source;
+    this.#settings.onSwitch?.(source, reason);
+    this.#stopFallback();
+    this.#startFallback();
+  }
+
+  #onPrimary(value: T): void {
+    if (this.#held !== undefined) {
+      this.#held.push(value);
+      return;
+    }
+    const recovering = this.#active === 'fallback';
+    this.#switchTo('primary', { kind: 'recovered' });
+    const bridge = this.#settings.bridge;
+    if (!recovering || bridge === undefined || !this.#hasLast) return this.#emit('primary', value);
+    const held = [value];
+    this.#held = held;
+    const release = (): void => {
+      if (this.#held !== held) return;
+      this.#held = undefined;
+      this.#bridgeSub = undefined;
+      this.#guard(() => held.forEach((v) => this.#emit('primary', v)));
+    };
+    const next = (gap: T): void => this.#guard(() => this.#emit('fallback', gap));
+    const subscription = bridge(this.#primary$).subscribe({ next, error: release, complete: release });
+    if (this.#held === held) this.#bridgeSub = subscription;
+  }
+}
+
+/** The observer of `active$`, as one small object. */
+class Demand implements Observer<boolean> {
+  readonly #switcher: { demand(on: boolean): void };
+
+  constructor(switcher: { demand(on: boolean): void }) {
+    this.#switcher = switcher;
+  }
+
+  next(on: boolean): void {
+    this.#switcher.demand(on);
+  }
+
+  error(): void {}
+
+  complete(): void {}
 }
 
 /** Default `isNewer`: compare numeric `timestamp` properties when both values have one; ties pass. */

@@ -1,5 +1,5 @@
 import { asyncScheduler, identity, map, Observable } from 'rxjs';
-import type { MonoTypeOperatorFunction, OperatorFunction, SchedulerLike, Subscription } from 'rxjs';
+import type { MonoTypeOperatorFunction, Observer, OperatorFunction, SchedulerAction, SchedulerLike, Subscribable, Subscriber, Unsubscribable } from 'rxjs';
 import { StaleStreamError } from '../src/errors/index.js';
 
 /** Options shared by both modes of {@link staleAfter}. */
@@ -13,7 +13,7 @@ export interface StaleAfterBaseConfig {
    * serves any number of streams, and silence is noticed at the first tick at or after `timeoutMs`, so up
    * to one tick period late. @default undefined (a timer per subscription)
    */
-  readonly clock?: Observable<unknown>;
+  readonly clock?: Subscribable<unknown>;
 }
 
 /** {@link staleAfter} in `'error'` mode: silence errors the stream. */
@@ -79,54 +79,132 @@ export function staleAfter<T>(config: StaleAfterSignalConfig): OperatorFunction<
  */
 export function staleAfter<T>(config: StaleAfterConfig): OperatorFunction<T, T | StaleAfterEvent<T>> {
   const { timeoutMs, scheduler = asyncScheduler, mode = 'error', clock } = config;
-  const wrap = mode === 'signal' ? (value: T): StaleAfterEvent<T> => ({ kind: 'value', value }) : undefined;
   // A timer of Infinity would fire at once (setTimeout clamps it), so "never stale" short-circuits.
-  if (timeoutMs === Infinity) return wrap === undefined ? identity : map(wrap);
+  if (timeoutMs === Infinity) return mode === 'signal' ? map((value: T): StaleAfterEvent<T> => ({ kind: 'value', value })) : identity;
+  const settings: WatchSettings = { timeoutMs, scheduler, signal: mode === 'signal', clock };
+  return (source) => new WatchedStream(source, settings);
+}
 
-  return (source) =>
-    new Observable<T | StaleAfterEvent<T>>((subscriber) => {
-      let lastMessageAt: number | undefined;
-      let since = scheduler.now();
-      let timer: Subscription | undefined;
-      /** Clock mode: no silence reported since the last value (or since subscription). */
-      let watching = true;
-      const report = (): void => {
-        const error = new StaleStreamError(`Stream stale: no message for ${timeoutMs} ms`, { lastMessageAt });
-        if (wrap === undefined) subscriber.error(error);
-        else subscriber.next({ kind: 'stale', error });
-      };
-      // Values only move `since`; the timer re-arms itself for the time left when it fires, so a busy
-      // stream costs one timer per `timeoutMs` instead of a cancelled and a new timer per value.
-      const fire = (): void => {
-        const left = since + timeoutMs - scheduler.now();
-        if (left > 0) {
-          timer = scheduler.schedule(fire, left);
-          return;
-        }
-        timer = undefined;
-        report();
-      };
-      const ticks = clock?.subscribe(() => {
-        if (!watching || scheduler.now() - since < timeoutMs) return;
-        watching = false;
-        report();
-      });
-      if (clock === undefined) timer = scheduler.schedule(fire, timeoutMs);
-      const subscription = source.subscribe({
-        next: (value) => {
-          lastMessageAt = scheduler.now();
-          since = lastMessageAt;
-          watching = true;
-          if (clock === undefined) timer ??= scheduler.schedule(fire, timeoutMs);
-          subscriber.next(wrap === undefined ? value : wrap(value));
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-      return () => {
-        ticks?.unsubscribe();
-        timer?.unsubscribe();
-        subscription.unsubscribe();
-      };
-    });
+/** The settings of one `staleAfter(config)`, shared by every source it is applied to. */
+interface WatchSettings {
+  readonly timeoutMs: number;
+  readonly scheduler: SchedulerLike;
+  readonly signal: boolean;
+  readonly clock: Subscribable<unknown> | undefined;
+}
+
+/** What `staleAfter` returns: one {@link Watch} object per subscription, no closures (streams are held by the hundred). */
+class WatchedStream<T> extends Observable<T | StaleAfterEvent<T>> {
+  readonly #source: Observable<T>;
+  readonly #settings: WatchSettings;
+
+  constructor(source: Observable<T>, settings: WatchSettings) {
+    super(subscribeWatched);
+    this.#source = source;
+    this.#settings = settings;
+  }
+
+  join(subscriber: Subscriber<T | StaleAfterEvent<T>>): Unsubscribable {
+    return new Watch(this.#source, this.#settings, subscriber);
+  }
+}
+
+function subscribeWatched<T>(this: Observable<T>, subscriber: Subscriber<T>): Unsubscribable | undefined {
+  return this instanceof WatchedStream ? this.join(subscriber) : undefined;
+}
+
+/** One subscription of `staleAfter`: the source's observer, the silence check, and the teardown. */
+class Watch<T> implements Observer<T>, Unsubscribable {
+  readonly #settings: WatchSettings;
+  readonly #subscriber: Subscriber<T | StaleAfterEvent<T>>;
+  #lastMessageAt: number | undefined;
+  #since: number;
+  /** Own-timer mode: the pending check; cleared by a report, re-armed by the next value. */
+  #timer: Unsubscribable | undefined;
+  /** Clock mode: no silence reported since the last value (or since subscription). */
+  #watching = true;
+  readonly #ticks: Unsubscribable | undefined;
+  readonly #subscription: Unsubscribable;
+
+  constructor(source: Observable<T>, settings: WatchSettings, subscriber: Subscriber<T | StaleAfterEvent<T>>) {
+    this.#settings = settings;
+    this.#subscriber = subscriber;
+    this.#since = settings.scheduler.now();
+    this.#ticks = settings.clock?.subscribe(new Tick(this));
+    if (settings.clock === undefined) this.#timer = settings.scheduler.schedule(fire, settings.timeoutMs, this);
+    this.#subscription = source.subscribe(this);
+  }
+
+  next(value: T): void {
+    const { scheduler, timeoutMs, clock, signal } = this.#settings;
+    this.#lastMessageAt = scheduler.now();
+    this.#since = this.#lastMessageAt;
+    this.#watching = true;
+    if (clock === undefined) this.#timer ??= scheduler.schedule(fire, timeoutMs, this);
+    this.#subscriber.next(signal ? { kind: 'value', value } : value);
+  }
+
+  error(error: unknown): void {
+    this.#subscriber.error(error);
+  }
+
+  complete(): void {
+    this.#subscriber.complete();
+  }
+
+  unsubscribe(): void {
+    this.#ticks?.unsubscribe();
+    this.#timer?.unsubscribe();
+    this.#subscription.unsubscribe();
+  }
+
+  /**
+   * The own timer fired. Values only move `since`; the timer re-arms itself for the time left, so a busy
+   * stream costs one timer per `timeoutMs` instead of a cancelled and a new timer per value.
+   */
+  fire(): void {
+    const { scheduler, timeoutMs } = this.#settings;
+    const left = this.#since + timeoutMs - scheduler.now();
+    if (left > 0) {
+      this.#timer = scheduler.schedule(fire, left, this);
+      return;
+    }
+    this.#timer = undefined;
+    this.#report();
+  }
+
+  /** A tick of the clock. */
+  tick(): void {
+    if (!this.#watching || this.#settings.scheduler.now() - this.#since < this.#settings.timeoutMs) return;
+    this.#watching = false;
+    this.#report();
+  }
+
+  #report(): void {
+    const error = new StaleStreamError(`Stream stale: no message for ${this.#settings.timeoutMs} ms`, { lastMessageAt: this.#lastMessageAt });
+    if (this.#settings.signal) this.#subscriber.next({ kind: 'stale', error });
+    else this.#subscriber.error(error);
+  }
+}
+
+/** The scheduled work of a {@link Watch}'s own timer: one function for all, the watch as its state. */
+function fire<T>(this: SchedulerAction<Watch<T>>, watch?: Watch<T>): void {
+  watch?.fire();
+}
+
+/** The observer of the clock, as one small object. */
+class Tick implements Observer<unknown> {
+  readonly #watch: { tick(): void };
+
+  constructor(watch: { tick(): void }) {
+    this.#watch = watch;
+  }
+
+  next(): void {
+    this.#watch.tick();
+  }
+
+  error(): void {}
+
+  complete(): void {}
 }

@@ -22,14 +22,15 @@
  * wait for one REST request of recent trades (`bridge`). Diff books (`syncOrderBook`) and candle close
  * flags (`flagClosedCandles`) run only for the streams that need them.
  */
-import { BehaviorSubject, catchError, EMPTY, exhaustMap, finalize, map, Observable, Subject, throwError, timer } from 'rxjs';
-import type { OperatorFunction, SchedulerLike, Subscriber, Subscription as RxSubscription, Unsubscribable } from 'rxjs';
+import { catchError, EMPTY, exhaustMap, Observable, Subject, throwError, timer } from 'rxjs';
+import type { Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Subscription as RxSubscription, Unsubscribable } from 'rxjs';
 import { cacheReplay } from '../../operators/cacheReplay.js';
 import { fallbackSwitch, type FallbackValue } from '../../operators/fallbackSwitch.js';
 import { isRetryableError } from '../errors/index.js';
 import type { Subscription } from '../core/exchange-adapter.js';
 import type { MarketEvent } from '../model/market-event.js';
 import type { EventSink, StreamEvent } from '../transport/ws/ws-router.js';
+import { Signal } from './signal.js';
 
 /** Where a stream's value came from. */
 export type HotSource = 'ws' | 'rest';
@@ -100,7 +101,7 @@ export interface HotStreamTimings {
   readonly recoverAfterMs: number;
   readonly scheduler: SchedulerLike;
   /** Ticks of the hub's sweep, on which silence is checked. @default a clock of the stream's own, ticked by {@link HotStream.sweep} */
-  readonly clock?: Observable<unknown> | undefined;
+  readonly clock?: Subscribable<unknown> | undefined;
 }
 
 /** The in-band marker of an outage: the socket dropped, or a diff-book sync failed. */
@@ -128,21 +129,19 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
   readonly #spec: HotStreamSpec<W, T, R>;
   readonly #values$: Observable<R>;
   /** Whether the stream has subscribers: REST polling waits for one. */
-  readonly #watched = new BehaviorSubject(false);
-  readonly #ownClock: Subject<number> | undefined;
+  readonly #watched = new Signal(true, false);
+  readonly #ownClock: Signal<number> | undefined;
   #last: T | undefined;
 
   constructor(spec: HotStreamSpec<W, T, R>, timings: HotStreamTimings) {
     this.#spec = spec;
-    const { kind, subscription } = spec;
-    const { scheduler, staleAfterMs, pollIntervalMs, gracePeriodMs, replayTtlMs } = timings;
-    this.#ownClock = timings.clock === undefined ? new Subject<number>() : undefined;
-    const bridge = kind.bridge;
-    const socket$ = new Observable<T | Outage>((subscriber) => new WireSink(spec, timings, subscriber).open());
-    const switched$ = socket$.pipe(
+    const { kind } = spec;
+    const { scheduler, staleAfterMs, gracePeriodMs, replayTtlMs } = timings;
+    this.#ownClock = timings.clock === undefined ? new Signal<number>(false) : undefined;
+    const switched$ = new SocketEvents(spec, timings).pipe(
       fallbackSwitch<T, Outage>({
-        fallback: () => pollEvery(kind, subscription, pollIntervalMs, scheduler),
-        ...(bridge === undefined ? {} : { bridge: () => bridge(subscription) }),
+        fallback: pollSocket,
+        ...(kind.bridge === undefined ? {} : { bridge: bridgeSocket }),
         staleAfterMs,
         clock: timings.clock ?? this.#ownClock,
         isOutage,
@@ -150,18 +149,18 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
         scheduler,
         active$: this.#watched,
       }),
-      map((tagged) => this.#take(tagged)),
     );
+    const values$ = new Values(this, switched$);
     // Without `post`, R is T (the kind's types say so).
-    const output$ = kind.post === undefined ? (switched$ as unknown as Observable<R>) : switched$.pipe(kind.post());
+    const output$ = kind.post === undefined ? (values$ as unknown as Observable<R>) : values$.pipe(kind.post());
+    const watched = this.#watched;
     this.#values$ = output$.pipe(
-      finalize(() => this.#stopped()),
       cacheReplay({
         ttlMs: replayTtlMs,
         resetOnRefCountZeroDelayMs: gracePeriodMs,
         replayAfterComplete: false,
         scheduler,
-        onRefCount: (count) => this.#watched.next(count > 0),
+        onRefCount: (count) => watched.next(count > 0),
       }),
     );
   }
@@ -181,23 +180,120 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
     this.#ownClock?.next(now);
   }
 
-  #take({ source, value }: FallbackValue<T>): T {
+  /** A value the stream emits, from `source`. */
+  took({ source, value }: FallbackValue<T>): T {
     this.#last = value;
     this.#spec.owner.counted(source === 'primary' ? 'ws' : 'rest');
     return value;
   }
 
   /** The shared subscription ended (grace period over, error, completion): a later subscriber starts afresh. */
-  #stopped(): void {
+  stopped(): void {
     this.#last = undefined;
     this.#spec.owner.stopped(this.#spec.key, this);
   }
 }
 
-/** One REST round of `kind` now and every `periodMs`; retryable failures skip a round. */
-function pollEvery<T>(kind: { poll(subscription: Subscription): Observable<T> }, subscription: Subscription, periodMs: number, scheduler: SchedulerLike): Observable<T> {
-  const round = (): Observable<T> => kind.poll(subscription).pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : throwError(() => error))));
-  return timer(0, periodMs, scheduler).pipe(exhaustMap(round));
+/**
+ * The socket events of one stream, as the primary of its `fallbackSwitch`: each subscription attaches a
+ * {@link WireSink} to the hub's connection. It also makes the stream's REST requests, so the hub hands
+ * `fallbackSwitch` one polling function for all streams ({@link pollSocket}) instead of a closure each.
+ */
+class SocketEvents<W extends MarketEvent, T extends MarketEvent, R> extends Observable<T | Outage> {
+  readonly #spec: HotStreamSpec<W, T, R>;
+  readonly #timings: HotStreamTimings;
+
+  constructor(spec: HotStreamSpec<W, T, R>, timings: HotStreamTimings) {
+    super(subscribeSocket);
+    this.#spec = spec;
+    this.#timings = timings;
+  }
+
+  join(subscriber: Subscriber<T | Outage>): Unsubscribable {
+    return new WireSink(this.#spec, this.#timings, subscriber).open();
+  }
+
+  /** One REST round now and every `pollIntervalMs`; retryable failures skip a round. */
+  poll(): Observable<T> {
+    const { kind, subscription } = this.#spec;
+    const round = (): Observable<T> => kind.poll(subscription).pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : throwError(() => error))));
+    return timer(0, this.#timings.pollIntervalMs, this.#timings.scheduler).pipe(exhaustMap(round));
+  }
+
+  /** What the socket may have missed during an outage (the kind's `bridge`). */
+  bridge(): Observable<T> {
+    const { kind, subscription } = this.#spec;
+    return kind.bridge === undefined ? EMPTY : kind.bridge(subscription);
+  }
+}
+
+function subscribeSocket<T>(this: Observable<T>, subscriber: Subscriber<T>): Unsubscribable | undefined {
+  return this instanceof SocketEvents ? this.join(subscriber) : undefined;
+}
+
+/** The fallback of every stream: REST polling of the stream whose socket events `primary$` are. */
+function pollSocket<T>(primary$: Observable<T | Outage>): Observable<T> {
+  return primary$ instanceof SocketEvents ? primary$.poll() : EMPTY;
+}
+
+/** The bridge of every stream whose kind has one. */
+function bridgeSocket<T>(primary$: Observable<T | Outage>): Observable<T> {
+  return primary$ instanceof SocketEvents ? primary$.bridge() : EMPTY;
+}
+
+/**
+ * `fallbackSwitch`'s tagged values as the values themselves, counted by source and kept as the stream's
+ * latest; the end of the subscription tells the stream it stopped (what `map` and `finalize` would do,
+ * without their per-stream closures).
+ */
+class Values<T extends MarketEvent> extends Observable<T> {
+  readonly #stream: { took(tagged: FallbackValue<T>): T; stopped(): void };
+  readonly #switched$: Observable<FallbackValue<T>>;
+
+  constructor(stream: { took(tagged: FallbackValue<T>): T; stopped(): void }, switched$: Observable<FallbackValue<T>>) {
+    super(subscribeValues);
+    this.#stream = stream;
+    this.#switched$ = switched$;
+  }
+
+  join(subscriber: Subscriber<T>): Unsubscribable {
+    const link = new ValuesLink(this.#stream, subscriber);
+    link.source = this.#switched$.subscribe(link);
+    return link;
+  }
+}
+
+/** One subscription of {@link Values}. */
+class ValuesLink<T extends MarketEvent> implements Observer<FallbackValue<T>>, Unsubscribable {
+  readonly #stream: { took(tagged: FallbackValue<T>): T; stopped(): void };
+  readonly #subscriber: Subscriber<T>;
+  source: Unsubscribable | undefined;
+
+  constructor(stream: { took(tagged: FallbackValue<T>): T; stopped(): void }, subscriber: Subscriber<T>) {
+    this.#stream = stream;
+    this.#subscriber = subscriber;
+  }
+
+  next(tagged: FallbackValue<T>): void {
+    this.#subscriber.next(this.#stream.took(tagged));
+  }
+
+  error(error: unknown): void {
+    this.#subscriber.error(error);
+  }
+
+  complete(): void {
+    this.#subscriber.complete();
+  }
+
+  unsubscribe(): void {
+    this.source?.unsubscribe();
+    this.#stream.stopped();
+  }
+}
+
+function subscribeValues<T>(this: Observable<T>, subscriber: Subscriber<T>): Unsubscribable | undefined {
+  return this instanceof Values ? this.join(subscriber) : undefined;
 }
 
 /**

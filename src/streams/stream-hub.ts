@@ -12,6 +12,7 @@ import { syncOrderBook } from '../../operators/syncOrderBook.js';
 import { MarketDataError } from '../errors/index.js';
 import type { CandlesQuery, ExchangeAdapter, Subscription, TradesQuery } from '../core/exchange-adapter.js';
 import type { DepthSnapshot } from '../model/order-book-state.js';
+import { Signal } from './signal.js';
 import { HotStream, type HotSource, type HotStreamKind, type HotStreamOwner, type HotStreamTimings } from './hot-stream.js';
 import type { Candle, CandleInterval } from '../model/candle.js';
 import type { DepthDiffEvent, MarketEvent, StatusEvent } from '../model/market-event.js';
@@ -111,7 +112,7 @@ export class StreamHub {
   readonly #status$ = new Subject<StatusEvent>();
   readonly #problems$ = new Subject<MarketDataError>();
   /** The sweep: one clock on which every stream checks its silence. */
-  readonly #clock$ = new Subject<number>();
+  readonly #clock = new Signal<number>(false);
   /** Told by every stream of its values and its stop. */
   readonly #owner: HotStreamOwner = {
     counted: (source) => {
@@ -135,7 +136,7 @@ export class StreamHub {
     this.#options = options;
     const { staleAfterMs = 30_000, pollIntervalMs = 1_000, gracePeriodMs = 2_000, replayTtlMs = 60_000, recoverAfterMs = 1_000 } = options;
     const scheduler = options.scheduler ?? asyncScheduler;
-    this.#timings = { staleAfterMs, pollIntervalMs, gracePeriodMs, replayTtlMs, recoverAfterMs, scheduler, clock: this.#clock$ };
+    this.#timings = { staleAfterMs, pollIntervalMs, gracePeriodMs, replayTtlMs, recoverAfterMs, scheduler, clock: this.#clock };
   }
 
   /** Values served so far, by source. */
@@ -264,7 +265,6 @@ export class StreamHub {
     this.#sweeper = undefined;
     this.#status$.complete();
     this.#problems$.complete();
-    this.#clock$.complete();
     this.#streams.clear();
   }
 
@@ -292,9 +292,9 @@ export class StreamHub {
     const { staleAfterMs, scheduler } = this.#timings;
     if (!Number.isFinite(staleAfterMs)) return;
     const period = Math.max(10, Math.min(1_000, staleAfterMs / 4));
-    const clock$ = this.#clock$;
+    const clock = this.#clock;
     this.#sweeper = scheduler.schedule(function sweep(this: { schedule(state?: undefined, delay?: number): void }) {
-      clock$.next(scheduler.now());
+      clock.next(scheduler.now());
       this.schedule(undefined, period);
     }, period);
   }
