@@ -1,5 +1,6 @@
 import { asyncScheduler, Observable } from 'rxjs';
 import type { MonoTypeOperatorFunction, SchedulerLike, Subscriber, Unsubscribable } from 'rxjs';
+import { Relay } from '../src/core/relay.js';
 
 /** Configuration of {@link cacheReplay}. */
 export interface CacheReplayConfig {
@@ -159,7 +160,7 @@ class ReplayedStream<T> extends Observable<T> {
 
   #connect(): void {
     const generation = this.#generation;
-    const connection = this.#source.subscribe(this);
+    const connection = this.#source.subscribe(new Relay(this));
     if (generation === this.#generation) this.#connection = connection;
   }
 

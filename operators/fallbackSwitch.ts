@@ -1,5 +1,6 @@
 import { asyncScheduler, Observable } from 'rxjs';
 import type { Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Unsubscribable } from 'rxjs';
+import { Relay } from '../src/core/relay.js';
 import { isRetryableError } from '../src/errors/index.js';
 import type { StaleStreamError } from '../src/errors/index.js';
 import { staleAfter, type StaleAfterEvent } from './staleAfter.js';
@@ -226,7 +227,7 @@ class Switcher<T, M> implements Observer<StaleAfterEvent<T | M>>, Unsubscribable
   }
 
   #subscribePrimary(): void {
-    this.#primarySub = this.#settings.watch(this.#primary$).subscribe(this);
+    this.#primarySub = this.#settings.watch(this.#primary$).subscribe(new Relay(this));
   }
 
   // Handlers run user callbacks; like RxJS operators, route their throws to the error channel.

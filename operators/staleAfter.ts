@@ -1,5 +1,6 @@
 import { asyncScheduler, identity, map, Observable } from 'rxjs';
 import type { MonoTypeOperatorFunction, Observer, OperatorFunction, SchedulerAction, SchedulerLike, Subscribable, Subscriber, Unsubscribable } from 'rxjs';
+import { Relay } from '../src/core/relay.js';
 import { StaleStreamError } from '../src/errors/index.js';
 
 /** Options shared by both modes of {@link staleAfter}. */
@@ -132,7 +133,7 @@ class Watch<T> implements Observer<T>, Unsubscribable {
     this.#since = settings.scheduler.now();
     this.#ticks = settings.clock?.subscribe(new Tick(this));
     if (settings.clock === undefined) this.#timer = settings.scheduler.schedule(fire, settings.timeoutMs, this);
-    this.#subscription = source.subscribe(this);
+    this.#subscription = source.subscribe(new Relay(this));
   }
 
   next(value: T): void {

@@ -26,6 +26,7 @@ import { catchError, EMPTY, exhaustMap, Observable, Subject, throwError, timer }
 import type { Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Subscription as RxSubscription, Unsubscribable } from 'rxjs';
 import { cacheReplay } from '../../operators/cacheReplay.js';
 import { fallbackSwitch, type FallbackValue } from '../../operators/fallbackSwitch.js';
+import { Relay } from '../core/relay.js';
 import { isRetryableError } from '../errors/index.js';
 import type { Subscription } from '../core/exchange-adapter.js';
 import type { MarketEvent } from '../model/market-event.js';
@@ -258,7 +259,7 @@ class Values<T extends MarketEvent> extends Observable<T> {
 
   join(subscriber: Subscriber<T>): Unsubscribable {
     const link = new ValuesLink(this.#stream, subscriber);
-    link.source = this.#switched$.subscribe(link);
+    link.source = this.#switched$.subscribe(new Relay(link));
     return link;
   }
 }
