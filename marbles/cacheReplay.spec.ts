@@ -1,4 +1,4 @@
-import { mergeMap, of, take, tap } from 'rxjs';
+import { mergeMap, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cacheReplay } from '../operators/cacheReplay.js';
@@ -90,27 +90,6 @@ describe('cacheReplay', () => {
       expectObservable(result, sub2).toBe(expected2);
       expectSubscriptions(e1.subscriptions).toBe(e1subs);
     });
-  });
-
-  it('should tell onRefCount each change of the subscriber count, after the replay', () => {
-    const counts: string[] = [];
-    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
-      const e1 = hot('   --a--b-----------');
-      const e1subs = '   ^--------!       ';
-      const sub1 = '     ^-----!          ';
-      const sub2 = '     ----^----!       ';
-      const expected2 = '----a(b|)         ';
-
-      const result = e1.pipe(
-        cacheReplay({ ttlMs: 100, resetOnRefCountZeroDelayMs: 3, onRefCount: (n) => counts.push(`${testScheduler.now()}:${n}`) }),
-        tap({ next: (value) => counts.push(`${testScheduler.now()}:${value}`) }),
-      );
-      expectObservable(result, sub1).toBe('--a--b-');
-      expectObservable(result.pipe(take(2)), sub2).toBe(expected2);
-      expectSubscriptions(e1.subscriptions).toBe(e1subs);
-    });
-    // The late subscriber's replayed a comes before its count; the grace delay ends at 9, unannounced.
-    expect(counts).toEqual(['0:1', '2:a', '4:a', '4:2', '5:b', '5:b', '5:1', '6:0']);
   });
 
   it('should keep the source subscribed with refCount false', () => {

@@ -342,23 +342,6 @@ describe('fallbackSwitch', () => {
     });
   });
 
-  it('should subscribe the fallback only while active$ is true, at once when it turns true while down', () => {
-    testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
-      const active = hot('---------t-------f----t---', { t: true, f: false });
-      const e1 = hot('    --a--D------------------c--|');
-      const fb = cold('   -x-x-x-x-x-x-x-x-x-x-x-x-x-x');
-      const fbsubs = ['   ---------^-------!', ' ----------------------^-!'];
-      // Down from 5, but the fallback waits for active$ (9); idle again from 17, then resumed at 22 until c.
-      const expected = '  --A-------X-X-X-X------XC--|';
-
-      const isOutage = (value: string): value is 'D' => value === 'D';
-      const result = e1.pipe(fallbackSwitch({ fallback: () => fb, staleAfterMs: 100, isOutage, active$: active }));
-      expectObservable(result).toBe(expected, values);
-      expectSubscriptions(fb.subscriptions).toBe(fbsubs);
-      expectSubscriptions(active.subscriptions).toBe('^--------------------------!');
-    });
-  });
-
   it('should hand the fallback and bridge factories the primary they serve', () => {
     testScheduler.run(({ hot, cold, expectObservable }) => {
       const e1 = hot('  --a--D--c--|');

@@ -25,11 +25,6 @@ export interface CacheReplayConfig {
   readonly replayAfterComplete?: boolean;
   /** Scheduler that stamps values for the TTL and runs the grace timer. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
-  /**
-   * Told the number of subscribers each time it changes, after a new subscriber got its replay: lets work
-   * upstream pause while nobody listens during the grace delay (`fallbackSwitch`'s `active$`). @default undefined
-   */
-  readonly onRefCount?: (count: number) => void;
 }
 
 /**
@@ -42,8 +37,7 @@ export interface CacheReplayConfig {
  * last subscriber leaves, optionally after a grace delay so a quick re-subscribe (a page switch) keeps the
  * connection. An error resets the cache (the next subscriber re-subscribes the source). A completed source
  * keeps serving its cache (fresh value, then completion) for `ttlMs` after completing and then resets, so
- * a one-shot REST request piped through `cacheReplay` is a TTL cache. `onRefCount` tells upstream work
- * whether anyone listens (a source kept through the grace delay need not poll for nobody).
+ * a one-shot REST request piped through `cacheReplay` is a TTL cache.
  *
  * ```
  * source:                      --a---------------
@@ -63,8 +57,8 @@ export interface CacheReplayConfig {
  * @see {@link staleAfter} to detect a source that went quiet.
  */
 export function cacheReplay<T>(config: CacheReplayConfig): MonoTypeOperatorFunction<T> {
-  const { ttlMs, refCount = true, resetOnRefCountZeroDelayMs = 0, replayAfterComplete = true, scheduler = asyncScheduler, onRefCount } = config;
-  const settings: ReplaySettings = { ttlMs, refCount, graceMs: resetOnRefCountZeroDelayMs, replayAfterComplete, scheduler, onRefCount };
+  const { ttlMs, refCount = true, resetOnRefCountZeroDelayMs = 0, replayAfterComplete = true, scheduler = asyncScheduler } = config;
+  const settings: ReplaySettings = { ttlMs, refCount, graceMs: resetOnRefCountZeroDelayMs, replayAfterComplete, scheduler };
   return (source) => new ReplayedStream(source, settings);
 }
 
@@ -75,7 +69,6 @@ interface ReplaySettings {
   readonly graceMs: number;
   readonly replayAfterComplete: boolean;
   readonly scheduler: SchedulerLike;
-  readonly onRefCount: ((count: number) => void) | undefined;
 }
 
 /**
@@ -117,15 +110,13 @@ class ReplayedStream<T> extends Observable<T> {
     this.#subscribers = [...this.#subscribers, subscriber];
     if (fresh) subscriber.next(this.#value as T);
     if (this.#connection === undefined) this.#connect();
-    this.#settings.onRefCount?.(this.#subscribers.length);
     return new Leave(this, subscriber);
   }
 
   leave(subscriber: Subscriber<T>): void {
     if (!this.#subscribers.includes(subscriber)) return;
     this.#subscribers = this.#subscribers.filter((s) => s !== subscriber);
-    const { onRefCount, refCount, graceMs, scheduler } = this.#settings;
-    onRefCount?.(this.#subscribers.length);
+    const { refCount, graceMs, scheduler } = this.#settings;
     if (this.#subscribers.length > 0 || !refCount || graceMs === Infinity) return;
     if (graceMs > 0) this.#timer = scheduler.schedule(() => this.#reset(), graceMs);
     else this.#reset();
@@ -168,7 +159,6 @@ class ReplayedStream<T> extends Observable<T> {
   #end(): readonly Subscriber<T>[] {
     const subscribers = this.#subscribers;
     this.#subscribers = [];
-    if (subscribers.length > 0) this.#settings.onRefCount?.(0);
     return subscribers;
   }
 

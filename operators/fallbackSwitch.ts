@@ -61,12 +61,6 @@ export interface FallbackSwitchConfig<T, M = never> {
    * values, tagged `fallback`, go out first. Not used before the first value. @default none
    */
   readonly bridge?: (primary$: Observable<T | M>) => Observable<T>;
-  /**
-   * Whether anyone needs the fallback (e.g. whether the shared stream has subscribers): while the last
-   * value is `false`, the fallback is not subscribed; a `true` while the primary is down subscribes it at
-   * once. @default always needed
-   */
-  readonly active$?: Subscribable<boolean>;
 }
 
 /**
@@ -86,8 +80,7 @@ export interface FallbackSwitchConfig<T, M = never> {
  *
  * For a primary that stays subscribed through outages (a hot socket) the options say what the socket
  * knows: `isOutage` markers switch at once, `clock` shares one silence check among many streams,
- * `bridge` fills the gap an outage left before the primary's values resume, and `active$` keeps the
- * fallback idle while nobody listens.
+ * and `bridge` fills the gap an outage left before the primary's values resume.
  *
  * ```
  * staleAfterMs: 5                 A = { source: 'primary', value: a }, X = { source: 'fallback', value: x }
@@ -119,14 +112,14 @@ export interface FallbackSwitchConfig<T, M = never> {
  */
 export function fallbackSwitch<T, M = never>(config: FallbackSwitchConfig<T, M>): OperatorFunction<T | M, FallbackValue<T>> {
   const { fallback, staleAfterMs, isNewer = isNotOlder, recoverAfter = 1000, scheduler = asyncScheduler } = config;
-  const { isRetryable = isRetryableError, onSwitch, clock, isOutage, bridge, active$ } = config;
+  const { isRetryable = isRetryableError, onSwitch, clock, isOutage, bridge } = config;
   const watch = staleAfter<T | M>({ timeoutMs: staleAfterMs, scheduler, mode: 'signal', ...(clock === undefined ? {} : { clock }) });
-  const settings: SwitchSettings<T, M> = { fallback, isNewer, recoverAfter, scheduler, isRetryable, onSwitch, isOutage, bridge, active$, watch };
+  const settings: SwitchSettings<T, M> = { fallback, isNewer, recoverAfter, scheduler, isRetryable, onSwitch, isOutage, bridge, watch };
   return (primary$) => new SwitchedStream(primary$, settings);
 }
 
 /** The settings of one `fallbackSwitch(config)`, shared by every primary it is applied to. */
-interface SwitchSettings<T, M> extends Pick<FallbackSwitchConfig<T, M>, 'fallback' | 'onSwitch' | 'isOutage' | 'bridge' | 'active$'> {
+interface SwitchSettings<T, M> extends Pick<FallbackSwitchConfig<T, M>, 'fallback' | 'onSwitch' | 'isOutage' | 'bridge'> {
   readonly isNewer: (candidate: T, lastEmitted: T) => boolean;
   readonly recoverAfter: number;
   readonly scheduler: SchedulerLike;
@@ -163,14 +156,12 @@ class Switcher<T, M> implements Observer<StaleAfterEvent<T | M>>, Unsubscribable
   readonly #settings: SwitchSettings<T, M>;
   readonly #subscriber: Subscriber<FallbackValue<T>>;
   #active: FallbackSource = 'primary';
-  #needed: boolean;
   #hasLast = false;
   #last: T | undefined;
   #primarySub: Unsubscribable | undefined;
   #fallbackSub: Unsubscribable | undefined;
   #recoverSub: Unsubscribable | undefined;
   #bridgeSub: Unsubscribable | undefined;
-  #activeSub: Unsubscribable | undefined;
   /** Primary values waiting for the bridge, while it runs. */
   #held: T[] | undefined;
 
@@ -178,8 +169,6 @@ class Switcher<T, M> implements Observer<StaleAfterEvent<T | M>>, Unsubscribable
     this.#primary$ = primary$;
     this.#settings = settings;
     this.#subscriber = subscriber;
-    this.#needed = settings.active$ === undefined;
-    this.#activeSub = settings.active$?.subscribe(new Demand(this));
     this.#subscribePrimary();
   }
 
@@ -205,17 +194,7 @@ class Switcher<T, M> implements Observer<StaleAfterEvent<T | M>>, Unsubscribable
     this.#subscriber.complete();
   }
 
-  /** Whether anyone needs the fallback (`active$`). */
-  demand(on: boolean): void {
-    this.#guard(() => {
-      this.#needed = on;
-      if (on) this.#startFallback();
-      else this.#stopFallback();
-    });
-  }
-
   unsubscribe(): void {
-    this.#activeSub?.unsubscribe();
     this.#primarySub?.unsubscribe();
     this.#stopFallback();
     this.#recoverSub?.unsubscribe();
@@ -247,7 +226,7 @@ class Switcher<T, M> implements Observer<StaleAfterEvent<T | M>>, Unsubscribable
   }
 
   #startFallback(): void {
-    if (this.#active === 'primary' || !this.#needed || this.#fallbackSub !== undefined) return;
+    if (this.#active === 'primary' || this.#fallbackSub !== undefined) return;
     this.#fallbackSub = this.#settings.fallback(this.#primary$).subscribe({
       next: (value) => this.#guard(() => this.#emit('fallback', value)),
       error: (error: unknown) => this.#subscriber.error(error),
@@ -288,23 +267,6 @@ class Switcher<T, M> implements Observer<StaleAfterEvent<T | M>>, Unsubscribable
     const subscription = bridge(this.#primary$).subscribe({ next, error: release, complete: release });
     if (this.#held === held) this.#bridgeSub = subscription;
   }
-}
-
-/** The observer of `active$`, as one small object. */
-class Demand implements Observer<boolean> {
-  readonly #switcher: { demand(on: boolean): void };
-
-  constructor(switcher: { demand(on: boolean): void }) {
-    this.#switcher = switcher;
-  }
-
-  next(on: boolean): void {
-    this.#switcher.demand(on);
-  }
-
-  error(): void {}
-
-  complete(): void {}
 }
 
 /** Default `isNewer`: compare numeric `timestamp` properties when both values have one; ties pass. */

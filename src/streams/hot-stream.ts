@@ -22,8 +22,8 @@
  * wait for one REST request of recent trades (`bridge`). Diff books (`syncOrderBook`) and candle close
  * flags (`flagClosedCandles`) run only for the streams that need them.
  */
-import { catchError, EMPTY, exhaustMap, Observable, Subject, throwError, timer } from 'rxjs';
-import type { Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Subscription as RxSubscription, Unsubscribable } from 'rxjs';
+import { catchError, distinctUntilChanged, EMPTY, exhaustMap, Observable, Subject, switchMap, throwError, timer } from 'rxjs';
+import type { MonoTypeOperatorFunction, Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Subscription as RxSubscription, Unsubscribable } from 'rxjs';
 import { cacheReplay } from '../../operators/cacheReplay.js';
 import { fallbackSwitch, type FallbackValue } from '../../operators/fallbackSwitch.js';
 import { Relay } from '../core/relay.js';
@@ -131,39 +131,19 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
   readonly #values$: Observable<R>;
   /** Whether the stream has subscribers: REST polling waits for one. */
   readonly #watched = new Signal(true, false);
+  #watchers = 0;
   readonly #ownClock: Signal<number> | undefined;
   #last: T | undefined;
 
   constructor(spec: HotStreamSpec<W, T, R>, timings: HotStreamTimings) {
     this.#spec = spec;
     const { kind } = spec;
-    const { scheduler, staleAfterMs, gracePeriodMs, replayTtlMs } = timings;
     this.#ownClock = timings.clock === undefined ? new Signal<number>(false) : undefined;
-    const switched$ = new SocketEvents(spec, timings).pipe(
-      fallbackSwitch<T, Outage>({
-        fallback: pollSocket,
-        ...(kind.bridge === undefined ? {} : { bridge: bridgeSocket }),
-        staleAfterMs,
-        clock: timings.clock ?? this.#ownClock,
-        isOutage,
-        isNewer: kind.follows,
-        scheduler,
-        active$: this.#watched,
-      }),
-    );
-    const values$ = new Values(this, switched$);
+    const operators = timings.clock === undefined ? createOperators(kind, timings, this.#ownClock) : sharedOperators(kind, timings);
+    const values$ = new Values(this, new SocketEvents(spec, timings, this.#watched).pipe(operators.switch));
     // Without `post`, R is T (the kind's types say so).
     const output$ = kind.post === undefined ? (values$ as unknown as Observable<R>) : values$.pipe(kind.post());
-    const watched = this.#watched;
-    this.#values$ = output$.pipe(
-      cacheReplay({
-        ttlMs: replayTtlMs,
-        resetOnRefCountZeroDelayMs: gracePeriodMs,
-        replayAfterComplete: false,
-        scheduler,
-        onRefCount: (count) => watched.next(count > 0),
-      }),
-    );
+    this.#values$ = output$.pipe(operators.replay as MonoTypeOperatorFunction<R>); // replay is generic in what it caches
   }
 
   /** The last value emitted, for channel selection. */
@@ -173,7 +153,15 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
 
   /** Adds a subscriber (replaying the latest value if fresh); returns its teardown. */
   attach(subscriber: Subscriber<R>): Unsubscribable {
-    return this.#values$.subscribe(subscriber);
+    const subscription = this.#values$.subscribe(subscriber);
+    if (++this.#watchers === 1) this.#watched.next(true);
+    return new Detach(this, subscription);
+  }
+
+  /** Undoes {@link HotStream.attach}: the last subscriber leaving stops REST polling at once. */
+  detach(subscription: Unsubscribable): void {
+    subscription.unsubscribe();
+    if (--this.#watchers === 0) this.#watched.next(false);
   }
 
   /** Checks the silence of a stream built without a shared `clock` (the hub ticks its clock instead). */
@@ -195,6 +183,59 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
   }
 }
 
+/** The operators every stream of a kind is piped through: its `fallbackSwitch` and its `cacheReplay`. */
+interface StreamOperators<T> {
+  readonly switch: OperatorFunction<T | Outage, FallbackValue<T>>;
+  readonly replay: MonoTypeOperatorFunction<unknown>;
+}
+
+/**
+ * The operators of a kind in a hub, built once and shared by all its streams: their configs name no
+ * stream (the fallback and bridge find their stream in the primary they are handed), so a stream costs
+ * no config objects or closures of its own. A kind belongs to one hub, so to one set of timings.
+ */
+const operatorsByKind = new WeakMap<object, StreamOperators<never>>();
+
+function sharedOperators<W extends MarketEvent, T extends MarketEvent, R>(kind: HotStreamKind<W, T, R>, timings: HotStreamTimings): StreamOperators<T> {
+  let operators = operatorsByKind.get(kind) as StreamOperators<T> | undefined; // stored by this function for this kind's T
+  if (operators === undefined) {
+    operators = createOperators(kind, timings, timings.clock);
+    operatorsByKind.set(kind, operators as unknown as StreamOperators<never>);
+  }
+  return operators;
+}
+
+function createOperators<W extends MarketEvent, T extends MarketEvent, R>(kind: HotStreamKind<W, T, R>, timings: HotStreamTimings, clock: Subscribable<unknown> | undefined): StreamOperators<T> {
+  const { scheduler, staleAfterMs, gracePeriodMs, replayTtlMs } = timings;
+  return {
+    switch: fallbackSwitch<T, Outage>({
+      fallback: pollSocket,
+      ...(kind.bridge === undefined ? {} : { bridge: bridgeSocket }),
+      staleAfterMs,
+      ...(clock === undefined ? {} : { clock }),
+      isOutage,
+      isNewer: kind.follows,
+      scheduler,
+    }),
+    replay: cacheReplay({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs, replayAfterComplete: false, scheduler }),
+  };
+}
+
+/** A subscriber's teardown as one small object. */
+class Detach implements Unsubscribable {
+  readonly #stream: { detach(subscription: Unsubscribable): void };
+  readonly #subscription: Unsubscribable;
+
+  constructor(stream: { detach(subscription: Unsubscribable): void }, subscription: Unsubscribable) {
+    this.#stream = stream;
+    this.#subscription = subscription;
+  }
+
+  unsubscribe(): void {
+    this.#stream.detach(this.#subscription);
+  }
+}
+
 /**
  * The socket events of one stream, as the primary of its `fallbackSwitch`: each subscription attaches a
  * {@link WireSink} to the hub's connection. It also makes the stream's REST requests, so the hub hands
@@ -203,22 +244,33 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
 class SocketEvents<W extends MarketEvent, T extends MarketEvent, R> extends Observable<T | Outage> {
   readonly #spec: HotStreamSpec<W, T, R>;
   readonly #timings: HotStreamTimings;
+  readonly #watched: Signal<boolean>;
 
-  constructor(spec: HotStreamSpec<W, T, R>, timings: HotStreamTimings) {
+  constructor(spec: HotStreamSpec<W, T, R>, timings: HotStreamTimings, watched: Signal<boolean>) {
     super(subscribeSocket);
     this.#spec = spec;
     this.#timings = timings;
+    this.#watched = watched;
   }
 
   join(subscriber: Subscriber<T | Outage>): Unsubscribable {
     return new WireSink(this.#spec, this.#timings, subscriber).open();
   }
 
-  /** One REST round now and every `pollIntervalMs`; retryable failures skip a round. */
+  /**
+   * One REST round now and every `pollIntervalMs` while the stream has subscribers (none in its grace
+   * period: polling starts again at once when one arrives); retryable failures skip a round.
+   */
   poll(): Observable<T> {
     const { kind, subscription } = this.#spec;
+    const { pollIntervalMs, scheduler } = this.#timings;
+    const watched = this.#watched;
     const round = (): Observable<T> => kind.poll(subscription).pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : throwError(() => error))));
-    return timer(0, this.#timings.pollIntervalMs, this.#timings.scheduler).pipe(exhaustMap(round));
+    const polls$ = timer(0, pollIntervalMs, scheduler).pipe(exhaustMap(round));
+    return new Observable<boolean>((subscriber) => watched.subscribe(subscriber)).pipe(
+      distinctUntilChanged(),
+      switchMap((on) => (on ? polls$ : EMPTY)),
+    );
   }
 
   /** What the socket may have missed during an outage (the kind's `bridge`). */
