@@ -3,7 +3,8 @@ import type { Observer, OperatorFunction, SchedulerLike, Subscribable, Subscribe
 import { Relay } from '../src/core/relay.js';
 import { isRetryableError } from '../src/errors/index.js';
 import type { StaleStreamError } from '../src/errors/index.js';
-import { staleAfter, type StaleAfterEvent } from './staleAfter.js';
+import { Silence, type SilenceOwner, type SilenceSettings } from '../src/core/silence.js';
+import type { staleAfter } from './staleAfter.js';
 
 /** Which stream a {@link fallbackSwitch} value came from: the operator's source, or the fallback. */
 export type FallbackSource = 'primary' | 'fallback';
@@ -113,8 +114,8 @@ export interface FallbackSwitchConfig<T, M = never> {
 export function fallbackSwitch<T, M = never>(config: FallbackSwitchConfig<T, M>): OperatorFunction<T | M, FallbackValue<T>> {
   const { fallback, staleAfterMs, isNewer = isNotOlder, recoverAfter = 1000, scheduler = asyncScheduler } = config;
   const { isRetryable = isRetryableError, onSwitch, clock, isOutage, bridge } = config;
-  const watch = staleAfter<T | M>({ timeoutMs: staleAfterMs, scheduler, mode: 'signal', ...(clock === undefined ? {} : { clock }) });
-  const settings: SwitchSettings<T, M> = { fallback, isNewer, recoverAfter, scheduler, isRetryable, onSwitch, isOutage, bridge, watch };
+  const silence: SilenceSettings = { timeoutMs: staleAfterMs, scheduler, clock };
+  const settings: SwitchSettings<T, M> = { fallback, isNewer, recoverAfter, scheduler, isRetryable, onSwitch, isOutage, bridge, silence };
   return (primary$) => new SwitchedStream(primary$, settings);
 }
 
@@ -124,7 +125,8 @@ interface SwitchSettings<T, M> extends Pick<FallbackSwitchConfig<T, M>, 'fallbac
   readonly recoverAfter: number;
   readonly scheduler: SchedulerLike;
   readonly isRetryable: (error: unknown) => boolean;
-  readonly watch: OperatorFunction<T | M, StaleAfterEvent<T | M>>;
+  /** The primary's silence check, the same as {@link staleAfter}'s. */
+  readonly silence: SilenceSettings;
 }
 
 /**
@@ -151,7 +153,7 @@ function subscribeSwitched<T>(this: Observable<FallbackValue<T>>, subscriber: Su
 }
 
 /** One subscription of `fallbackSwitch`: the primary's observer, and the teardown of everything. */
-class Switcher<T, M> implements Observer<StaleAfterEvent<T | M>>, Unsubscribable {
+class Switcher<T, M> implements Observer<T | M>, SilenceOwner, Unsubscribable {
   readonly #primary$: Observable<T | M>;
   readonly #settings: SwitchSettings<T, M>;
   readonly #subscriber: Subscriber<FallbackValue<T>>;
@@ -159,6 +161,7 @@ class Switcher<T, M> implements Observer<StaleAfterEvent<T | M>>, Unsubscribable
   #hasLast = false;
   #last: T | undefined;
   #primarySub: Unsubscribable | undefined;
+  #silence: Silence | undefined;
   #fallbackSub: Unsubscribable | undefined;
   #recoverSub: Unsubscribable | undefined;
   #bridgeSub: Unsubscribable | undefined;
@@ -172,17 +175,25 @@ class Switcher<T, M> implements Observer<StaleAfterEvent<T | M>>, Unsubscribable
     this.#subscribePrimary();
   }
 
-  /** An event of the primary (through `staleAfter`): a value, an outage marker or a silence. */
-  next(event: StaleAfterEvent<T | M>): void {
-    this.#guard(() => {
-      if (event.kind === 'stale') return this.#switchTo('fallback', event);
-      const { value } = event;
-      if (!this.#isValue(value)) return this.#switchTo('fallback', { kind: 'outage' });
-      this.#onPrimary(value);
-    });
+  /** A value or an outage marker of the primary. */
+  next(value: T | M): void {
+    this.#silence?.touch();
+    // Inline rather than through #guard: this runs for every value, and a closure per value shows.
+    try {
+      if (this.#isValue(value)) this.#onPrimary(value);
+      else this.#switchTo('fallback', OUTAGE);
+    } catch (error: unknown) {
+      this.#subscriber.error(error);
+    }
+  }
+
+  /** The primary was silent for `staleAfterMs`. */
+  silent(error: StaleStreamError): void {
+    this.#guard(() => this.#switchTo('fallback', { kind: 'stale', error }));
   }
 
   error(error: unknown): void {
+    this.#silence?.unsubscribe();
     this.#guard(() => {
       if (!this.#settings.isRetryable(error)) return this.#subscriber.error(error);
       this.#switchTo('fallback', { kind: 'error', error });
@@ -196,6 +207,7 @@ class Switcher<T, M> implements Observer<StaleAfterEvent<T | M>>, Unsubscribable
 
   unsubscribe(): void {
     this.#primarySub?.unsubscribe();
+    this.#silence?.unsubscribe();
     this.#stopFallback();
     this.#recoverSub?.unsubscribe();
     this.#bridgeSub?.unsubscribe();
@@ -206,7 +218,8 @@ class Switcher<T, M> implements Observer<StaleAfterEvent<T | M>>, Unsubscribable
   }
 
   #subscribePrimary(): void {
-    this.#primarySub = this.#settings.watch(this.#primary$).subscribe(new Relay(this));
+    this.#silence = new Silence(this.#settings.silence, this);
+    this.#primarySub = this.#primary$.subscribe(new Relay(this));
   }
 
   // Handlers run user callbacks; like RxJS operators, route their throws to the error channel.
@@ -252,7 +265,7 @@ class Switcher<T, M> implements Observer<StaleAfterEvent<T | M>>, Unsubscribable
       return;
     }
     const recovering = this.#active === 'fallback';
-    this.#switchTo('primary', { kind: 'recovered' });
+    this.#switchTo('primary', RECOVERED);
     const bridge = this.#settings.bridge;
     if (!recovering || bridge === undefined || !this.#hasLast) return this.#emit('primary', value);
     const held = [value];
@@ -268,6 +281,9 @@ class Switcher<T, M> implements Observer<StaleAfterEvent<T | M>>, Unsubscribable
     if (this.#held === held) this.#bridgeSub = subscription;
   }
 }
+
+const OUTAGE: FallbackSwitchReason = { kind: 'outage' };
+const RECOVERED: FallbackSwitchReason = { kind: 'recovered' };
 
 /** Default `isNewer`: compare numeric `timestamp` properties when both values have one; ties pass. */
 function isNotOlder(candidate: unknown, lastEmitted: unknown): boolean {

@@ -1,7 +1,8 @@
 import { asyncScheduler, identity, map, Observable } from 'rxjs';
-import type { MonoTypeOperatorFunction, Observer, OperatorFunction, SchedulerAction, SchedulerLike, Subscribable, Subscriber, Unsubscribable } from 'rxjs';
+import type { MonoTypeOperatorFunction, Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Unsubscribable } from 'rxjs';
 import { Relay } from '../src/core/relay.js';
-import { StaleStreamError } from '../src/errors/index.js';
+import { Silence, type SilenceOwner, type SilenceSettings } from '../src/core/silence.js';
+import type { StaleStreamError } from '../src/errors/index.js';
 
 /** Options shared by both modes of {@link staleAfter}. */
 export interface StaleAfterBaseConfig {
@@ -76,7 +77,7 @@ export function staleAfter<T>(config: StaleAfterSignalConfig): OperatorFunction<
  * ```
  * @param config Silence allowed, scheduler and mode.
  * @returns An operator that mirrors the source and reports silence as an error or a `'stale'` event.
- * @see {@link fallbackSwitch} which uses `'signal'` mode to leave a silent primary.
+ * @see {@link fallbackSwitch} which leaves a silent primary by the same check.
  */
 export function staleAfter<T>(config: StaleAfterConfig): OperatorFunction<T, T | StaleAfterEvent<T>> {
   const { timeoutMs, scheduler = asyncScheduler, mode = 'error', clock } = config;
@@ -84,14 +85,6 @@ export function staleAfter<T>(config: StaleAfterConfig): OperatorFunction<T, T |
   if (timeoutMs === Infinity) return mode === 'signal' ? map((value: T): StaleAfterEvent<T> => ({ kind: 'value', value })) : identity;
   const settings: WatchSettings = { timeoutMs, scheduler, signal: mode === 'signal', clock };
   return (source) => new WatchedStream(source, settings);
-}
-
-/** The settings of one `staleAfter(config)`, shared by every source it is applied to. */
-interface WatchSettings {
-  readonly timeoutMs: number;
-  readonly scheduler: SchedulerLike;
-  readonly signal: boolean;
-  readonly clock: Subscribable<unknown> | undefined;
 }
 
 /** What `staleAfter` returns: one {@link Watch} object per subscription, no closures (streams are held by the hundred). */
@@ -110,39 +103,32 @@ class WatchedStream<T> extends Observable<T | StaleAfterEvent<T>> {
   }
 }
 
+/** The settings of one `staleAfter(config)`, shared by every source it is applied to. */
+interface WatchSettings extends SilenceSettings {
+  readonly signal: boolean;
+}
+
 function subscribeWatched<T>(this: Observable<T>, subscriber: Subscriber<T>): Unsubscribable | undefined {
   return this instanceof WatchedStream ? this.join(subscriber) : undefined;
 }
 
-/** One subscription of `staleAfter`: the source's observer, the silence check, and the teardown. */
-class Watch<T> implements Observer<T>, Unsubscribable {
-  readonly #settings: WatchSettings;
+/** One subscription of `staleAfter`: the source's observer, its {@link Silence}, and the teardown. */
+class Watch<T> implements Observer<T>, SilenceOwner, Unsubscribable {
+  readonly #signal: boolean;
   readonly #subscriber: Subscriber<T | StaleAfterEvent<T>>;
-  #lastMessageAt: number | undefined;
-  #since: number;
-  /** Own-timer mode: the pending check; cleared by a report, re-armed by the next value. */
-  #timer: Unsubscribable | undefined;
-  /** Clock mode: no silence reported since the last value (or since subscription). */
-  #watching = true;
-  readonly #ticks: Unsubscribable | undefined;
+  readonly #silence: Silence;
   readonly #subscription: Unsubscribable;
 
   constructor(source: Observable<T>, settings: WatchSettings, subscriber: Subscriber<T | StaleAfterEvent<T>>) {
-    this.#settings = settings;
+    this.#signal = settings.signal;
     this.#subscriber = subscriber;
-    this.#since = settings.scheduler.now();
-    this.#ticks = settings.clock?.subscribe(new Tick(this));
-    if (settings.clock === undefined) this.#timer = settings.scheduler.schedule(fire, settings.timeoutMs, this);
+    this.#silence = new Silence(settings, this);
     this.#subscription = source.subscribe(new Relay(this));
   }
 
   next(value: T): void {
-    const { scheduler, timeoutMs, clock, signal } = this.#settings;
-    this.#lastMessageAt = scheduler.now();
-    this.#since = this.#lastMessageAt;
-    this.#watching = true;
-    if (clock === undefined) this.#timer ??= scheduler.schedule(fire, timeoutMs, this);
-    this.#subscriber.next(signal ? { kind: 'value', value } : value);
+    this.#silence.touch();
+    this.#subscriber.next(this.#signal ? { kind: 'value', value } : value);
   }
 
   error(error: unknown): void {
@@ -153,59 +139,13 @@ class Watch<T> implements Observer<T>, Unsubscribable {
     this.#subscriber.complete();
   }
 
-  unsubscribe(): void {
-    this.#ticks?.unsubscribe();
-    this.#timer?.unsubscribe();
-    this.#subscription.unsubscribe();
-  }
-
-  /**
-   * The own timer fired. Values only move `since`; the timer re-arms itself for the time left, so a busy
-   * stream costs one timer per `timeoutMs` instead of a cancelled and a new timer per value.
-   */
-  fire(): void {
-    const { scheduler, timeoutMs } = this.#settings;
-    const left = this.#since + timeoutMs - scheduler.now();
-    if (left > 0) {
-      this.#timer = scheduler.schedule(fire, left, this);
-      return;
-    }
-    this.#timer = undefined;
-    this.#report();
-  }
-
-  /** A tick of the clock. */
-  tick(): void {
-    if (!this.#watching || this.#settings.scheduler.now() - this.#since < this.#settings.timeoutMs) return;
-    this.#watching = false;
-    this.#report();
-  }
-
-  #report(): void {
-    const error = new StaleStreamError(`Stream stale: no message for ${this.#settings.timeoutMs} ms`, { lastMessageAt: this.#lastMessageAt });
-    if (this.#settings.signal) this.#subscriber.next({ kind: 'stale', error });
+  silent(error: StaleStreamError): void {
+    if (this.#signal) this.#subscriber.next({ kind: 'stale', error });
     else this.#subscriber.error(error);
   }
-}
 
-/** The scheduled work of a {@link Watch}'s own timer: one function for all, the watch as its state. */
-function fire<T>(this: SchedulerAction<Watch<T>>, watch?: Watch<T>): void {
-  watch?.fire();
-}
-
-/** The observer of the clock, as one small object. */
-class Tick implements Observer<unknown> {
-  readonly #watch: { tick(): void };
-
-  constructor(watch: { tick(): void }) {
-    this.#watch = watch;
+  unsubscribe(): void {
+    this.#silence.unsubscribe();
+    this.#subscription.unsubscribe();
   }
-
-  next(): void {
-    this.#watch.tick();
-  }
-
-  error(): void {}
-
-  complete(): void {}
 }

@@ -3,24 +3,30 @@
  * `fallbackSwitch`, `staleAfter` and `cacheReplay` prove what a stream's subscribers receive.
  *
  * ```
- * socket events of the stream's subscription (its kind's values, plus an outage marker when the socket
- * drops or a diff-book sync fails)
- *   → fallbackSwitch({ fallback: REST polling, isOutage, clock: the hub's sweep, bridge, isNewer: kind.follows,
- *                      active$: "anyone subscribed?" })
- *   → map (count the source, keep the latest value for `hub.latest`)
+ * SocketEvents: the stream's socket events (its kind's values, through the kind's `primary` such as
+ *               syncOrderBook; an outage marker when the socket drops or a diff-book sync fails)
+ *   → fallbackSwitch({ fallback: REST polling while anyone listens, isOutage, clock: the hub's sweep,
+ *                      bridge, isNewer: kind.follows })
+ *   → Values: unwrap, count the source, keep the latest value for `hub.latest`
  *   → kind.post (flagClosedCandles)
- *   → cacheReplay({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs, onRefCount → active$ })
+ *   → cacheReplay({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs })
  * ```
  *
- * What the hand-written stream this replaces did differently from the operators became operator
- * options: silence is checked on the hub's single sweep clock (`clock`: a switch to REST comes up to one
- * sweep period after `staleAfterMs`) rather than by a timer per stream; the socket subscription stays
- * open through outages, which reach `fallbackSwitch` in-band (`isOutage`), so the first socket value after
- * a reconnect is taken at once; after a failed diff-book sync the socket events are ignored for
- * `recoverAfterMs` before syncing again (REST serves meanwhile); a stream in its grace period (no
- * subscriber) does not poll REST (`active$` fed by `cacheReplay`'s `onRefCount`); after an outage, trades
- * wait for one REST request of recent trades (`bridge`). Diff books (`syncOrderBook`) and candle close
+ * What the hand-written stream this replaces did differently from the operators became operator options
+ * or composition: silence is checked on the hub's single sweep clock (`clock`: a switch to REST comes up
+ * to one sweep period after `staleAfterMs`) rather than by a timer per stream; the socket subscription
+ * stays open through outages, which reach `fallbackSwitch` in-band (`isOutage`), so the first socket value
+ * after a reconnect is taken at once; after a failed diff-book sync the socket events are ignored for
+ * `recoverAfterMs` before syncing again (REST serves meanwhile); after an outage, trades wait for one REST
+ * request of recent trades (`bridge`); a stream in its grace period (no subscriber) does not poll REST
+ * (the poll `switchMap`s over the stream's subscriber signal). Diff books (`syncOrderBook`) and candle close
  * flags (`flagClosedCandles`) run only for the streams that need them.
+ *
+ * Memory (`npm run bench -- stream-memory`, 200 ticker markets): the operators keep a subscription's state
+ * in one object, a kind's operators are built once per hub and shared by its streams (their configs name
+ * no stream), and internal subscriptions go through {@link Relay}; about 4.6 KB per market, of which 2.3 KB
+ * is the replayed ticker (the same chain built naively: about 7 KB; the hand-written object it replaced:
+ * 3.7 KB).
  */
 import { catchError, distinctUntilChanged, EMPTY, exhaustMap, Observable, Subject, switchMap, throwError, timer } from 'rxjs';
 import type { MonoTypeOperatorFunction, Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Subscription as RxSubscription, Unsubscribable } from 'rxjs';
