@@ -227,10 +227,10 @@ function createOperators<W extends MarketEvent, T extends MarketEvent, R>(kind: 
   };
 }
 
-/** A subscriber's teardown as one small object. */
+/** A subscriber's teardown as one small object; a second call does nothing. */
 class Detach implements Unsubscribable {
   readonly #stream: { detach(subscription: Unsubscribable): void };
-  readonly #subscription: Unsubscribable;
+  #subscription: Unsubscribable | undefined;
 
   constructor(stream: { detach(subscription: Unsubscribable): void }, subscription: Unsubscribable) {
     this.#stream = stream;
@@ -238,7 +238,9 @@ class Detach implements Unsubscribable {
   }
 
   unsubscribe(): void {
-    this.#stream.detach(this.#subscription);
+    const subscription = this.#subscription;
+    this.#subscription = undefined;
+    if (subscription !== undefined) this.#stream.detach(subscription);
   }
 }
 
