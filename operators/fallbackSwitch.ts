@@ -94,10 +94,10 @@ export interface FallbackSwitchConfig<T, M = never> {
  * fallback():        -x---   -x---
  * output:       --A---X---A---X---A-
  *
- * isOutage: d => d === 'd'; bridge: () => --b|
- * primary:      --a--d-------c--e--|
+ * isOutage: v => v === 'd'; bridge: () => --b|
+ * primary:      --a--d-------c-e--------|
  * fallback():        -x|
- * output:       --A---X--------BCE-|           c held from 13 until the bridge completes at 16
+ * output:       --A---X--------B(CE)----|      c and e held from 13 until the bridge completes at 16
  * ```
  *
  * @example
