@@ -1,5 +1,6 @@
-import { asyncScheduler, Observable } from 'rxjs';
-import type { MonoTypeOperatorFunction, SchedulerLike, Subscriber, Unsubscribable } from 'rxjs';
+import { asyncScheduler } from 'rxjs';
+import type { MonoTypeOperatorFunction, Observable, SchedulerLike, Subscriber, Unsubscribable } from 'rxjs';
+import { JoinedObservable } from '../src/core/joined-observable.js';
 import { Relay } from '../src/core/relay.js';
 
 /** Configuration of {@link cacheReplay}. */
@@ -76,7 +77,7 @@ interface ReplaySettings {
  * stream (its subscribers, the source subscription, the last value and its time) rather than share's
  * closures and subject, because hot streams are held by the hundred (`npm run bench -- stream-memory`).
  */
-class ReplayedStream<T> extends Observable<T> {
+class ReplayedStream<T> extends JoinedObservable<T> {
   readonly #source: Observable<T>;
   readonly #settings: ReplaySettings;
   /** Replaced, never mutated, so a delivery loop can walk it while subscribers leave. */
@@ -93,7 +94,7 @@ class ReplayedStream<T> extends Observable<T> {
   #timer: Unsubscribable | undefined;
 
   constructor(source: Observable<T>, settings: ReplaySettings) {
-    super(subscribeReplayed);
+    super();
     this.#source = source;
     this.#settings = settings;
   }
@@ -178,10 +179,6 @@ class ReplayedStream<T> extends Observable<T> {
     this.#completed = false;
     connection?.unsubscribe();
   }
-}
-
-function subscribeReplayed<T>(this: Observable<T>, subscriber: Subscriber<T>): Unsubscribable | undefined {
-  return this instanceof ReplayedStream ? this.join(subscriber) : undefined;
 }
 
 /** A subscriber's teardown as one small object (a closure and its context cost twice the heap). */

@@ -1,5 +1,6 @@
-import { asyncScheduler, Observable } from 'rxjs';
-import type { Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Unsubscribable } from 'rxjs';
+import { asyncScheduler } from 'rxjs';
+import type { Observable, Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Unsubscribable } from 'rxjs';
+import { JoinedObservable } from '../src/core/joined-observable.js';
 import { Relay } from '../src/core/relay.js';
 import { isRetryableError } from '../src/errors/index.js';
 import type { StaleStreamError } from '../src/errors/index.js';
@@ -133,12 +134,12 @@ interface SwitchSettings<T, M> extends Pick<FallbackSwitchConfig<T, M>, 'fallbac
  * What `fallbackSwitch` returns: its state lives in one {@link Switcher} per subscription, with methods
  * rather than a closure per handler, because hot streams are held by the hundred.
  */
-class SwitchedStream<T, M> extends Observable<FallbackValue<T>> {
+class SwitchedStream<T, M> extends JoinedObservable<FallbackValue<T>> {
   readonly #primary$: Observable<T | M>;
   readonly #settings: SwitchSettings<T, M>;
 
   constructor(primary$: Observable<T | M>, settings: SwitchSettings<T, M>) {
-    super(subscribeSwitched);
+    super();
     this.#primary$ = primary$;
     this.#settings = settings;
   }
@@ -146,10 +147,6 @@ class SwitchedStream<T, M> extends Observable<FallbackValue<T>> {
   join(subscriber: Subscriber<FallbackValue<T>>): Unsubscribable {
     return new Switcher(this.#primary$, this.#settings, subscriber);
   }
-}
-
-function subscribeSwitched<T>(this: Observable<FallbackValue<T>>, subscriber: Subscriber<FallbackValue<T>>): Unsubscribable | undefined {
-  return this instanceof SwitchedStream ? this.join(subscriber) : undefined;
 }
 
 /** One subscription of `fallbackSwitch`: the primary's observer, and the teardown of everything. */

@@ -1,5 +1,6 @@
-import { asyncScheduler, identity, map, Observable } from 'rxjs';
-import type { MonoTypeOperatorFunction, Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Unsubscribable } from 'rxjs';
+import { asyncScheduler, identity, map } from 'rxjs';
+import type { MonoTypeOperatorFunction, Observable, Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Unsubscribable } from 'rxjs';
+import { JoinedObservable } from '../src/core/joined-observable.js';
 import { Relay } from '../src/core/relay.js';
 import { Silence, type SilenceOwner, type SilenceSettings } from '../src/core/silence.js';
 import type { StaleStreamError } from '../src/errors/index.js';
@@ -88,12 +89,12 @@ export function staleAfter<T>(config: StaleAfterConfig): OperatorFunction<T, T |
 }
 
 /** What `staleAfter` returns: one {@link Watch} object per subscription, no closures (streams are held by the hundred). */
-class WatchedStream<T> extends Observable<T | StaleAfterEvent<T>> {
+class WatchedStream<T> extends JoinedObservable<T | StaleAfterEvent<T>> {
   readonly #source: Observable<T>;
   readonly #settings: WatchSettings;
 
   constructor(source: Observable<T>, settings: WatchSettings) {
-    super(subscribeWatched);
+    super();
     this.#source = source;
     this.#settings = settings;
   }
@@ -106,10 +107,6 @@ class WatchedStream<T> extends Observable<T | StaleAfterEvent<T>> {
 /** The settings of one `staleAfter(config)`, shared by every source it is applied to. */
 interface WatchSettings extends SilenceSettings {
   readonly signal: boolean;
-}
-
-function subscribeWatched<T>(this: Observable<T>, subscriber: Subscriber<T>): Unsubscribable | undefined {
-  return this instanceof WatchedStream ? this.join(subscriber) : undefined;
 }
 
 /** One subscription of `staleAfter`: the source's observer, its {@link Silence}, and the teardown. */

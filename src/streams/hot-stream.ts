@@ -32,6 +32,7 @@ import { catchError, distinctUntilChanged, EMPTY, exhaustMap, Observable, Subjec
 import type { MonoTypeOperatorFunction, Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Subscription as RxSubscription, Unsubscribable } from 'rxjs';
 import { cacheReplay } from '../../operators/cacheReplay.js';
 import { fallbackSwitch, type FallbackValue } from '../../operators/fallbackSwitch.js';
+import { JoinedObservable } from '../core/joined-observable.js';
 import { Relay } from '../core/relay.js';
 import { isRetryableError } from '../errors/index.js';
 import type { Subscription } from '../core/exchange-adapter.js';
@@ -249,13 +250,13 @@ class Detach implements Unsubscribable {
  * {@link WireSink} to the hub's connection. It also makes the stream's REST requests, so the hub hands
  * `fallbackSwitch` one polling function for all streams ({@link pollSocket}) instead of a closure each.
  */
-class SocketEvents<W extends MarketEvent, T extends MarketEvent, R> extends Observable<T | Outage> {
+class SocketEvents<W extends MarketEvent, T extends MarketEvent, R> extends JoinedObservable<T | Outage> {
   readonly #spec: HotStreamSpec<W, T, R>;
   readonly #timings: HotStreamTimings;
   readonly #watched: Signal<boolean>;
 
   constructor(spec: HotStreamSpec<W, T, R>, timings: HotStreamTimings, watched: Signal<boolean>) {
-    super(subscribeSocket);
+    super();
     this.#spec = spec;
     this.#timings = timings;
     this.#watched = watched;
@@ -288,10 +289,6 @@ class SocketEvents<W extends MarketEvent, T extends MarketEvent, R> extends Obse
   }
 }
 
-function subscribeSocket<T>(this: Observable<T>, subscriber: Subscriber<T>): Unsubscribable | undefined {
-  return this instanceof SocketEvents ? this.join(subscriber) : undefined;
-}
-
 /** The fallback of every stream: REST polling of the stream whose socket events `primary$` are. */
 function pollSocket<T>(primary$: Observable<T | Outage>): Observable<T> {
   return primary$ instanceof SocketEvents ? primary$.poll() : EMPTY;
@@ -307,12 +304,12 @@ function bridgeSocket<T>(primary$: Observable<T | Outage>): Observable<T> {
  * latest; the end of the subscription tells the stream it stopped (what `map` and `finalize` would do,
  * without their per-stream closures).
  */
-class Values<T extends MarketEvent> extends Observable<T> {
+class Values<T extends MarketEvent> extends JoinedObservable<T> {
   readonly #stream: { took(tagged: FallbackValue<T>): T; stopped(): void };
   readonly #switched$: Observable<FallbackValue<T>>;
 
   constructor(stream: { took(tagged: FallbackValue<T>): T; stopped(): void }, switched$: Observable<FallbackValue<T>>) {
-    super(subscribeValues);
+    super();
     this.#stream = stream;
     this.#switched$ = switched$;
   }
@@ -351,10 +348,6 @@ class ValuesLink<T extends MarketEvent> implements Observer<FallbackValue<T>>, U
     this.source?.unsubscribe();
     this.#stream.stopped();
   }
-}
-
-function subscribeValues<T>(this: Observable<T>, subscriber: Subscriber<T>): Unsubscribable | undefined {
-  return this instanceof Values ? this.join(subscriber) : undefined;
 }
 
 /**
