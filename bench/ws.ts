@@ -2,7 +2,11 @@
  * Stream throughput, latency and memory: a local `ws` server pushes the same pre-serialized Upbit ticker
  * and trade frames (binary, as Upbit sends them) to a bare `ws` client that only runs JSON.parse, and to
  * the library's streamTicker/streamTrades. Prints messages/s of both and the ratio, p50/p99 latency from
- * frame arrival to subscriber, and heap per subscribed market with 200 markets subscribed.
+ * frame arrival to subscriber, and heap per subscribed market with 200 markets subscribed, beside the same
+ * ticker streams built as a plain RxJS chain of the exported operators (`plain-chains.ts`), so the cost of
+ * the library's composition is measured, not remembered. Runs under tsx, whose `keepNames` gives every
+ * named closure created at run time a property dictionary (~256 bytes) that the tsup build does not have:
+ * closure-heavy code (the plain chain) reads somewhat higher here than as shipped.
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +15,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { MarketDataBackbone } from '../src/index.js';
 import { upbitWs } from '../src/exchanges/upbit/index.js';
 import { nodeWebSocketFactory, type WebSocketFactory, type WebSocketLike } from '../src/transport/ws/websocket-factory.js';
+import { plainTicker } from './plain-chains.js';
 import { collectGarbage, fmt, quantile, report } from './stats.js';
 
 const FIXTURES = new URL('../../shared/fixtures/upbit/', import.meta.url);
@@ -137,18 +142,25 @@ async function runLibrary(url: string, kind: 'ticker' | 'trade', count: number):
   return { rate, latencies };
 }
 
+/** Opens the ticker stream of one market: the library's, or the plain-chain baseline. */
+type OpenTicker = (backbone: MarketDataBackbone, code: string) => Observable<unknown>;
+
+const libraryTicker: OpenTicker = (backbone, code) => backbone.streamTicker(code);
+const HEAP_TIMINGS = { staleAfterMs: 60_000, pollIntervalMs: 1_000, gracePeriodMs: 0, replayTtlMs: 60_000 } as const;
+const plainChainTicker: OpenTicker = (backbone, code) => plainTicker(backbone.exchange('upbit'), code, HEAP_TIMINGS);
+
 /** Subscribes to the ticker of every code; resolves once each has delivered a value. */
-function subscribeAll(backbone: MarketDataBackbone, codes: readonly string[]): Promise<{ unsubscribe(): void }[]> {
+function subscribeAll(backbone: MarketDataBackbone, codes: readonly string[], open: OpenTicker): Promise<{ unsubscribe(): void }[]> {
   let seen = 0;
   return new Promise((resolve) => {
-    const subs = codes.map((code) => backbone.streamTicker(code).subscribe(() => {
+    const subs = codes.map((code) => open(backbone, code).subscribe(() => {
       if (++seen === codes.length) resolve(subs);
     }));
   });
 }
 
-/** Heap per market with `markets` ticker streams open, each holding one SNAPSHOT ticker. */
-async function measureHeap(markets: number): Promise<number> {
+/** Heap per market with `markets` ticker streams (opened by `open`) subscribed, each holding one SNAPSHOT ticker. */
+async function measureHeap(markets: number, open: OpenTicker): Promise<number> {
   const codes = Array.from({ length: markets }, (_, i) => `KRW-C${i}`);
   const warmCodes = Array.from({ length: markets }, (_, i) => `KRW-W${i}`);
   const frames = [...codes, ...warmCodes].map((code) => Buffer.from(tickerTemplate.replace('"code": "KRW-BTC"', `"code": "${code}"`)));
@@ -156,16 +168,16 @@ async function measureHeap(markets: number): Promise<number> {
   const backbone = new MarketDataBackbone({
     validateSymbols: false,
     restUrl: 'http://127.0.0.1:9',
-    exchanges: { upbit: { wsUrl: push.url, staleAfterMs: 60_000, gracePeriodMs: 0 } },
+    exchanges: { upbit: { wsUrl: push.url, ...HEAP_TIMINGS } },
   });
   // Fixed costs are not per market: open the socket with one market first, and run the same subscribe
   // path once on other markets (then unsubscribe them) so compiled code and grown tables are not counted.
-  const first = backbone.streamTicker('KRW-BTC').subscribe();
-  await subscribeAll(backbone, warmCodes).then((subs) => subs.forEach((s) => s.unsubscribe()));
+  const first = open(backbone, 'KRW-BTC').subscribe();
+  await subscribeAll(backbone, warmCodes, open).then((subs) => subs.forEach((s) => s.unsubscribe()));
   await new Promise((resolve) => setTimeout(resolve, 200));
   collectGarbage();
   const before = process.memoryUsage().heapUsed;
-  const subscriptions = await subscribeAll(backbone, codes);
+  const subscriptions = await subscribeAll(backbone, codes, open);
   // The server answers every request with a burst of all frames: let the bursts still in flight drain,
   // so frames being decoded are not counted as per-market heap.
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -238,14 +250,29 @@ export async function benchStreamThroughput(): Promise<void> {
   }
 }
 
-/** Heap per subscribed market. */
+/**
+ * Heap per subscribed market: the library's streams and, in the same run, the plain RxJS chain of the
+ * same operators (`bench/plain-chains.ts`), each the median of `BENCH_ROUNDS` (default 3) alternating runs.
+ */
 export async function benchStreamMemory(): Promise<void> {
-  const perMarket = await measureHeap(200);
-  const value = measureValueHeap(200);
-  report('memory: 200 ticker streams subscribed', [
-    ['heap per subscribed market (bytes, target < 4096)', fmt(perMarket, 0)],
+  const markets = 200;
+  const rounds = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
+  const library: number[] = [];
+  const plain: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    library.push(await measureHeap(markets, libraryTicker));
+    plain.push(await measureHeap(markets, plainChainTicker));
+  }
+  const perMarket = quantile(library, 0.5);
+  const chain = quantile(plain, 0.5);
+  const value = measureValueHeap(markets);
+  report(`memory: ${markets} ticker streams subscribed, median of ${rounds} alternating rounds`, [
+    ['library streams: heap per subscribed market (bytes, target <= 3072)', fmt(perMarket, 0)],
+    ['plain RxJS chain of the same operators (bytes)', fmt(chain, 0)],
+    ['ratio library / plain chain', fmt(perMarket / chain, 2)],
     ['of which the replayed ticker itself (decoded alone)', fmt(value, 0)],
-    ['stream machinery per market (difference)', fmt(perMarket - value, 0)],
+    ['library stream machinery per market (difference)', fmt(perMarket - value, 0)],
+    ['plain chain machinery per market (difference)', fmt(chain - value, 0)],
     ['gc exposed (exact numbers need --expose-gc)', String(typeof (globalThis as { gc?: unknown }).gc === 'function')],
   ]);
 }

@@ -275,6 +275,92 @@ describe('fallbackSwitch', () => {
     });
   });
 
+  it('should switch at once on an outage marker, keep the primary subscribed and switch back on its next value', () => {
+    testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+      const e1 = hot('  --a--D-------c--|');
+      const e1subs = '  ^---------------!';
+      const fb = cold('      -x-y-z-------');
+      const fbsubs = '  -----^-------!    ';
+      const expected = '--A---X-Y-Z--C--|';
+
+      const isOutage = (value: string): value is 'D' => value === 'D';
+      const result = e1.pipe(fallbackSwitch({ fallback: () => fb, staleAfterMs: 100, isOutage, onSwitch }));
+      expectObservable(result).toBe(expected, values);
+      expectSubscriptions(e1.subscriptions).toBe(e1subs);
+      expectSubscriptions(fb.subscriptions).toBe(fbsubs);
+    });
+    expect(switches).toEqual([
+      ['fallback', { kind: 'outage' }, 5],
+      ['primary', { kind: 'recovered' }, 13],
+    ]);
+  });
+
+  it('should check silence on the ticks of a shared clock instead of a timer of its own', () => {
+    testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+      const clock = hot('---t---t---t---t---');
+      const e1 = hot('  --a-----------b--|');
+      const fb = cold('        -x---------');
+      const fbsubs = '  -------^------!   ';
+      // a at 2: the tick at 7 is the first to see 5 ms of silence.
+      const expected = '--A-----X-----B--|';
+
+      const result = e1.pipe(fallbackSwitch({ fallback: () => fb, staleAfterMs: 5, clock }));
+      expectObservable(result).toBe(expected, values);
+      expectSubscriptions(fb.subscriptions).toBe(fbsubs);
+    });
+  });
+
+  it('should hold the primary after an outage until the bridge completes, emitting the bridge first', () => {
+    testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+      const e1 = hot('  --a--D-------c-e--------|');
+      const fb = cold('      -x|                 ');
+      const gap = cold('             --b|        ');
+      const gapsubs = ' -------------^--!        ';
+      const expected = '--A---X--------B(CE)----|';
+
+      const isOutage = (value: string): value is 'D' => value === 'D';
+      const result = e1.pipe(fallbackSwitch({ fallback: () => fb, staleAfterMs: 100, isOutage, bridge: () => gap }));
+      expectObservable(result).toBe(expected, { ...values, B: F('b'), E: P('e') });
+      expectSubscriptions(gap.subscriptions).toBe(gapsubs);
+    });
+  });
+
+  it('should release the held primary values when the bridge fails, and bridge nothing before a first value', () => {
+    testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+      const e1 = hot('  -------a--D--c-e----|');
+      const fb = cold('    -                 ');
+      const gap = cold('             --#     ');
+      const gapsubs = ' -------------^-!     ';
+      // Stale at 3 with nothing emitted yet: a at 7 goes out at once (no bridge); after the outage at 10,
+      // c waits for the bridge, which fails at 15, releasing c and e.
+      const expected = '-------A-------(CE)-|';
+
+      const isOutage = (value: string): value is 'D' => value === 'D';
+      const result = e1.pipe(fallbackSwitch({ fallback: () => fb, staleAfterMs: 3, isOutage, bridge: () => gap }));
+      expectObservable(result).toBe(expected, { ...values, E: P('e') });
+      expectSubscriptions(gap.subscriptions).toBe(gapsubs);
+    });
+  });
+
+  it('should hand the fallback and bridge factories the primary they serve', () => {
+    testScheduler.run(({ hot, cold, expectObservable }) => {
+      const e1 = hot('  --a--D--c--|');
+      const seen: unknown[] = [];
+      const isOutage = (value: string): value is 'D' => value === 'D';
+      const result = e1.pipe(
+        fallbackSwitch({
+          fallback: (primary$) => (seen.push(primary$), cold('|')),
+          bridge: (primary$) => (seen.push(primary$), cold('|')),
+          staleAfterMs: 100,
+          isOutage,
+        }),
+      );
+      expectObservable(result).toBe('--A-----C--|', values);
+      testScheduler.flush();
+      expect(seen).toEqual([e1, e1]);
+    });
+  });
+
   it('should not break unsubscription chains when result is unsubscribed explicitly', () => {
     testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
       const e1 = hot('  --a---------------');

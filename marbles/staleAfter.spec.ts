@@ -8,6 +8,15 @@ import { StaleStreamError } from '../src/errors/index.js';
 const stale = (lastMessageAt: number | undefined, timeoutMs = 5): StaleStreamError =>
   new StaleStreamError(`Stream stale: no message for ${timeoutMs} ms`, { lastMessageAt });
 
+/** Signal-mode events of values a, b, c and of silences after 5 and after 14. */
+const signalValues: Record<string, StaleAfterEvent<string>> = {
+  A: { kind: 'value', value: 'a' },
+  B: { kind: 'value', value: 'b' },
+  C: { kind: 'value', value: 'c' },
+  S: { kind: 'stale', error: stale(5) },
+  T: { kind: 'stale', error: stale(14) },
+};
+
 /** @test {staleAfter} */
 describe('staleAfter', () => {
   let testScheduler: TestScheduler;
@@ -99,15 +108,7 @@ describe('staleAfter', () => {
       const e1 = hot('  --a--b--------c--------|');
       const e1subs = '  ^----------------------!';
       const expected = '--A--B----S---C----T---|';
-      const values: Record<string, StaleAfterEvent<string>> = {
-        A: { kind: 'value', value: 'a' },
-        B: { kind: 'value', value: 'b' },
-        C: { kind: 'value', value: 'c' },
-        S: { kind: 'stale', error: stale(5) },
-        T: { kind: 'stale', error: stale(14) },
-      };
-
-      expectObservable(e1.pipe(staleAfter({ timeoutMs: 5, mode: 'signal' }))).toBe(expected, values);
+      expectObservable(e1.pipe(staleAfter({ timeoutMs: 5, mode: 'signal' }))).toBe(expected, signalValues);
       expectSubscriptions(e1.subscriptions).toBe(e1subs);
     });
   });
@@ -134,6 +135,57 @@ describe('staleAfter', () => {
       const result = e1.pipe(staleAfter({ timeoutMs: 5, mode: 'signal' }));
       expectObservable(result).toBe(expected, { A: { kind: 'value', value: 'a' } });
       expectSubscriptions(e1.subscriptions).toBe(e1subs);
+    });
+  });
+
+  it('should check the silence on the ticks of a clock instead of a timer of its own', () => {
+    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+      const clock = hot('---t---t---t---t---t--');
+      const clocksubs = '^---------------------!';
+      const e1 = hot('  --a--b--------c-------|');
+      const e1subs = '  ^---------------------!';
+      // b at 5: silent for 5 first at the tick of 11 (7 is too early); after c at 14, at the tick of 19.
+      const expected = '--A--B-----S--C----T--|';
+      expectObservable(e1.pipe(staleAfter({ timeoutMs: 5, mode: 'signal', clock }))).toBe(expected, signalValues);
+      expectSubscriptions(e1.subscriptions).toBe(e1subs);
+      expectSubscriptions(clock.subscriptions).toBe(clocksubs);
+    });
+  });
+
+  it('should report a silence once per silent period on a clock, however many ticks pass', () => {
+    testScheduler.run(({ hot, cold, expectObservable }) => {
+      const clock = hot('-t-t-t-t-t-t-t-t-t-t');
+      const e1 = cold(' -                   ');
+      const unsub = '   -------------------!';
+      const expected = '-----S--------------';
+
+      const result = e1.pipe(staleAfter({ timeoutMs: 5, mode: 'signal', clock }));
+      expectObservable(result, unsub).toBe(expected, { S: { kind: 'stale', error: stale(undefined) } });
+    });
+  });
+
+  it('should error at the first clock tick after timeoutMs of silence in error mode, leaving the clock', () => {
+    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+      const clock = hot('----t----t----t----');
+      const clocksubs = '^--------!         ';
+      const e1 = hot('  --a----------------');
+      const e1subs = '  ^--------!         ';
+      const expected = '--a------#         ';
+
+      expectObservable(e1.pipe(staleAfter({ timeoutMs: 5, clock }))).toBe(expected, undefined, stale(2));
+      expectSubscriptions(e1.subscriptions).toBe(e1subs);
+      expectSubscriptions(clock.subscriptions).toBe(clocksubs);
+    });
+  });
+
+  it('should schedule no timer of its own with a clock', () => {
+    testScheduler.run(({ hot, expectObservable }) => {
+      const clock = hot<number>('-');
+      const e1 = hot('  --a-----------|');
+      const expected = '--a-----------|';
+
+      // Silent far longer than timeoutMs, but no tick ever comes: nothing is reported.
+      expectObservable(e1.pipe(staleAfter({ timeoutMs: 3, clock }))).toBe(expected);
     });
   });
 

@@ -1,5 +1,7 @@
-import { asyncScheduler, Observable, share, Subject, timer } from 'rxjs';
-import type { MonoTypeOperatorFunction, Observer, SchedulerLike, SubjectLike, Unsubscribable } from 'rxjs';
+import { asyncScheduler } from 'rxjs';
+import type { MonoTypeOperatorFunction, Observable, SchedulerLike, Subscriber, Unsubscribable } from 'rxjs';
+import { JoinedObservable } from '../src/core/joined-observable.js';
+import { Relay } from '../src/core/relay.js';
 
 /** Configuration of {@link cacheReplay}. */
 export interface CacheReplayConfig {
@@ -30,9 +32,9 @@ export interface CacheReplayConfig {
  * Multicasts the source and replays its last value to late subscribers while it is younger than `ttlMs`.
  *
  * `shareReplay(1)` would hand a subscriber arriving ten minutes after the socket went quiet a ten-minute-old
- * ticker as if it were current. `cacheReplay` is `share()` whose connector keeps only the last value and
- * its arrival time (the behaviour of a `ReplaySubject(1, ttlMs, scheduler)`, without its per-value buffer
- * trimming): the value expires `ttlMs` after it arrived. With `refCount` the source is unsubscribed when the
+ * ticker as if it were current. `cacheReplay` behaves as `share()` whose connector keeps only the last
+ * value and its arrival time (a `ReplaySubject(1, ttlMs, scheduler)` without its per-value buffer
+ * trimming), kept in one small object per stream: the value expires `ttlMs` after it arrived. With `refCount` the source is unsubscribed when the
  * last subscriber leaves, optionally after a grace delay so a quick re-subscribe (a page switch) keeps the
  * connection. An error resets the cache (the next subscriber re-subscribes the source). A completed source
  * keeps serving its cache (fresh value, then completion) for `ttlMs` after completing and then resets, so
@@ -57,56 +59,139 @@ export interface CacheReplayConfig {
  */
 export function cacheReplay<T>(config: CacheReplayConfig): MonoTypeOperatorFunction<T> {
   const { ttlMs, refCount = true, resetOnRefCountZeroDelayMs = 0, replayAfterComplete = true, scheduler = asyncScheduler } = config;
-  // A timer of Infinity would fire at once (setTimeout clamps it), so "keep forever" means "never reset".
-  const after = (ms: number): (() => Observable<0>) | false => (ms === Infinity ? false : () => timer(ms, scheduler));
+  const settings: ReplaySettings = { ttlMs, refCount, graceMs: resetOnRefCountZeroDelayMs, replayAfterComplete, scheduler };
+  return (source) => new ReplayedStream(source, settings);
+}
 
-  return share<T>({
-    connector: () => latestValueSubject<T>(ttlMs, scheduler),
-    resetOnError: true,
-    resetOnComplete: replayAfterComplete ? after(ttlMs) : true,
-    resetOnRefCountZero: refCount && (resetOnRefCountZeroDelayMs > 0 ? after(resetOnRefCountZeroDelayMs) : true),
-  });
+/** The settings of one `cacheReplay(config)`, shared by every stream it is applied to. */
+interface ReplaySettings {
+  readonly ttlMs: number;
+  readonly refCount: boolean;
+  readonly graceMs: number;
+  readonly replayAfterComplete: boolean;
+  readonly scheduler: SchedulerLike;
 }
 
 /**
- * A subject that replays its last value while it is younger than `ttlMs` (age exactly `ttlMs` is
- * expired), then, once stopped, its error or completion. Stores one value and one time stamp; the clock
- * is read only when a value arrives (and only for a finite TTL) and when someone subscribes.
+ * What `cacheReplay` returns: `share()` with a connector keeping one value, written as one object per
+ * stream (its subscribers, the source subscription, the last value and its time) rather than share's
+ * closures and subject, because hot streams are held by the hundred (`npm run bench -- stream-memory`).
  */
-function latestValueSubject<T>(ttlMs: number, scheduler: SchedulerLike): SubjectLike<T> {
-  const subject = new Subject<T>();
-  let has = false;
-  let last: T | undefined;
-  let at = 0;
-  let stopped = false;
-  const fresh = (): boolean => has && (ttlMs === Infinity || scheduler.now() - at < ttlMs);
-  return {
-    next: (value: T): void => {
-      if (stopped) return;
-      has = true;
-      last = value;
-      if (ttlMs !== Infinity) at = scheduler.now();
-      subject.next(value);
-    },
-    error: (error: unknown): void => {
-      stopped = true;
-      subject.error(error);
-    },
-    complete: (): void => {
-      stopped = true;
-      subject.complete();
-    },
-    subscribe: (observer: Partial<Observer<T>>): Unsubscribable =>
-      new Observable<T>((subscriber) => {
-        // Like ReplaySubject: a live subject adds the subscriber first, a stopped one replays before it ends.
-        const replay = fresh();
-        if (stopped) {
-          if (replay) subscriber.next(last as T);
-          return subject.subscribe(subscriber);
-        }
-        const subscription = subject.subscribe(subscriber);
-        if (replay) subscriber.next(last as T);
-        return subscription;
-      }).subscribe(observer),
-  };
+class ReplayedStream<T> extends JoinedObservable<T> {
+  readonly #source: Observable<T>;
+  readonly #settings: ReplaySettings;
+  /** Replaced, never mutated, so a delivery loop can walk it while subscribers leave. */
+  #subscribers: readonly Subscriber<T>[] = [];
+  #connection: Unsubscribable | undefined;
+  /** Bumped by every reset, so a connection that ended while being made is not kept. */
+  #generation = 0;
+  #has = false;
+  #value: T | undefined;
+  #at = 0;
+  /** The source completed and the cache still serves (`replayAfterComplete`). */
+  #completed = false;
+  /** The grace delay, or the cache's life after completion. */
+  #timer: Unsubscribable | undefined;
+
+  constructor(source: Observable<T>, settings: ReplaySettings) {
+    super();
+    this.#source = source;
+    this.#settings = settings;
+  }
+
+  /** Adds a subscriber: replays a fresh value, connects the source on the first one. */
+  join(subscriber: Subscriber<T>): Unsubscribable | undefined {
+    const fresh = this.#has && (this.#settings.ttlMs === Infinity || this.#settings.scheduler.now() - this.#at < this.#settings.ttlMs);
+    if (this.#completed) {
+      if (fresh) subscriber.next(this.#value as T);
+      subscriber.complete();
+      return undefined;
+    }
+    if (this.#timer !== undefined) this.#cancelTimer();
+    this.#subscribers = [...this.#subscribers, subscriber];
+    if (fresh) subscriber.next(this.#value as T);
+    if (this.#connection === undefined) this.#connect();
+    return new Leave(this, subscriber);
+  }
+
+  leave(subscriber: Subscriber<T>): void {
+    if (!this.#subscribers.includes(subscriber)) return;
+    this.#subscribers = this.#subscribers.filter((s) => s !== subscriber);
+    const { refCount, graceMs, scheduler } = this.#settings;
+    if (this.#subscribers.length > 0 || !refCount || graceMs === Infinity) return;
+    if (graceMs > 0) this.#timer = scheduler.schedule(() => this.#reset(), graceMs);
+    else this.#reset();
+  }
+
+  next(value: T): void {
+    this.#has = true;
+    this.#value = value;
+    if (this.#settings.ttlMs !== Infinity) this.#at = this.#settings.scheduler.now();
+    const subscribers = this.#subscribers;
+    for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(value);
+  }
+
+  error(error: unknown): void {
+    const subscribers = this.#end();
+    this.#reset();
+    for (const subscriber of subscribers) subscriber.error(error);
+  }
+
+  complete(): void {
+    const subscribers = this.#end();
+    const { replayAfterComplete, ttlMs, scheduler } = this.#settings;
+    if (!replayAfterComplete) this.#reset();
+    else {
+      this.#completed = true;
+      this.#connection = undefined;
+      this.#generation++;
+      if (ttlMs !== Infinity) this.#timer = scheduler.schedule(() => this.#reset(), ttlMs);
+    }
+    for (const subscriber of subscribers) subscriber.complete();
+  }
+
+  #connect(): void {
+    const generation = this.#generation;
+    const connection = this.#source.subscribe(new Relay(this));
+    if (generation === this.#generation) this.#connection = connection;
+  }
+
+  /** Takes the subscribers away for a final notification. */
+  #end(): readonly Subscriber<T>[] {
+    const subscribers = this.#subscribers;
+    this.#subscribers = [];
+    return subscribers;
+  }
+
+  #cancelTimer(): void {
+    this.#timer?.unsubscribe();
+    this.#timer = undefined;
+  }
+
+  /** Forgets the source and the cache: the next subscriber starts afresh. */
+  #reset(): void {
+    this.#cancelTimer();
+    this.#generation++;
+    const connection = this.#connection;
+    this.#connection = undefined;
+    this.#has = false;
+    this.#value = undefined;
+    this.#completed = false;
+    connection?.unsubscribe();
+  }
+}
+
+/** A subscriber's teardown as one small object (a closure and its context cost twice the heap). */
+class Leave<T> implements Unsubscribable {
+  readonly #stream: ReplayedStream<T>;
+  readonly #subscriber: Subscriber<T>;
+
+  constructor(stream: ReplayedStream<T>, subscriber: Subscriber<T>) {
+    this.#stream = stream;
+    this.#subscriber = subscriber;
+  }
+
+  unsubscribe(): void {
+    this.#stream.leave(this.#subscriber);
+  }
 }

@@ -1,8 +1,11 @@
-import { asyncScheduler, Observable } from 'rxjs';
-import type { OperatorFunction, SchedulerLike, Subscription } from 'rxjs';
+import { asyncScheduler } from 'rxjs';
+import type { Observable, Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Unsubscribable } from 'rxjs';
+import { JoinedObservable } from '../src/core/joined-observable.js';
+import { Relay } from '../src/core/relay.js';
 import { isRetryableError } from '../src/errors/index.js';
 import type { StaleStreamError } from '../src/errors/index.js';
-import { staleAfter } from './staleAfter.js';
+import { Silence, type SilenceOwner, type SilenceSettings } from '../src/core/silence.js';
+import type { staleAfter } from './staleAfter.js';
 
 /** Which stream a {@link fallbackSwitch} value came from: the operator's source, or the fallback. */
 export type FallbackSource = 'primary' | 'fallback';
@@ -17,12 +20,19 @@ export interface FallbackValue<T> {
 export type FallbackSwitchReason =
   | { readonly kind: 'stale'; readonly error: StaleStreamError }
   | { readonly kind: 'error'; readonly error: unknown }
+  | { readonly kind: 'outage' }
   | { readonly kind: 'recovered' };
 
-/** Configuration of {@link fallbackSwitch}. */
-export interface FallbackSwitchConfig<T> {
-  /** Creates the fallback stream (e.g. REST polling); subscribed only while the primary is down. */
-  readonly fallback: () => Observable<T>;
+/**
+ * Configuration of {@link fallbackSwitch}: `T` is a value, `M` an in-band outage marker the primary may
+ * carry besides its values (a socket's `disconnect` event).
+ */
+export interface FallbackSwitchConfig<T, M = never> {
+  /**
+   * Creates the fallback stream (e.g. REST polling); subscribed only while the primary is down. It is
+   * handed the operator's source, so one config can serve many primaries.
+   */
+  readonly fallback: (primary$: Observable<T | M>) => Observable<T>;
   /** Silence of the primary, in ms, after which the fallback takes over (timer starts at subscription). */
   readonly staleAfterMs: number;
   /**
@@ -40,6 +50,19 @@ export interface FallbackSwitchConfig<T> {
   readonly scheduler?: SchedulerLike;
   /** Called on every change of stream, before the new stream's first value (logging, metrics). @default undefined */
   readonly onSwitch?: (source: FallbackSource, reason: FallbackSwitchReason) => void;
+  /** Ticks that check the primary's silence instead of a timer per subscription (see {@link staleAfter}). @default undefined */
+  readonly clock?: Subscribable<unknown>;
+  /**
+   * Recognizes an outage marker of the primary: it switches to the fallback at once and is not emitted;
+   * the primary stays subscribed and its next value switches back (no `recoverAfter` wait). @default none
+   */
+  readonly isOutage?: (value: T | M) => value is M;
+  /**
+   * What the primary may have missed while down (recent trades over REST): when the primary delivers
+   * again after an outage or silence, its values are held until this completes (or fails), and its own
+   * values, tagged `fallback`, go out first. Not used before the first value. @default none
+   */
+  readonly bridge?: (primary$: Observable<T | M>) => Observable<T>;
 }
 
 /**
@@ -57,6 +80,10 @@ export interface FallbackSwitchConfig<T> {
  * Errors of the fallback are passed on (wrap it in `retry` to keep polling through them); its completion
  * only ends the fallback. Completion of the primary completes the output.
  *
+ * For a primary that stays subscribed through outages (a hot socket) the options say what the socket
+ * knows: `isOutage` markers switch at once, `clock` shares one silence check among many streams,
+ * and `bridge` fills the gap an outage left before the primary's values resume.
+ *
  * ```
  * staleAfterMs: 5                 A = { source: 'primary', value: a }, X = { source: 'fallback', value: x }
  * primary:      --a--b------------c---|
@@ -67,6 +94,11 @@ export interface FallbackSwitchConfig<T> {
  * primary:      --a--#  --a--#  --a-
  * fallback():        -x---   -x---
  * output:       --A---X---A---X---A-
+ *
+ * isOutage: v => v === 'd'; bridge: () => --b|
+ * primary:      --a--d-------c-e--------|
+ * fallback():        -x|
+ * output:       --A---X--------B(CE)----|      c and e held from 13 until the bridge completes at 16
  * ```
  *
  * @example
@@ -80,63 +112,175 @@ export interface FallbackSwitchConfig<T> {
  * @returns An operator from the primary's values to values tagged with their source.
  * @see {@link staleAfter} which detects the silence.
  */
-export function fallbackSwitch<T>(config: FallbackSwitchConfig<T>): OperatorFunction<T, FallbackValue<T>> {
+export function fallbackSwitch<T, M = never>(config: FallbackSwitchConfig<T, M>): OperatorFunction<T | M, FallbackValue<T>> {
   const { fallback, staleAfterMs, isNewer = isNotOlder, recoverAfter = 1000, scheduler = asyncScheduler } = config;
-  const { isRetryable = isRetryableError, onSwitch } = config;
-
-  return (primary$) =>
-    new Observable<FallbackValue<T>>((subscriber) => {
-      let active: FallbackSource = 'primary';
-      let last: { readonly value: T } | undefined;
-      let primarySub: Subscription | undefined;
-      let fallbackSub: Subscription | undefined;
-      let recoverSub: Subscription | undefined;
-      // Handlers run user callbacks; like RxJS operators, route their throws to the error channel.
-      const guard = <A>(handle: (arg: A) => void) => (arg: A): void => {
-        try {
-          handle(arg);
-        } catch (error: unknown) {
-          subscriber.error(error);
-        }
-      };
-      const emit = (source: FallbackSource, value: T): void => {
-        if (last !== undefined && !isNewer(value, last.value)) return;
-        last = { value };
-        subscriber.next({ source, value });
-      };
-      const switchTo = (source: FallbackSource, reason: FallbackSwitchReason): void => {
-        if (active === source) return;
-        active = source;
-        onSwitch?.(source, reason);
-        fallbackSub?.unsubscribe();
-        fallbackSub = undefined;
-        if (source === 'primary') return;
-        const next = guard((value: T) => emit('fallback', value));
-        fallbackSub = fallback().subscribe({ next, error: (error: unknown) => subscriber.error(error) });
-      };
-      const subscribePrimary = (): void => {
-        primarySub = primary$.pipe(staleAfter({ timeoutMs: staleAfterMs, scheduler, mode: 'signal' })).subscribe({
-          next: guard((event) => {
-            if (event.kind === 'stale') return switchTo('fallback', event);
-            switchTo('primary', { kind: 'recovered' });
-            emit('primary', event.value);
-          }),
-          error: guard((error: unknown) => {
-            if (!isRetryable(error)) return subscriber.error(error);
-            switchTo('fallback', { kind: 'error', error });
-            recoverSub = scheduler.schedule(subscribePrimary, recoverAfter);
-          }),
-          complete: () => subscriber.complete(),
-        });
-      };
-      subscribePrimary();
-      return () => {
-        primarySub?.unsubscribe();
-        fallbackSub?.unsubscribe();
-        recoverSub?.unsubscribe();
-      };
-    });
+  const { isRetryable = isRetryableError, onSwitch, clock, isOutage, bridge } = config;
+  const silence: SilenceSettings = { timeoutMs: staleAfterMs, scheduler, clock };
+  const settings: SwitchSettings<T, M> = { fallback, isNewer, recoverAfter, scheduler, isRetryable, onSwitch, isOutage, bridge, silence };
+  return (primary$) => new SwitchedStream(primary$, settings);
 }
+
+/** The settings of one `fallbackSwitch(config)`, shared by every primary it is applied to. */
+interface SwitchSettings<T, M> extends Pick<FallbackSwitchConfig<T, M>, 'fallback' | 'onSwitch' | 'isOutage' | 'bridge'> {
+  readonly isNewer: (candidate: T, lastEmitted: T) => boolean;
+  readonly recoverAfter: number;
+  readonly scheduler: SchedulerLike;
+  readonly isRetryable: (error: unknown) => boolean;
+  /** The primary's silence check, the same as {@link staleAfter}'s. */
+  readonly silence: SilenceSettings;
+}
+
+/**
+ * What `fallbackSwitch` returns: its state lives in one {@link Switcher} per subscription, with methods
+ * rather than a closure per handler, because hot streams are held by the hundred.
+ */
+class SwitchedStream<T, M> extends JoinedObservable<FallbackValue<T>> {
+  readonly #primary$: Observable<T | M>;
+  readonly #settings: SwitchSettings<T, M>;
+
+  constructor(primary$: Observable<T | M>, settings: SwitchSettings<T, M>) {
+    super();
+    this.#primary$ = primary$;
+    this.#settings = settings;
+  }
+
+  join(subscriber: Subscriber<FallbackValue<T>>): Unsubscribable {
+    return new Switcher(this.#primary$, this.#settings, subscriber);
+  }
+}
+
+/** One subscription of `fallbackSwitch`: the primary's observer, and the teardown of everything. */
+class Switcher<T, M> implements Observer<T | M>, SilenceOwner, Unsubscribable {
+  readonly #primary$: Observable<T | M>;
+  readonly #settings: SwitchSettings<T, M>;
+  readonly #subscriber: Subscriber<FallbackValue<T>>;
+  #active: FallbackSource = 'primary';
+  #hasLast = false;
+  #last: T | undefined;
+  #primarySub: Unsubscribable | undefined;
+  #silence: Silence | undefined;
+  #fallbackSub: Unsubscribable | undefined;
+  #recoverSub: Unsubscribable | undefined;
+  #bridgeSub: Unsubscribable | undefined;
+  /** Primary values waiting for the bridge, while it runs. */
+  #held: T[] | undefined;
+
+  constructor(primary$: Observable<T | M>, settings: SwitchSettings<T, M>, subscriber: Subscriber<FallbackValue<T>>) {
+    this.#primary$ = primary$;
+    this.#settings = settings;
+    this.#subscriber = subscriber;
+    this.#subscribePrimary();
+  }
+
+  /** A value or an outage marker of the primary. */
+  next(value: T | M): void {
+    this.#silence?.touch();
+    // Inline rather than through #guard: this runs for every value, and a closure per value shows.
+    try {
+      if (this.#isValue(value)) this.#onPrimary(value);
+      else this.#switchTo('fallback', OUTAGE);
+    } catch (error: unknown) {
+      this.#subscriber.error(error);
+    }
+  }
+
+  /** The primary was silent for `staleAfterMs`. */
+  silent(error: StaleStreamError): void {
+    this.#guard(() => this.#switchTo('fallback', { kind: 'stale', error }));
+  }
+
+  error(error: unknown): void {
+    this.#silence?.unsubscribe();
+    this.#guard(() => {
+      if (!this.#settings.isRetryable(error)) return this.#subscriber.error(error);
+      this.#switchTo('fallback', { kind: 'error', error });
+      this.#recoverSub = this.#settings.scheduler.schedule(() => this.#subscribePrimary(), this.#settings.recoverAfter);
+    });
+  }
+
+  complete(): void {
+    this.#subscriber.complete();
+  }
+
+  unsubscribe(): void {
+    this.#primarySub?.unsubscribe();
+    this.#silence?.unsubscribe();
+    this.#stopFallback();
+    this.#recoverSub?.unsubscribe();
+    this.#bridgeSub?.unsubscribe();
+  }
+
+  #isValue(value: T | M): value is T {
+    return this.#settings.isOutage === undefined || !this.#settings.isOutage(value);
+  }
+
+  #subscribePrimary(): void {
+    this.#silence = new Silence(this.#settings.silence, this);
+    this.#primarySub = this.#primary$.subscribe(new Relay(this));
+  }
+
+  // Handlers run user callbacks; like RxJS operators, route their throws to the error channel.
+  #guard(handle: () => void): void {
+    try {
+      handle();
+    } catch (error: unknown) {
+      this.#subscriber.error(error);
+    }
+  }
+
+  #emit(source: FallbackSource, value: T): void {
+    if (this.#hasLast && !this.#settings.isNewer(value, this.#last as T)) return;
+    this.#hasLast = true;
+    this.#last = value;
+    this.#subscriber.next({ source, value });
+  }
+
+  #startFallback(): void {
+    if (this.#active === 'primary' || this.#fallbackSub !== undefined) return;
+    this.#fallbackSub = this.#settings.fallback(this.#primary$).subscribe({
+      next: (value) => this.#guard(() => this.#emit('fallback', value)),
+      error: (error: unknown) => this.#subscriber.error(error),
+    });
+  }
+
+  #stopFallback(): void {
+    this.#fallbackSub?.unsubscribe();
+    this.#fallbackSub = undefined;
+  }
+
+  #switchTo(source: FallbackSource, reason: FallbackSwitchReason): void {
+    if (this.#active === source) return;
+    this.#active = source;
+    this.#settings.onSwitch?.(source, reason);
+    this.#stopFallback();
+    this.#startFallback();
+  }
+
+  #onPrimary(value: T): void {
+    if (this.#held !== undefined) {
+      this.#held.push(value);
+      return;
+    }
+    const recovering = this.#active === 'fallback';
+    this.#switchTo('primary', RECOVERED);
+    const bridge = this.#settings.bridge;
+    if (!recovering || bridge === undefined || !this.#hasLast) return this.#emit('primary', value);
+    const held = [value];
+    this.#held = held;
+    const release = (): void => {
+      if (this.#held !== held) return;
+      this.#held = undefined;
+      this.#bridgeSub = undefined;
+      this.#guard(() => held.forEach((v) => this.#emit('primary', v)));
+    };
+    const next = (gap: T): void => this.#guard(() => this.#emit('fallback', gap));
+    const subscription = bridge(this.#primary$).subscribe({ next, error: release, complete: release });
+    if (this.#held === held) this.#bridgeSub = subscription;
+  }
+}
+
+const OUTAGE: FallbackSwitchReason = { kind: 'outage' };
+const RECOVERED: FallbackSwitchReason = { kind: 'recovered' };
 
 /** Default `isNewer`: compare numeric `timestamp` properties when both values have one; ties pass. */
 function isNotOlder(candidate: unknown, lastEmitted: unknown): boolean {

@@ -1,6 +1,9 @@
-import { asyncScheduler, identity, map, Observable } from 'rxjs';
-import type { MonoTypeOperatorFunction, OperatorFunction, SchedulerLike, Subscription } from 'rxjs';
-import { StaleStreamError } from '../src/errors/index.js';
+import { asyncScheduler, identity, map } from 'rxjs';
+import type { MonoTypeOperatorFunction, Observable, Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Unsubscribable } from 'rxjs';
+import { JoinedObservable } from '../src/core/joined-observable.js';
+import { Relay } from '../src/core/relay.js';
+import { Silence, type SilenceOwner, type SilenceSettings } from '../src/core/silence.js';
+import type { StaleStreamError } from '../src/errors/index.js';
 
 /** Options shared by both modes of {@link staleAfter}. */
 export interface StaleAfterBaseConfig {
@@ -8,6 +11,12 @@ export interface StaleAfterBaseConfig {
   readonly timeoutMs: number;
   /** Scheduler for the silence timer and for `lastMessageAt`. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
+  /**
+   * Ticks that check the silence instead of a timer of the stream's own: one clock (a hub's sweep)
+   * serves any number of streams, and silence is noticed at the first tick at or after `timeoutMs`, so up
+   * to one tick period late. @default undefined (a timer per subscription)
+   */
+  readonly clock?: Subscribable<unknown>;
 }
 
 /** {@link staleAfter} in `'error'` mode: silence errors the stream. */
@@ -46,12 +55,15 @@ export function staleAfter<T>(config: StaleAfterSignalConfig): OperatorFunction<
  * keeps waiting, for callers that switch to a fallback instead. The error's `lastMessageAt` is the
  * scheduler time of the last value, or `undefined` when none arrived. Values, errors and completion of
  * the source pass through. The mode changes the output type, hence the overloads (a deliberate
- * exception to the "overloads only for number-or-config" rule).
+ * exception to the "overloads only for number-or-config" rule). With a `clock`, the silence is checked on
+ * its ticks instead of by a timer per subscription (many streams, one sweep timer).
  *
  * ```
  * source:                       --a--b--------c--|
  * staleAfter({ timeoutMs: 5 }): --a--b----#
  * mode 'signal':                --A--B----S---C--|
+ * clock:                        ---t---t---t---t--
+ * with clock, mode 'signal':    --A--B-----S--C--|
  * ```
  *
  * @example
@@ -66,46 +78,71 @@ export function staleAfter<T>(config: StaleAfterSignalConfig): OperatorFunction<
  * ```
  * @param config Silence allowed, scheduler and mode.
  * @returns An operator that mirrors the source and reports silence as an error or a `'stale'` event.
- * @see {@link fallbackSwitch} which uses `'signal'` mode to leave a silent primary.
+ * @see {@link fallbackSwitch} which leaves a silent primary by the same check.
  */
 export function staleAfter<T>(config: StaleAfterConfig): OperatorFunction<T, T | StaleAfterEvent<T>> {
-  const { timeoutMs, scheduler = asyncScheduler, mode = 'error' } = config;
-  const wrap = mode === 'signal' ? (value: T): StaleAfterEvent<T> => ({ kind: 'value', value }) : undefined;
+  const { timeoutMs, scheduler = asyncScheduler, mode = 'error', clock } = config;
   // A timer of Infinity would fire at once (setTimeout clamps it), so "never stale" short-circuits.
-  if (timeoutMs === Infinity) return wrap === undefined ? identity : map(wrap);
+  if (timeoutMs === Infinity) return mode === 'signal' ? map((value: T): StaleAfterEvent<T> => ({ kind: 'value', value })) : identity;
+  const settings: WatchSettings = { timeoutMs, scheduler, signal: mode === 'signal', clock };
+  return (source) => new WatchedStream(source, settings);
+}
 
-  return (source) =>
-    new Observable<T | StaleAfterEvent<T>>((subscriber) => {
-      let lastMessageAt: number | undefined;
-      let since = scheduler.now();
-      let timer: Subscription | undefined;
-      // Values only move `since`; the timer re-arms itself for the time left when it fires, so a busy
-      // stream costs one timer per `timeoutMs` instead of a cancelled and a new timer per value.
-      const fire = (): void => {
-        const left = since + timeoutMs - scheduler.now();
-        if (left > 0) {
-          timer = scheduler.schedule(fire, left);
-          return;
-        }
-        timer = undefined;
-        const error = new StaleStreamError(`Stream stale: no message for ${timeoutMs} ms`, { lastMessageAt });
-        if (wrap === undefined) subscriber.error(error);
-        else subscriber.next({ kind: 'stale', error });
-      };
-      timer = scheduler.schedule(fire, timeoutMs);
-      const subscription = source.subscribe({
-        next: (value) => {
-          lastMessageAt = scheduler.now();
-          since = lastMessageAt;
-          timer ??= scheduler.schedule(fire, timeoutMs);
-          subscriber.next(wrap === undefined ? value : wrap(value));
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-      return () => {
-        timer?.unsubscribe();
-        subscription.unsubscribe();
-      };
-    });
+/** What `staleAfter` returns: one {@link Watch} object per subscription, no closures (streams are held by the hundred). */
+class WatchedStream<T> extends JoinedObservable<T | StaleAfterEvent<T>> {
+  readonly #source: Observable<T>;
+  readonly #settings: WatchSettings;
+
+  constructor(source: Observable<T>, settings: WatchSettings) {
+    super();
+    this.#source = source;
+    this.#settings = settings;
+  }
+
+  join(subscriber: Subscriber<T | StaleAfterEvent<T>>): Unsubscribable {
+    return new Watch(this.#source, this.#settings, subscriber);
+  }
+}
+
+/** The settings of one `staleAfter(config)`, shared by every source it is applied to. */
+interface WatchSettings extends SilenceSettings {
+  readonly signal: boolean;
+}
+
+/** One subscription of `staleAfter`: the source's observer, its {@link Silence}, and the teardown. */
+class Watch<T> implements Observer<T>, SilenceOwner, Unsubscribable {
+  readonly #signal: boolean;
+  readonly #subscriber: Subscriber<T | StaleAfterEvent<T>>;
+  readonly #silence: Silence;
+  readonly #subscription: Unsubscribable;
+
+  constructor(source: Observable<T>, settings: WatchSettings, subscriber: Subscriber<T | StaleAfterEvent<T>>) {
+    this.#signal = settings.signal;
+    this.#subscriber = subscriber;
+    this.#silence = new Silence(settings, this);
+    this.#subscription = source.subscribe(new Relay(this));
+  }
+
+  next(value: T): void {
+    this.#silence.touch();
+    this.#subscriber.next(this.#signal ? { kind: 'value', value } : value);
+  }
+
+  error(error: unknown): void {
+    this.#subscriber.error(error);
+  }
+
+  complete(): void {
+    this.#subscriber.complete();
+  }
+
+  silent(error: StaleStreamError): void {
+    if (this.#signal) this.#subscriber.next({ kind: 'stale', error });
+    else this.#subscriber.error(error);
+  }
+
+  unsubscribe(): void {
+    this.#silence.unsubscribe();
+    this.#subscription.unsubscribe();
+  }
 }

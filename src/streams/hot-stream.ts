@@ -1,31 +1,44 @@
 /**
- * One hot market-data stream without a per-stream operator chain: the state of what `fallbackSwitch`,
- * `cacheReplay` and `dedupeBy` do for a single stream, kept in one small object.
+ * One hot market-data stream, composed from the library's exported operators: the marble specs of
+ * `fallbackSwitch`, `staleAfter` and `cacheReplay` prove what a stream's subscribers receive.
  *
- * Why not compose those operators per stream: the composed chain (subject, keeper, tap, filter,
- * fallbackSwitch with its staleAfter timer, map, tap, share with its replay subject) measured about
- * 16 KB of heap per subscribed market (`npm run bench -- stream-memory`), several times the ticker it
- * carries. The operators stay the public building blocks (each with its marble spec); the hub keeps
- * their contracts in this class: a value older than the last one emitted is never emitted, REST polling
- * serves the stream while the socket is down or the stream is silent, the latest value is replayed to
- * late subscribers while younger than a TTL, and the socket subscription lives from the first subscriber
- * to `gracePeriodMs` after the last one. Diff order books and candle close flags, which need real
- * state, still run through their operators (`syncOrderBook`, `flagClosedCandles`), only for the streams
- * that need them.
+ * ```
+ * SocketEvents: the stream's socket events (its kind's values, through the kind's `primary` such as
+ *               syncOrderBook; an outage marker when the socket drops or a diff-book sync fails)
+ *   → fallbackSwitch({ fallback: REST polling while anyone listens, isOutage, clock: the hub's sweep,
+ *                      bridge, isNewer: kind.follows })
+ *   → Values: unwrap, count the source, keep the latest value for `hub.latest`
+ *   → kind.post (flagClosedCandles)
+ *   → cacheReplay({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs })
+ * ```
  *
- * Differences from the operators, on purpose: silence is found by the hub's single sweep timer, so the
- * switch to REST comes up to one sweep period (`staleAfterMs / 4`, at most 1 s) after `staleAfterMs`
- * rather than exactly at it; the socket subscription stays open through outages, so the stream takes the
- * first socket value after a reconnect at once (no `recoverAfter` wait), except after a failed diff-book
- * sync, which waits `recoverAfterMs` before syncing again; a stream in its grace period (no subscriber)
- * does not poll REST.
+ * What the hand-written stream this replaces did differently from the operators became operator options
+ * or composition: silence is checked on the hub's single sweep clock (`clock`: a switch to REST comes up
+ * to one sweep period after `staleAfterMs`) rather than by a timer per stream; the socket subscription
+ * stays open through outages, which reach `fallbackSwitch` in-band (`isOutage`), so the first socket value
+ * after a reconnect is taken at once; after a failed diff-book sync the socket events are ignored for
+ * `recoverAfterMs` before syncing again (REST serves meanwhile); after an outage, trades wait for one REST
+ * request of recent trades (`bridge`); a stream in its grace period (no subscriber) does not poll REST
+ * (the poll `switchMap`s over the stream's subscriber signal). Diff books (`syncOrderBook`) and candle close
+ * flags (`flagClosedCandles`) run only for the streams that need them.
+ *
+ * Memory (`npm run bench -- stream-memory`, 200 ticker markets): the operators keep a subscription's state
+ * in one object, a kind's operators are built once per hub and shared by its streams (their configs name
+ * no stream), and internal subscriptions go through {@link Relay}; about 4.6 KB per market, of which 2.3 KB
+ * is the replayed ticker (the same chain built naively: about 7 KB; the hand-written object it replaced:
+ * 3.7 KB).
  */
-import { catchError, EMPTY, exhaustMap, Subject, throwError, timer } from 'rxjs';
-import type { Observable, OperatorFunction, SchedulerLike, Subscriber, Subscription as RxSubscription, Unsubscribable } from 'rxjs';
+import { catchError, distinctUntilChanged, EMPTY, exhaustMap, Observable, Subject, switchMap, throwError, timer } from 'rxjs';
+import type { MonoTypeOperatorFunction, Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Subscription as RxSubscription, Unsubscribable } from 'rxjs';
+import { cacheReplay } from '../../operators/cacheReplay.js';
+import { fallbackSwitch, type FallbackValue } from '../../operators/fallbackSwitch.js';
+import { JoinedObservable } from '../core/joined-observable.js';
+import { Relay } from '../core/relay.js';
 import { isRetryableError } from '../errors/index.js';
 import type { Subscription } from '../core/exchange-adapter.js';
 import type { MarketEvent } from '../model/market-event.js';
 import type { EventSink, StreamEvent } from '../transport/ws/ws-router.js';
+import { Signal } from './signal.js';
 
 /** Where a stream's value came from. */
 export type HotSource = 'ws' | 'rest';
@@ -95,10 +108,24 @@ export interface HotStreamTimings {
   /** After a failed diff-book sync, how long REST serves before syncing from the socket again. */
   readonly recoverAfterMs: number;
   readonly scheduler: SchedulerLike;
+  /** Ticks of the hub's sweep, on which silence is checked. @default a clock of the stream's own, ticked by {@link HotStream.sweep} */
+  readonly clock?: Subscribable<unknown> | undefined;
+}
+
+/** The in-band marker of an outage: the socket dropped, or a diff-book sync failed. */
+interface Outage {
+  readonly type: 'outage';
+}
+
+const OUTAGE: Outage = { type: 'outage' };
+
+function isOutage<T>(value: T | Outage): value is Outage {
+  return value === OUTAGE;
 }
 
 /**
- * A hot stream: ref-counted, replaying, switching between the socket and REST polling.
+ * A hot stream: ref-counted, replaying, switching between the socket and REST polling, built as a
+ * `pipe()` of `fallbackSwitch` and `cacheReplay` (see the file comment).
  *
  * @example
  * ```ts
@@ -106,36 +133,24 @@ export interface HotStreamTimings {
  * const values$ = new Observable((subscriber) => stream.attach(subscriber));
  * ```
  */
-export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> implements EventSink {
+export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
   readonly #spec: HotStreamSpec<W, T, R>;
-  readonly #timings: HotStreamTimings;
-  #subscribers: Subscriber<R>[] = [];
-  #running = false;
-  #wire$: Subject<W> | undefined;
-  #wireSubscription: RxSubscription | undefined;
-  #post$: Subject<T> | undefined;
-  #postSubscription: RxSubscription | undefined;
-  #poller: RxSubscription | undefined;
-  #grace: RxSubscription | undefined;
+  readonly #values$: Observable<R>;
+  /** Whether the stream has subscribers: REST polling waits for one. */
+  readonly #watched = new Signal(true, false);
+  #watchers = 0;
+  readonly #ownClock: Signal<number> | undefined;
   #last: T | undefined;
-  #hasOutput = false;
-  #output: R | undefined;
-  #outputAt = 0;
-  /** Time of the value being passed through `post`. */
-  #postAt = 0;
-  /** Wire events are ignored until then (after a failed sync), so the snapshot endpoint is not hammered. */
-  #wireBlockedUntil = 0;
-  /** The socket dropped and has not delivered since: a subscriber arriving now needs REST at once. */
-  #down = false;
-  /** Socket values held back while the bridge request after an outage runs. */
-  #held: T[] | undefined;
-  #bridge: RxSubscription | undefined;
-  /** Scheduler time of the last socket value (or of the start): the sweep compares it with `staleAfterMs`. */
-  #primaryAt = 0;
 
   constructor(spec: HotStreamSpec<W, T, R>, timings: HotStreamTimings) {
     this.#spec = spec;
-    this.#timings = timings;
+    const { kind } = spec;
+    this.#ownClock = timings.clock === undefined ? new Signal<number>(false) : undefined;
+    const operators = timings.clock === undefined ? createOperators(kind, timings, this.#ownClock) : sharedOperators(kind, timings);
+    const values$ = new Values(this, new SocketEvents(spec, timings, this.#watched).pipe(operators.switch));
+    // Without `post`, R is T (the kind's types say so).
+    const output$ = kind.post === undefined ? (values$ as unknown as Observable<R>) : values$.pipe(kind.post());
+    this.#values$ = output$.pipe(operators.replay as MonoTypeOperatorFunction<R>); // replay is generic in what it caches
   }
 
   /** The last value emitted, for channel selection. */
@@ -145,215 +160,280 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> impl
 
   /** Adds a subscriber (replaying the latest value if fresh); returns its teardown. */
   attach(subscriber: Subscriber<R>): Unsubscribable {
-    this.#grace?.unsubscribe();
-    this.#grace = undefined;
-    // Copy on write: #publish iterates the current array while subscribers come and go.
-    this.#subscribers = [...this.#subscribers, subscriber];
-    if (this.#hasOutput && this.#timings.scheduler.now() - this.#outputAt < this.#timings.replayTtlMs) subscriber.next(this.#output as R);
-    if (!this.#running) this.#start();
-    else if (this.#down) this.#fallback();
-    return new Detach(this, subscriber);
+    const subscription = this.#values$.subscribe(subscriber);
+    if (++this.#watchers === 1) this.#watched.next(true);
+    return new Detach(this, subscription);
   }
 
-  /** Switches to REST polling when the socket has been silent for `staleAfterMs`; called by the hub's sweep. */
+  /** Undoes {@link HotStream.attach}: the last subscriber leaving stops REST polling at once. */
+  detach(subscription: Unsubscribable): void {
+    subscription.unsubscribe();
+    if (--this.#watchers === 0) this.#watched.next(false);
+  }
+
+  /** Checks the silence of a stream built without a shared `clock` (the hub ticks its clock instead). */
   sweep(now: number): void {
-    if (this.#poller === undefined && this.#subscribers.length > 0 && now - this.#primaryAt >= this.#timings.staleAfterMs) this.#fallback();
+    this.#ownClock?.next(now);
   }
 
-  #start(): void {
-    this.#primaryAt = this.#timings.scheduler.now();
-    // Set before attaching, so events delivered synchronously find the stream running.
-    this.#running = true;
+  /** A value the stream emits, from `source`. */
+  took({ source, value }: FallbackValue<T>): T {
+    this.#last = value;
+    this.#spec.owner.counted(source === 'primary' ? 'ws' : 'rest');
+    return value;
+  }
+
+  /** The shared subscription ended (grace period over, error, completion): a later subscriber starts afresh. */
+  stopped(): void {
+    this.#last = undefined;
+    this.#spec.owner.stopped(this.#spec.key, this);
+  }
+}
+
+/** The operators every stream of a kind is piped through: its `fallbackSwitch` and its `cacheReplay`. */
+interface StreamOperators<T> {
+  readonly switch: OperatorFunction<T | Outage, FallbackValue<T>>;
+  readonly replay: MonoTypeOperatorFunction<unknown>;
+}
+
+/**
+ * The operators of a kind in a hub, built once and shared by all its streams: their configs name no
+ * stream (the fallback and bridge find their stream in the primary they are handed), so a stream costs
+ * no config objects or closures of its own. A kind belongs to one hub, so to one set of timings.
+ */
+const operatorsByKind = new WeakMap<object, StreamOperators<never>>();
+
+function sharedOperators<W extends MarketEvent, T extends MarketEvent, R>(kind: HotStreamKind<W, T, R>, timings: HotStreamTimings): StreamOperators<T> {
+  let operators = operatorsByKind.get(kind) as StreamOperators<T> | undefined; // stored by this function for this kind's T
+  if (operators === undefined) {
+    operators = createOperators(kind, timings, timings.clock);
+    operatorsByKind.set(kind, operators as unknown as StreamOperators<never>);
+  }
+  return operators;
+}
+
+function createOperators<W extends MarketEvent, T extends MarketEvent, R>(kind: HotStreamKind<W, T, R>, timings: HotStreamTimings, clock: Subscribable<unknown> | undefined): StreamOperators<T> {
+  const { scheduler, staleAfterMs, gracePeriodMs, replayTtlMs } = timings;
+  return {
+    switch: fallbackSwitch<T, Outage>({
+      fallback: pollSocket,
+      ...(kind.bridge === undefined ? {} : { bridge: bridgeSocket }),
+      staleAfterMs,
+      ...(clock === undefined ? {} : { clock }),
+      isOutage,
+      isNewer: kind.follows,
+      scheduler,
+    }),
+    replay: cacheReplay({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs, replayAfterComplete: false, scheduler }),
+  };
+}
+
+/** A subscriber's teardown as one small object; a second call does nothing. */
+class Detach implements Unsubscribable {
+  readonly #stream: { detach(subscription: Unsubscribable): void };
+  #subscription: Unsubscribable | undefined;
+
+  constructor(stream: { detach(subscription: Unsubscribable): void }, subscription: Unsubscribable) {
+    this.#stream = stream;
+    this.#subscription = subscription;
+  }
+
+  unsubscribe(): void {
+    const subscription = this.#subscription;
+    this.#subscription = undefined;
+    if (subscription !== undefined) this.#stream.detach(subscription);
+  }
+}
+
+/**
+ * The socket events of one stream, as the primary of its `fallbackSwitch`: each subscription attaches a
+ * {@link WireSink} to the hub's connection. It also makes the stream's REST requests, so the hub hands
+ * `fallbackSwitch` one polling function for all streams ({@link pollSocket}) instead of a closure each.
+ */
+class SocketEvents<W extends MarketEvent, T extends MarketEvent, R> extends JoinedObservable<T | Outage> {
+  readonly #spec: HotStreamSpec<W, T, R>;
+  readonly #timings: HotStreamTimings;
+  readonly #watched: Signal<boolean>;
+
+  constructor(spec: HotStreamSpec<W, T, R>, timings: HotStreamTimings, watched: Signal<boolean>) {
+    super();
+    this.#spec = spec;
+    this.#timings = timings;
+    this.#watched = watched;
+  }
+
+  join(subscriber: Subscriber<T | Outage>): Unsubscribable {
+    return new WireSink(this.#spec, this.#timings, subscriber).open();
+  }
+
+  /**
+   * One REST round now and every `pollIntervalMs` while the stream has subscribers (none in its grace
+   * period: polling starts again at once when one arrives); retryable failures skip a round.
+   */
+  poll(): Observable<T> {
+    const { kind, subscription } = this.#spec;
+    const { pollIntervalMs, scheduler } = this.#timings;
+    const watched = this.#watched;
+    const round = (): Observable<T> => kind.poll(subscription).pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : throwError(() => error))));
+    const polls$ = timer(0, pollIntervalMs, scheduler).pipe(exhaustMap(round));
+    return new Observable<boolean>((subscriber) => watched.subscribe(subscriber)).pipe(
+      distinctUntilChanged(),
+      switchMap((on) => (on ? polls$ : EMPTY)),
+    );
+  }
+
+  /** What the socket may have missed during an outage (the kind's `bridge`). */
+  bridge(): Observable<T> {
+    const { kind, subscription } = this.#spec;
+    return kind.bridge === undefined ? EMPTY : kind.bridge(subscription);
+  }
+}
+
+/** The fallback of every stream: REST polling of the stream whose socket events `primary$` are. */
+function pollSocket<T>(primary$: Observable<T | Outage>): Observable<T> {
+  return primary$ instanceof SocketEvents ? primary$.poll() : EMPTY;
+}
+
+/** The bridge of every stream whose kind has one. */
+function bridgeSocket<T>(primary$: Observable<T | Outage>): Observable<T> {
+  return primary$ instanceof SocketEvents ? primary$.bridge() : EMPTY;
+}
+
+/**
+ * `fallbackSwitch`'s tagged values as the values themselves, counted by source and kept as the stream's
+ * latest; the end of the subscription tells the stream it stopped (what `map` and `finalize` would do,
+ * without their per-stream closures).
+ */
+class Values<T extends MarketEvent> extends JoinedObservable<T> {
+  readonly #stream: { took(tagged: FallbackValue<T>): T; stopped(): void };
+  readonly #switched$: Observable<FallbackValue<T>>;
+
+  constructor(stream: { took(tagged: FallbackValue<T>): T; stopped(): void }, switched$: Observable<FallbackValue<T>>) {
+    super();
+    this.#stream = stream;
+    this.#switched$ = switched$;
+  }
+
+  join(subscriber: Subscriber<T>): Unsubscribable {
+    const link = new ValuesLink(this.#stream, subscriber);
+    link.source = this.#switched$.subscribe(new Relay(link));
+    return link;
+  }
+}
+
+/** One subscription of {@link Values}. */
+class ValuesLink<T extends MarketEvent> implements Observer<FallbackValue<T>>, Unsubscribable {
+  readonly #stream: { took(tagged: FallbackValue<T>): T; stopped(): void };
+  readonly #subscriber: Subscriber<T>;
+  source: Unsubscribable | undefined;
+
+  constructor(stream: { took(tagged: FallbackValue<T>): T; stopped(): void }, subscriber: Subscriber<T>) {
+    this.#stream = stream;
+    this.#subscriber = subscriber;
+  }
+
+  next(tagged: FallbackValue<T>): void {
+    this.#subscriber.next(this.#stream.took(tagged));
+  }
+
+  error(error: unknown): void {
+    this.#subscriber.error(error);
+  }
+
+  complete(): void {
+    this.#subscriber.complete();
+  }
+
+  unsubscribe(): void {
+    this.source?.unsubscribe();
+    this.#stream.stopped();
+  }
+}
+
+/**
+ * The socket side of one stream while it is subscribed: attached to the hub's connection, it passes the
+ * kind's values on (through the kind's `primary`, e.g. a diff-book sync) and turns a drop or a failed sync
+ * into an outage marker. After a failed sync, socket events are ignored for `recoverAfterMs`, so the
+ * snapshot endpoint is not hammered.
+ */
+class WireSink<W extends MarketEvent, T extends MarketEvent, R> implements EventSink, Unsubscribable {
+  readonly #spec: HotStreamSpec<W, T, R>;
+  readonly #timings: HotStreamTimings;
+  readonly #subscriber: Subscriber<T | Outage>;
+  #wire$: Subject<W> | undefined;
+  #wireSubscription: RxSubscription | undefined;
+  #blockedUntil = 0;
+  #closed = false;
+
+  constructor(spec: HotStreamSpec<W, T, R>, timings: HotStreamTimings, subscriber: Subscriber<T | Outage>) {
+    this.#spec = spec;
+    this.#timings = timings;
+    this.#subscriber = subscriber;
+  }
+
+  /** Attaches to the connection; an exchange without public streams errors the stream. */
+  open(): Unsubscribable {
     try {
       this.#spec.owner.open(this.#spec.socket, this.#spec.socketKey, this);
     } catch (error: unknown) {
-      this.fail(error); // e.g. an exchange without public streams
+      this.#subscriber.error(error);
     }
+    return this;
   }
 
-  /** One socket event (the connection calls it: the stream is its own sink). */
   next(event: StreamEvent): void {
-    if (!this.#running) return; // detached while the connection was routing this event
+    if (this.#closed) return; // detached while the connection was routing this event
     if (event.type === 'status') {
       if (event.status !== 'disconnect') return;
-      this.#down = true;
       this.#resetWire();
-      this.#fallback();
+      this.#subscriber.next(OUTAGE);
       return;
     }
     const { kind, subscription } = this.#spec;
     if (!kind.isWire(event, subscription)) return;
     const primary = kind.primary;
     if (primary === undefined) {
-      this.#onPrimary(event as unknown as T); // no primary: W is T (the kind's types say so)
+      this.#subscriber.next(event as unknown as T); // no primary: W is T (the kind's types say so)
       return;
     }
-    if (this.#wire$ === undefined) {
-      if (this.#timings.scheduler.now() < this.#wireBlockedUntil) return;
-      const wire$ = new Subject<W>();
-      this.#wire$ = wire$;
-      this.#wireSubscription = wire$.pipe(primary(subscription)).subscribe({
-        next: (value) => this.#onPrimary(value),
-        error: (error: unknown) => {
-          if (!isRetryableError(error)) return this.fail(error);
-          // The sync failed (snapshot unreachable, rate limited): REST serves, syncing waits a while.
-          this.#resetWire();
-          this.#wireBlockedUntil = this.#timings.scheduler.now() + this.#timings.recoverAfterMs;
-          this.#fallback();
-        },
-      });
-    }
-    this.#wire$.next(event);
+    this.#wire$ ??= this.#startWire(primary);
+    this.#wire$?.next(event);
   }
 
-  #onPrimary(value: T): void {
-    const now = this.#timings.scheduler.now();
-    this.#primaryAt = now;
-    if (this.#held !== undefined) {
-      this.#held.push(value);
-      return;
-    }
-    const recovering = this.#down || this.#poller !== undefined;
-    this.#down = false;
-    if (this.#poller !== undefined) {
-      this.#poller.unsubscribe();
-      this.#poller = undefined;
-    }
-    const bridge = this.#spec.kind.bridge;
-    if (recovering && bridge !== undefined && this.#last !== undefined) this.#bridgeTo(bridge, value);
-    else this.#emit(value, 'ws', now);
+  error(error: unknown): void {
+    this.#subscriber.error(error);
   }
 
-  /** Emits what `bridge` finds, then `first` and the socket values that came meanwhile. */
-  #bridgeTo(bridge: (subscription: Subscription) => Observable<T>, first: T): void {
-    const held = [first];
-    this.#held = held;
-    const release = (): void => {
-      if (this.#held !== held) return; // stopped meanwhile
-      this.#held = undefined;
-      this.#bridge = undefined;
-      const now = this.#timings.scheduler.now();
-      for (const value of held) this.#emit(value, 'ws', now);
-    };
-    // A failed bridge only leaves the gap it tried to fill: the socket values go out all the same.
-    const subscription = bridge(this.#spec.subscription).subscribe({ next: (value) => this.#emit(value, 'rest', this.#timings.scheduler.now()), error: release, complete: release });
-    if (this.#held === held) this.#bridge = subscription;
+  complete(): void {
+    this.#subscriber.complete();
   }
 
-  /** REST polling until the socket delivers again (after a drop, a failed sync or silence). */
-  #fallback(): void {
-    if (this.#poller !== undefined || !this.#running || this.#subscribers.length === 0) return;
-    const { pollIntervalMs, scheduler } = this.#timings;
-    this.#poller = timer(0, pollIntervalMs, scheduler)
-      .pipe(exhaustMap(() => this.#spec.kind.poll(this.#spec.subscription).pipe(catchError((error: unknown) => (isRetryableError(error) ? EMPTY : throwError(() => error))))))
-      .subscribe({ next: (value) => this.#emit(value, 'rest', scheduler.now()), error: (error: unknown) => this.fail(error) });
+  unsubscribe(): void {
+    this.#closed = true;
+    this.#resetWire();
+    this.#spec.owner.close(this.#spec.socket, this.#spec.socketKey, this);
   }
 
-  /** Emits `value` unless it is older than the last one; `at` is now (the caller read the clock once). */
-  #emit(value: T, source: HotSource, at: number): void {
-    const last = this.#last;
-    const { kind, owner } = this.#spec;
-    if (last !== undefined && !kind.follows(value, last)) return;
-    this.#last = value;
-    owner.counted(source);
-    const post = kind.post;
-    if (post === undefined) {
-      this.#publish(value as unknown as R, at); // no post: R is T (the kind's types say so)
-      return;
-    }
-    if (this.#post$ === undefined) {
-      const post$ = new Subject<T>();
-      this.#post$ = post$;
-      // `post` emits synchronously within `next` (flagClosedCandles does), so #postAt is this value's time.
-      this.#postSubscription = post$.pipe(post()).subscribe({ next: (out) => this.#publish(out, this.#postAt), error: (error: unknown) => this.fail(error) });
-    }
-    this.#postAt = at;
-    this.#post$.next(value);
-  }
-
-  #publish(value: R, at: number): void {
-    this.#hasOutput = true;
-    this.#output = value;
-    this.#outputAt = at;
-    const subscribers = this.#subscribers; // replaced, never mutated: safe while subscribers leave
-    for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(value);
-  }
-
-  /** Removes a subscriber; the last one leaving starts the grace period. */
-  detach(subscriber: Subscriber<R>): void {
-    if (!this.#subscribers.includes(subscriber)) return;
-    this.#subscribers = this.#subscribers.filter((s) => s !== subscriber);
-    if (this.#subscribers.length > 0 || !this.#running) return;
-    // Nobody listens during the grace period: keep the socket subscription, not the REST polling.
-    this.#poller?.unsubscribe();
-    this.#poller = undefined;
-    const { gracePeriodMs, scheduler } = this.#timings;
-    if (gracePeriodMs > 0) this.#grace = scheduler.schedule(() => this.#stop(), gracePeriodMs);
-    else this.#stop();
+  #startWire(primary: (subscription: Subscription) => OperatorFunction<W, T>): Subject<W> | undefined {
+    const { scheduler, recoverAfterMs } = this.#timings;
+    if (scheduler.now() < this.#blockedUntil) return undefined;
+    const wire$ = new Subject<W>();
+    this.#wireSubscription = wire$.pipe(primary(this.#spec.subscription)).subscribe({
+      next: (value) => this.#subscriber.next(value),
+      error: (error: unknown) => {
+        if (!isRetryableError(error)) return this.#subscriber.error(error);
+        // The sync failed (snapshot unreachable, rate limited): REST serves, syncing waits a while.
+        this.#resetWire();
+        this.#blockedUntil = scheduler.now() + recoverAfterMs;
+        this.#subscriber.next(OUTAGE);
+      },
+    });
+    return wire$;
   }
 
   #resetWire(): void {
     this.#wireSubscription?.unsubscribe();
     this.#wireSubscription = undefined;
     this.#wire$ = undefined;
-  }
-
-  /** Releases everything; a later subscriber starts afresh (no replay of the old value). */
-  #stop(): void {
-    if (!this.#running) return;
-    this.#running = false;
-    this.#subscribers = [];
-    this.#grace?.unsubscribe();
-    this.#grace = undefined;
-    this.#poller?.unsubscribe();
-    this.#poller = undefined;
-    this.#bridge?.unsubscribe();
-    this.#bridge = undefined;
-    this.#held = undefined;
-    this.#resetWire();
-    this.#postSubscription?.unsubscribe();
-    this.#postSubscription = undefined;
-    this.#post$ = undefined;
-    this.#last = undefined;
-    this.#hasOutput = false;
-    this.#output = undefined;
-    this.#wireBlockedUntil = 0;
-    this.#down = false;
-    this.#spec.owner.close(this.#spec.socket, this.#spec.socketKey, this);
-    this.#spec.owner.stopped(this.#spec.key, this);
-  }
-
-  /** Ends the stream with an error for every subscriber (a fatal socket or REST failure). */
-  fail(error: unknown): void {
-    const subscribers = this.#subscribers;
-    this.#stop();
-    for (const subscriber of subscribers) subscriber.error(error);
-  }
-
-  /** The connection failed for good: same as {@link HotStream.fail}. */
-  error(error: unknown): void {
-    this.fail(error);
-  }
-
-  /** Completes every subscriber (the connection closed). */
-  complete(): void {
-    const subscribers = this.#subscribers;
-    this.#stop();
-    for (const subscriber of subscribers) subscriber.complete();
-  }
-}
-
-/** A subscriber's teardown as one small object (a closure and its context cost twice the heap). */
-class Detach<R> implements Unsubscribable {
-  readonly #stream: { detach(subscriber: Subscriber<R>): void };
-  readonly #subscriber: Subscriber<R>;
-
-  constructor(stream: { detach(subscriber: Subscriber<R>): void }, subscriber: Subscriber<R>) {
-    this.#stream = stream;
-    this.#subscriber = subscriber;
-  }
-
-  unsubscribe(): void {
-    this.#stream.detach(this.#subscriber);
   }
 }

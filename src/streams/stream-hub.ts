@@ -12,6 +12,7 @@ import { syncOrderBook } from '../../operators/syncOrderBook.js';
 import { MarketDataError } from '../errors/index.js';
 import type { CandlesQuery, ExchangeAdapter, Subscription, TradesQuery } from '../core/exchange-adapter.js';
 import type { DepthSnapshot } from '../model/order-book-state.js';
+import { Signal } from './signal.js';
 import { HotStream, type HotSource, type HotStreamKind, type HotStreamOwner, type HotStreamTimings } from './hot-stream.js';
 import type { Candle, CandleInterval } from '../model/candle.js';
 import type { DepthDiffEvent, MarketEvent, StatusEvent } from '../model/market-event.js';
@@ -88,12 +89,13 @@ export interface StreamRestSource {
 /**
  * The hot streams of one exchange.
  *
- * Each stream key (channel, market, depth or interval) has one {@link HotStream}: socket events while
- * the socket is healthy, REST polling while it is down or the stream has been silent for
- * `staleAfterMs`, never a value older than the last one, trades once each in id order, the latest value
- * replayed to late subscribers for `replayTtlMs`, and the market kept on the socket until
- * `gracePeriodMs` after its last subscriber left. One sweep timer per hub checks every stream for
- * silence.
+ * Each stream key (channel, market, depth or interval) has one {@link HotStream}, a `pipe()` of the
+ * exported operators (`fallbackSwitch`, `cacheReplay`, and `syncOrderBook` or `flagClosedCandles` where
+ * the stream needs them): socket events while the socket is healthy, REST polling while it is down or
+ * the stream has been silent for `staleAfterMs`, never a value older than the last one, trades once each
+ * in id order, the latest value replayed to late subscribers for `replayTtlMs`, and the market kept on
+ * the socket until `gracePeriodMs` after its last subscriber left. One sweep timer per hub ticks the
+ * clock on which every stream's `fallbackSwitch` checks for silence.
  *
  * @example
  * ```ts
@@ -109,6 +111,8 @@ export class StreamHub {
   readonly #counts: Record<HotSource, number> = { ws: 0, rest: 0 };
   readonly #status$ = new Subject<StatusEvent>();
   readonly #problems$ = new Subject<MarketDataError>();
+  /** The sweep: one clock on which every stream checks its silence. */
+  readonly #clock = new Signal<number>(false);
   /** Told by every stream of its values and its stop. */
   readonly #owner: HotStreamOwner = {
     counted: (source) => {
@@ -132,7 +136,7 @@ export class StreamHub {
     this.#options = options;
     const { staleAfterMs = 30_000, pollIntervalMs = 1_000, gracePeriodMs = 2_000, replayTtlMs = 60_000, recoverAfterMs = 1_000 } = options;
     const scheduler = options.scheduler ?? asyncScheduler;
-    this.#timings = { staleAfterMs, pollIntervalMs, gracePeriodMs, replayTtlMs, recoverAfterMs, scheduler };
+    this.#timings = { staleAfterMs, pollIntervalMs, gracePeriodMs, replayTtlMs, recoverAfterMs, scheduler, clock: this.#clock };
   }
 
   /** Values served so far, by source. */
@@ -282,16 +286,15 @@ export class StreamHub {
     });
   }
 
-  /** One timer for every stream's silence check, running while any stream exists. */
+  /** One timer for every stream's silence check (the ticks of the streams' `clock`), running while any stream exists. */
   #startSweep(): void {
     if (this.#sweeper !== undefined) return;
     const { staleAfterMs, scheduler } = this.#timings;
     if (!Number.isFinite(staleAfterMs)) return;
     const period = Math.max(10, Math.min(1_000, staleAfterMs / 4));
-    const streams = this.#streams;
+    const clock = this.#clock;
     this.#sweeper = scheduler.schedule(function sweep(this: { schedule(state?: undefined, delay?: number): void }) {
-      const now = scheduler.now();
-      for (const stream of streams.values()) stream.sweep(now);
+      clock.next(scheduler.now());
       this.schedule(undefined, period);
     }, period);
   }
@@ -319,7 +322,6 @@ function newerBook(book: OrderBook, last: OrderBook): boolean {
 /** What the hub keeps of each stream, whatever its value types. */
 interface HotStreamHandle {
   readonly last: MarketEvent | undefined;
-  sweep(now: number): void;
 }
 
 /** A reconnect's SNAPSHOT and REST polls resend trades already seen: only newer ids pass. */
