@@ -110,9 +110,42 @@ export function openWsSession(config: WsSessionConfig): Observable<void> {
     let probe: (() => void) | undefined;
     let open = false;
 
+    let watch: RxSubscription | undefined;
+
+    /** Wakes every `staleAfterMs` of silence at most: fails a silent socket, probes a quiet one. */
+    function check(this: SchedulerAction<undefined>): void {
+      const now = scheduler.now();
+      const silentMs = now - heardAt;
+      if (silentMs >= staleAfterMs) {
+        const error = new StaleStreamError(`Stream went stale: no frame from ${config.exchange} for ${silentMs} ms`, {
+          exchange: config.exchange,
+          lastMessageAt: framed ? heardAt : undefined,
+        });
+        subscriber.error(error);
+        return;
+      }
+      let wakeAt = heardAt + staleAfterMs;
+      if (probeAfterMs < staleAfterMs) {
+        if (silentMs < probeAfterMs) wakeAt = heardAt + probeAfterMs;
+        else if (!probed && probe !== undefined) {
+          probed = true;
+          probe();
+        }
+      }
+      this.schedule(undefined, wakeAt - now);
+    }
+    const arm = (delayMs: number): void => {
+      if (!isPositiveFinite(staleAfterMs)) return;
+      watch?.unsubscribe();
+      watch = scheduler.schedule(check, delayMs);
+      resources.add(watch);
+    };
     const heard = (): void => {
       heardAt = scheduler.now();
+      if (!probed) return;
+      // The probe was answered; the watch sleeps until the stale deadline, so wake it for the next probe.
       probed = false;
+      arm(probeAfterMs);
     };
     const onFrame = (data: unknown): void => {
       if (!framed) {
@@ -122,32 +155,7 @@ export function openWsSession(config: WsSessionConfig): Observable<void> {
       heard();
       config.onFrame(data);
     };
-
-    if (isPositiveFinite(staleAfterMs)) {
-      resources.add(
-        scheduler.schedule(function (this: SchedulerAction<undefined>) {
-          const now = scheduler.now();
-          const silentMs = now - heardAt;
-          if (silentMs >= staleAfterMs) {
-            const error = new StaleStreamError(`Stream went stale: no frame from ${config.exchange} for ${silentMs} ms`, {
-              exchange: config.exchange,
-              lastMessageAt: framed ? heardAt : undefined,
-            });
-            subscriber.error(error);
-            return;
-          }
-          let wakeAt = heardAt + staleAfterMs;
-          if (probeAfterMs < staleAfterMs) {
-            if (silentMs < probeAfterMs) wakeAt = heardAt + probeAfterMs;
-            else if (!probed && probe !== undefined) {
-              probed = true;
-              probe();
-            }
-          }
-          this.schedule(undefined, wakeAt - now);
-        }, Math.min(staleAfterMs, probeAfterMs)),
-      );
-    }
+    arm(Math.min(staleAfterMs, probeAfterMs));
 
     const start = ({ send: sendFrame, ping }: SocketLink): void => {
       open = true;
