@@ -172,4 +172,56 @@ describe('retryBackoff', () => {
       expectSubscriptions(e1.subscriptions).toBe(subs);
     });
   });
+
+  it('should keep counting when each subscription fails before resetAfterMs has passed', () => {
+    createScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const e1 = cold('-a-#', undefined, reset);
+      const subs = ['^--!', '-----^--!', '------------^--!'];
+      const expected = '-a----a------a-#';
+      const config = backoff({ maxRetries: 2, resetAfterMs: 3 });
+      expectObservable(e1.pipe(retryBackoff(config))).toBe(expected, undefined, reset);
+      expectSubscriptions(e1.subscriptions).toBe(subs);
+    });
+  });
+
+  it('should reset the count once a subscription has stayed up resetAfterMs past its first value', () => {
+    const events: RetryEvent[] = [];
+    createScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const e1 = cold('-a----#', undefined, reset);
+      const subs = ['^-----!', '--------^-----!', '----------------^!'];
+      const expected = '-a-------a-------(a|)';
+      const config = backoff({ maxRetries: 1, resetAfterMs: 3, onRetry: (event) => events.push(event) });
+      expectObservable(e1.pipe(retryBackoff(config), take(3))).toBe(expected);
+      expectSubscriptions(e1.subscriptions).toBe(subs);
+    });
+    expect(events.map(({ attempt, delayMs }) => [attempt, delayMs])).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
+  });
+
+  it('should pass a non-retryable error through at once with resetAfterMs', () => {
+    createScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const fatal = new ExchangeError('Request failed: invalid_query_payload', { code: 'invalid_query_payload' });
+      const e1 = cold('-a-#', undefined, fatal);
+      expectObservable(e1.pipe(retryBackoff(backoff({ resetAfterMs: 3 })))).toBe('-a-#', undefined, fatal);
+      expectSubscriptions(e1.subscriptions).toBe('^--!');
+    });
+  });
+
+  it('should complete, mirror never and not break unsubscription chains with resetAfterMs', () => {
+    createScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const done = cold('-a|');
+      expectObservable(done.pipe(retryBackoff(backoff({ resetAfterMs: 3 })))).toBe('-a|');
+      const e1 = cold('-a-#', undefined, reset);
+      const result = e1.pipe(
+        mergeMap((x) => of(x)),
+        retryBackoff(backoff({ resetAfterMs: 3 })),
+        mergeMap((x) => of(x)),
+      );
+      expectObservable(result, '^------!').toBe('-a----a-');
+      expectSubscriptions(e1.subscriptions).toBe(['^--!', '-----^-!']);
+      expectObservable(cold('-').pipe(retryBackoff(backoff({ resetAfterMs: 3 })))).toBe('-');
+    });
+  });
 });

@@ -136,6 +136,32 @@ export type WsMessage =
   | { readonly kind: 'reconnect'; readonly reason: string }
   | { readonly kind: 'ignore' };
 
+/** A close code that asks for a longer wait than the backoff (see {@link ExchangeWsAdapter.closeCodes}). */
+export interface WsCloseCodeRule {
+  /** Least wait before the next connection attempt (ms). */
+  readonly retryAfterMs: number;
+  /** Why the server closed, for the error message and the `disconnect` status. */
+  readonly reason: string;
+  /** Applies only to closes whose reason text matches. @default every close with the code */
+  readonly match?: RegExp | undefined;
+}
+
+/**
+ * How a silent socket is probed. Where the runtime can send WebSocket ping frames (Node's `ws`), the
+ * transport pings and any pong or frame proves the socket alive; elsewhere (browsers) it sends `frame`,
+ * an application-level request whose reply is any frame.
+ */
+export interface WsHeartbeat {
+  /** Application-level probe for runtimes without ping frames. @default keepalive.frame ('' for none) */
+  readonly frame?: string | undefined;
+  /**
+   * Whether probes (ping frames and `frame` alike) count against `sendLimits`, so they wait for a
+   * permit like subscription frames (Binance counts every incoming message, pings included).
+   * @default false
+   */
+  readonly counted?: boolean | undefined;
+}
+
 /** The WebSocket half of an adapter: how to subscribe and how to read frames. Every function is pure. */
 export interface ExchangeWsAdapter {
   /** Default public WebSocket URL. */
@@ -150,8 +176,15 @@ export interface ExchangeWsAdapter {
   decode(text: string, receivedAt: number): WsMessage;
   /** Keepalive: what to send and how often, so the server's idle timeout never fires. */
   readonly keepalive: { readonly intervalMs: number; readonly frame: string };
+  /** How the transport asks a silent socket whether it is alive (see {@link WsHeartbeat}). @default keepalive.frame, not counted */
+  readonly heartbeat?: WsHeartbeat | undefined;
   /** Client-side message limits of the exchange (frames sent per window). */
   readonly sendLimits: readonly { readonly limit: number; readonly windowMs: number }[];
+  /**
+   * Connection attempts allowed per window from one client (Upbit: 5 per second per IP), in every
+   * runtime; the transport paces its attempts to them. @default none (attempts are not paced)
+   */
+  readonly connectLimits?: readonly { readonly limit: number; readonly windowMs: number }[] | undefined;
   /**
    * Stricter limits for sockets opened with an `Origin` header (browsers): connection attempts and
    * frames sent per window. Upbit: 1 per 10 s each. @default none (Origin changes nothing)
@@ -169,10 +202,12 @@ export interface ExchangeWsAdapter {
   /**
    * Close codes that mean "too many": a socket closed with one of them reconnects after at least
    * `retryAfterMs` (reported as a `RateLimitError` on `errors$`) instead of the next backoff step;
-   * `reason` says why the server closed (error message and `disconnect` status).
+   * `reason` says why the server closed (error message and `disconnect` status). A rule with `match`
+   * applies only to closes whose reason text matches it (1008 is any policy violation; only "Too many
+   * requests" asks for the wait).
    * @default undefined (every close backs off normally)
    */
-  readonly closeCodes?: Readonly<Record<number, { readonly retryAfterMs: number; readonly reason: string }>> | undefined;
+  readonly closeCodes?: Readonly<Record<number, WsCloseCodeRule>> | undefined;
   /**
    * What order-book subscriptions deliver: full books in every frame (`'snapshots'`, Upbit, Coinone), or
    * sequenced {@link DepthDiffEvent}s that the streams sync against the REST adapter's `depthSnapshot`

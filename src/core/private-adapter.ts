@@ -9,7 +9,7 @@ import { MarketDataError, type ExchangeError } from '../errors/index.js';
 import type { Balance, Order, PrivateEvent } from '../model/account.js';
 import type { SymbolParts } from '../model/symbol.js';
 import type { WebSocketLike } from 'rxjs-websockets';
-import type { ExchangeRestAdapter, MapContext, RestRequest } from './exchange-adapter.js';
+import type { ExchangeRestAdapter, ExchangeWsAdapter, MapContext, RestRequest } from './exchange-adapter.js';
 
 const REDACTED = '[redacted]';
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -148,7 +148,11 @@ export interface PrivateWsAdapter {
   /** Decodes one frame's text; throws `ParseError` on garbage. */
   decode(text: string, receivedAt: number): PrivateWsMessage;
   readonly keepalive: { readonly intervalMs: number; readonly frame: string };
+  /** How a silent socket is probed, as on the public socket. @default keepalive.frame, not counted */
+  readonly heartbeat?: ExchangeWsAdapter['heartbeat'];
   readonly sendLimits: readonly { readonly limit: number; readonly windowMs: number }[];
+  /** Connection attempts per window, as on the public socket. @default none (attempts are not paced) */
+  readonly connectLimits?: ExchangeWsAdapter['connectLimits'];
 }
 
 /** An exchange's private side. */

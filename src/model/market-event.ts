@@ -21,7 +21,9 @@ export type MarketEvent = Ticker | Trade | OrderBook | Candle | DepthDiffEvent;
  *
  * - `connected`: the socket is open and the subscription request was sent;
  * - `disconnect`: the socket dropped (or went stale); a reconnect is scheduled after `retryInMs`;
- * - `reconnect`: the socket is open again and everything was resubscribed.
+ * - `reconnect`: a new socket is open, everything was resubscribed, and market data flows on it again
+ *   (public streams report it with the first data frame; the private socket, which carries nothing
+ *   until the account changes, once it is subscribed).
  */
 export interface StatusEvent {
   readonly type: 'status';

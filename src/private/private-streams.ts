@@ -1,11 +1,11 @@
 /**
- * The account's private socket, shared by every private stream of one {@link PrivateClient}: built from
- * the same socket session, send permit and backoff as the public connection, with a small router of its
- * own (the public one carries market events only).
+ * The account's private socket, shared by every private stream of one {@link PrivateClient}: the same
+ * socket lifecycle as the public connection (`WsLifecycle`: liveness probes, stale detection, paced
+ * attempts, backoff that resets after a healthy period, status sequence), with a fresh signed token per
+ * attempt and a small router of its own (the public one carries market events only).
  */
-import { defer, Observable, Subject, switchMap, type SchedulerLike, type Subscriber, Subscription as RxSubscription } from 'rxjs';
-import { retryBackoff, type RetryEvent } from '../../operators/retryBackoff.js';
-import { AuthenticationError, isRetryableError, MarketDataError, PrivateStreamUnsupportedError } from '../errors/index.js';
+import { Observable, Subject, type SchedulerLike, type Subscriber, Subscription as RxSubscription } from 'rxjs';
+import { AuthenticationError, MarketDataError, PrivateStreamUnsupportedError } from '../errors/index.js';
 import {
   type ApiCredentials,
   type PrivateWebSocketFactory,
@@ -17,8 +17,9 @@ import type { PrivateStreamEvent } from '../model/account.js';
 import type { StatusEvent } from '../model/market-event.js';
 import type { BackoffOptions } from '../core/backoff.js';
 import { frameText, nodeWebSocketFactory, type WebSocketFactory } from '../transport/ws/websocket-factory.js';
-import { openWsSession, type WsSessionLink } from '../transport/ws/ws-session.js';
-import { createSendPermit, toFrameError, toMarketDataError } from '../transport/ws/ws-support.js';
+import type { WsSessionLink } from '../transport/ws/ws-session.js';
+import { WsLifecycle } from '../transport/ws/ws-lifecycle.js';
+import { toFrameError } from '../transport/ws/ws-support.js';
 
 interface Entry {
   readonly subscription: PrivateSubscription;
@@ -37,11 +38,15 @@ export interface StreamsConfig {
   readonly factory: PrivateWebSocketFactory | undefined;
   readonly backoff: BackoffOptions | undefined;
   readonly scheduler: SchedulerLike;
+  /** Clock of `receivedAt` and status timestamps. @default () => scheduler.now() */
+  readonly now?: (() => number) | undefined;
 }
 
 /**
  * The shared private socket: ref-counted subscriptions (one request carries them all), a fresh token
- * per (re)connect, backoff, routing of events to the streams that asked for them.
+ * per (re)connect, routing of events to the streams that asked for them. A private socket carries no
+ * data until the account changes, so `reconnect` is reported once the new socket is subscribed (the
+ * liveness probe still finds a dead one within 4.5 s).
  *
  * @example
  * ```ts
@@ -51,18 +56,41 @@ export interface StreamsConfig {
  */
 export class PrivateStreams {
   readonly #config: StreamsConfig;
-  readonly #permit: () => Observable<void>;
+  readonly #now: () => number;
+  readonly #lifecycle: WsLifecycle;
   readonly #entries = new Set<Entry>();
   readonly errors$ = new Subject<MarketDataError>();
-  #loop: RxSubscription | undefined;
   #link: WsSessionLink | undefined;
   #flush: RxSubscription | undefined;
-  #attempt = 0;
   #closed = false;
 
   constructor(config: StreamsConfig) {
     this.#config = config;
-    this.#permit = createSendPermit(config.ws.sendLimits, config.scheduler);
+    const { ws, scheduler } = config;
+    this.#now = config.now ?? (() => scheduler.now());
+    this.#lifecycle = new WsLifecycle(
+      {
+        exchange: config.exchange,
+        url: config.url,
+        protocols: [],
+        scheduler,
+        now: this.#now,
+        factory: () => this.#openFactory(),
+        keepalive: ws.keepalive,
+        heartbeat: ws.heartbeat,
+        sendLimits: ws.sendLimits,
+        connectLimits: ws.connectLimits,
+        backoff: config.backoff,
+      },
+      {
+        onOpen: (link) => this.#onOpen(link),
+        onClose: () => (this.#link = undefined),
+        onFrame: (data) => this.#onFrame(data),
+        onStatus: (event) => this.#broadcast(event),
+        onError: (error) => this.errors$.next(error),
+        onFail: (error) => this.#fail(error),
+      },
+    );
   }
 
   stream(subscription: PrivateSubscription): Observable<PrivateStreamEvent> {
@@ -88,7 +116,8 @@ export class PrivateStreams {
     if (this.#closed) return;
     this.#closed = true;
     this.#flush?.unsubscribe();
-    this.#stop();
+    this.#lifecycle.stop(true);
+    this.#link = undefined;
     const entries = [...this.#entries];
     this.#entries.clear();
     for (const { subscriber } of entries) subscriber.complete();
@@ -108,43 +137,12 @@ export class PrivateStreams {
 
   #apply(): void {
     if (this.#entries.size === 0) {
-      if (this.#loop === undefined) return;
-      this.#stop();
-      this.#emit('closed');
-    } else if (this.#loop === undefined) {
-      this.#start();
+      this.#lifecycle.stop();
+    } else if (!this.#lifecycle.running) {
+      this.#lifecycle.start();
     } else {
       this.#link?.send(this.#frames());
     }
-  }
-
-  #start(): void {
-    const { ws, scheduler, exchange } = this.#config;
-    this.#attempt = 0;
-    this.#emit('connecting');
-    const loop = new RxSubscription();
-    this.#loop = loop;
-    const session$ = defer(() => this.#openFactory()).pipe(
-      switchMap((makeWebSocket) =>
-        openWsSession({
-          url: this.#config.url,
-          protocols: [],
-          makeWebSocket,
-          exchange,
-          scheduler,
-          keepalive: ws.keepalive,
-          staleAfterMs: 2 * ws.keepalive.intervalMs,
-          maxConnectionAgeMs: undefined,
-          permit: this.#permit,
-          onOpen: (link) => this.#onOpen(link),
-          onClose: () => (this.#link = undefined),
-          onFrame: (data) => this.#onFrame(data),
-          onSent: () => undefined,
-        }),
-      ),
-      retryBackoff({ ...this.#config.backoff, scheduler, shouldRetry: isRetryableError, onRetry: (event) => this.#onRetry(event) }),
-    );
-    loop.add(session$.subscribe({ error: (error: unknown) => this.#fail(error) }));
   }
 
   /** A socket factory for one connection attempt, carrying a freshly signed token. */
@@ -158,23 +156,22 @@ export class PrivateStreams {
   #onOpen(link: WsSessionLink): void {
     this.#link = link;
     link.send(this.#frames(), () => {
-      const attempt = this.#attempt;
-      this.#attempt = 0;
-      this.#emit(attempt === 0 ? 'connected' : 'reconnect', attempt === 0 ? {} : { attempt });
+      this.#lifecycle.subscribed();
+      this.#lifecycle.delivered();
     });
   }
 
   #onFrame(data: unknown): void {
     let message: PrivateWsMessage;
     try {
-      message = this.#config.ws.decode(frameText(data), Date.now());
+      message = this.#config.ws.decode(frameText(data), this.#now());
     } catch (error) {
       this.errors$.next(toFrameError(error, data, this.#config.exchange));
       return;
     }
     if (message.kind === 'error') {
       // Bad credentials do not get better by reconnecting.
-      if (message.error instanceof AuthenticationError) this.#fail(message.error);
+      if (message.error instanceof AuthenticationError) this.#lifecycle.fail(message.error);
       else this.errors$.next(message.error);
       return;
     }
@@ -187,31 +184,15 @@ export class PrivateStreams {
     }
   }
 
-  #onRetry({ error, attempt, delayMs }: RetryEvent): void {
-    const failure = toMarketDataError(error, this.#config.exchange);
-    this.errors$.next(failure);
-    this.#attempt = attempt;
-    this.#emit('disconnect', { reason: failure.message, attempt, retryInMs: delayMs });
-  }
-
-  #fail(error: unknown): void {
-    const failure = toMarketDataError(error, this.#config.exchange);
-    this.#stop();
-    this.#emit('closed', { reason: failure.message });
+  /** A fatal failure: the lifecycle has stopped and emitted `closed`; every stream errors. */
+  #fail(failure: MarketDataError): void {
+    this.#link = undefined;
     const entries = [...this.#entries];
     this.#entries.clear();
     for (const { subscriber } of entries) subscriber.error(failure);
   }
 
-  #stop(): void {
-    const loop = this.#loop;
-    this.#loop = undefined;
-    this.#link = undefined;
-    loop?.unsubscribe();
-  }
-
-  #emit(status: StatusEvent['status'], detail: Pick<StatusEvent, 'reason' | 'attempt' | 'retryInMs'> = {}): void {
-    const event: StatusEvent = { type: 'status', exchange: this.#config.exchange, status, ...detail, timestamp: this.#config.scheduler.now() };
+  #broadcast(event: StatusEvent): void {
     for (const { subscriber } of [...this.#entries]) subscriber.next(event);
   }
 }

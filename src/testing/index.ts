@@ -33,6 +33,7 @@ export type { UpbitGroup } from './upbit/route-kit.js';
 export type { UpbitRateLimitOptions } from './upbit/rate-limits.js';
 export { attachUpbitWebSocket, startUpbitWsSimulator } from './upbit/ws-simulator.js';
 export type { UpbitWsSimulator, UpbitWsSimulatorOptions, StartUpbitWsSimulatorOptions } from './upbit/ws-simulator.js';
+export type { SimCloseFault } from './server/sim-ws.js';
 export type { UpbitWsLimitOptions } from './upbit/ws-limits.js';
 export type { UpbitWsRequestLogEntry } from './upbit/ws-connection.js';
 export type { UpbitWsSubscription } from './upbit/ws-request.js';

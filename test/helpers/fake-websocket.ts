@@ -74,11 +74,49 @@ export class FakeWebSocket implements WebSocketLike {
   }
 }
 
+/**
+ * A {@link FakeWebSocket} that can send ping frames, like the `ws` package's socket (`ping()`, and
+ * `on`/`off` for `'pong'`): the test answers with {@link PingingFakeWebSocket.pong}.
+ */
+export class PingingFakeWebSocket extends FakeWebSocket {
+  /** Times the client sent a ping frame. */
+  readonly pings: number[] = [];
+  readonly #pongListeners = new Set<() => void>();
+  readonly #clock: () => number;
+
+  constructor(url: string, protocols: string | string[], now: () => number) {
+    super(url, protocols, now);
+    this.#clock = now;
+  }
+
+  ping(): void {
+    if (this.readyState !== 1) throw new Error('PingingFakeWebSocket: ping while not open');
+    this.pings.push(this.#clock());
+  }
+
+  on(event: 'pong', listener: () => void): this {
+    if (event === 'pong') this.#pongListeners.add(listener);
+    return this;
+  }
+
+  off(event: 'pong', listener: () => void): this {
+    if (event === 'pong') this.#pongListeners.delete(listener);
+    return this;
+  }
+
+  /** Server: answers a ping. */
+  pong(): void {
+    if (this.readyState === 1) for (const listener of this.#pongListeners) listener();
+  }
+}
+
 /** Hands out {@link FakeWebSocket}s and remembers them. */
 export class FakeWebSocketServer {
   readonly sockets: FakeWebSocket[] = [];
   /** Called with each new socket (after the client attached its handlers, via the scheduler). */
   onConnect: ((socket: FakeWebSocket) => void) | undefined;
+  /** Hand out {@link PingingFakeWebSocket}s (as Node's `ws` would) instead of browser-like sockets. */
+  pinging = false;
 
   readonly #now: () => number;
 
@@ -87,7 +125,7 @@ export class FakeWebSocketServer {
   }
 
   readonly factory: WebSocketFactory = (url, protocols) => {
-    const socket = new FakeWebSocket(url, protocols, this.#now);
+    const socket = this.pinging ? new PingingFakeWebSocket(url, protocols, this.#now) : new FakeWebSocket(url, protocols, this.#now);
     this.sockets.push(socket);
     this.onConnect?.(socket);
     return socket;

@@ -240,6 +240,43 @@ describe('Binance simulator connection limits', () => {
     }
   });
 
+  it('should answer ping frames with pongs, and send nothing (no reply, no pong) while stalled', async () => {
+    const sim = await startBinanceSimulator({ clock: new ManualClock(T0), ws: { pushIntervalMs: 0 } });
+    try {
+      const client = await BinanceTestClient.open(sim.wsUrl);
+      const pongs: string[] = [];
+      client.socket.on('pong', (data: Buffer) => pongs.push(data.toString('utf8')));
+      client.socket.ping('live');
+      await client.waitFor(() => pongs.length === 1);
+      sim.stallWs(true);
+      client.socket.ping('stalled');
+      client.socket.send('{"method":"LIST_SUBSCRIPTIONS","id":7}');
+      await client.waitFor(() => sim.wsRequests.some((entry) => entry.text.includes('"id":7')));
+      sim.stallWs(false);
+      const [reply] = await client.request('{"method":"LIST_SUBSCRIPTIONS","id":8}');
+      expect(reply).toEqual({ result: [], id: 8 });
+      expect(pongs).toEqual(['live']);
+      expect(client.frames).toEqual([reply]);
+      client.close();
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('should close new connections after N frames with 1008 "Too many requests" on closeNewWsConnections()', async () => {
+    const sim = await startBinanceSimulator({ clock: new ManualClock(T0), ws: { pushIntervalMs: 0 } });
+    try {
+      sim.closeNewWsConnections({ afterFrames: 1, code: 1008, reason: 'Too many requests' });
+      const client = await BinanceTestClient.open(sim.wsUrl);
+      client.socket.send('{"method":"LIST_SUBSCRIPTIONS","id":1}');
+      await client.waitFor(() => client.closed !== undefined);
+      expect(client.closed).toMatchObject({ code: 1008, reason: 'Too many requests' });
+      expect(client.frames).toEqual([{ result: [], id: 1 }]);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('should drop every connection on dropAll', async () => {
     const sim = await startBinanceSimulator({ clock: new ManualClock(T0), ws: { pushIntervalMs: 0 } });
     try {

@@ -114,6 +114,23 @@ describe('Upbit WebSocket simulator: limits and failure controls', () => {
     expect(await existing.barrier()).toEqual([]);
   });
 
+  it('should close new connections after N frames with the given code on closeNewConnections(), until cleared', async () => {
+    const existing = await open();
+    sim.closeNewConnections({ afterFrames: 1, code: UPBIT_WS_CLOSE_TOO_MANY_REQUESTS, reason: 'Too many requests' });
+    const once = await open();
+    once.send(TRADES); // the snapshot is the one frame let out
+    expect(await once.closed).toEqual({ code: UPBIT_WS_CLOSE_TOO_MANY_REQUESTS, reason: 'Too many requests' });
+    expect(once.frames).toHaveLength(1);
+    expect(rec(once.frames[0]).type).toBe('trade');
+    sim.closeNewConnections({ afterFrames: 0, code: 1011, reason: 'Internal error' });
+    expect(await (await open()).closed).toEqual({ code: 1011, reason: 'Internal error' });
+    sim.closeNewConnections(undefined);
+    const healthy = await open();
+    expect((await healthy.exchange(TRADES)).length).toBeGreaterThan(0);
+    expect((await existing.exchange(TRADES)).length).toBeGreaterThan(0);
+    expect(sim.connections).toBe(2);
+  });
+
   it('should answer other paths with HTTP 404', async () => {
     await expect(TestClient.open(sim.url.replace('/websocket/v1', '/websocket/v1/private'))).rejects.toThrow('Unexpected server response: 404');
   });

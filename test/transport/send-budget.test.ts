@@ -26,4 +26,20 @@ describe('SendBudget', () => {
     expect(() => new SendBudget([{ limit: 5, windowMs: 0 }], scheduler, 0)).toThrow(RangeError);
     expect(new SendBudget([], scheduler, 0).waitMs()).toBe(0);
   });
+
+  it('should grant permits one unit each, in turn, never two for one unit, and spend nothing for a cancelled one', () => {
+    const { scheduler, advanceTo } = createVirtualClock();
+    const budget = new SendBudget([{ limit: 1, windowMs: 1_000 }], scheduler, 50);
+    const granted: string[] = [];
+    budget.permit().subscribe(() => granted.push(`a@${scheduler.now()}`));
+    budget.permit().subscribe(() => granted.push(`b@${scheduler.now()}`));
+    const cancelled = budget.permit().subscribe(() => granted.push(`c@${scheduler.now()}`));
+    budget.permit().subscribe(() => granted.push(`d@${scheduler.now()}`));
+    cancelled.unsubscribe();
+    advanceTo(5_000);
+    // a at once; b and d each one window plus the margin after the previous grant; c never, and it took no unit.
+    expect(granted).toEqual(['a@0', 'b@1050', 'd@2100']);
+    expect(budget.waitMs()).toBe(0);
+  });
 });
+

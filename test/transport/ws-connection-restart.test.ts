@@ -8,6 +8,7 @@ import { ConnectionError, RateLimitError } from '../../src/errors/index.js';
 import type { ExchangeWsAdapter, Subscription, WsMessage } from '../../src/core/exchange-adapter.js';
 import { createBinanceWs } from '../../src/exchanges/binance/ws.js';
 import { createCoinoneWs } from '../../src/exchanges/coinone/ws.js';
+import { createUpbitWs } from '../../src/exchanges/upbit/ws.js';
 import type { StreamEvent } from '../../src/transport/ws/ws-router.js';
 import { createFakeAdapter } from '../helpers/fake-websocket.js';
 import { createWsHarness, type WsHarness } from '../helpers/ws-harness.js';
@@ -45,7 +46,8 @@ describe('WsConnection: reconnect messages', () => {
       at(200, () => server.latest.receive(SHUTDOWN));
       at(300, () => server.latest.receive(trade('2')));
       at(400, () => connection.close());
-      expectObservable(connection.stream(TRADES_BTC).pipe(map(label))).toBe('a 9ms b 89ms c 99ms d 9ms e 89ms f 99ms (g|)', {
+      // `reconnect` comes with the new socket's first data (300), not when it opens (210).
+      expectObservable(connection.stream(TRADES_BTC).pipe(map(label))).toBe('a 9ms b 89ms c 99ms d 99ms (ef) 96ms (g|)', {
         a: { status: 'connecting' },
         b: { status: 'connected' },
         c: 'trade 1',
@@ -87,6 +89,7 @@ describe('WsConnection: reconnect messages', () => {
     ts.run(() => {
       connection.stream(TRADES_BTC).subscribe();
       at(100, () => server.latest.receive(SHUTDOWN));
+      at(200, () => server.latest.receive(trade('1')));
       at(500, () => connection.close());
     });
     const times = server.sockets.map((socket) => socket.sent[0]?.at);
@@ -96,7 +99,7 @@ describe('WsConnection: reconnect messages', () => {
       [1, 0],
       [1, 50],
     ]);
-    expect(statuses.find((s) => s.status === 'reconnect')?.attempt).toBe(1);
+    expect(statuses.find((s) => s.status === 'reconnect')).toMatchObject({ attempt: 1, timestamp: 200 });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(ConnectionError);
   });
@@ -137,7 +140,7 @@ describe('WsConnection: close codes', () => {
     expect(error?.message).toContain('too many connections');
     const disconnect = statuses.find((s) => s.status === 'disconnect');
     expect(disconnect).toMatchObject({ attempt: 1, retryInMs: 60_000 });
-    expect(statuses.find((s) => s.status === 'reconnect')?.attempt).toBe(1);
+    expect(statuses.find((s) => s.status === 'reconnect')).toMatchObject({ attempt: 1, timestamp: 60_200 });
   });
 
   it('should wait the longer of retryAfterMs and the current backoff step', () => {
@@ -171,18 +174,34 @@ describe('WsConnection: close codes', () => {
   });
 
   it.each([
-    { name: 'Binance', adapter: createBinanceWs({ url: 'ws://fake.invalid/stream' }), subscription: { channel: 'trades', market: 'BTCUSDT' }, code: 1008 },
-    { name: 'Coinone', adapter: createCoinoneWs({ url: 'ws://fake.invalid' }), subscription: TRADES_BTC, code: 4290 },
-  ] as const)('should hold $name reconnects for 60 s after close code $code', ({ adapter, subscription, code }) => {
+    { name: 'Binance', adapter: createBinanceWs({ url: 'ws://fake.invalid/stream' }), subscription: { channel: 'trades', market: 'BTCUSDT' }, code: 1008, reason: 'Too many requests', waitMs: 60_000 },
+    { name: 'Coinone', adapter: createCoinoneWs({ url: 'ws://fake.invalid' }), subscription: TRADES_BTC, code: 4290, reason: 'Too many connections', waitMs: 60_000 },
+    { name: 'Upbit', adapter: createUpbitWs({ url: 'ws://fake.invalid' }), subscription: TRADES_BTC, code: 1008, reason: 'Too many requests', waitMs: 10_000 },
+  ] as const)('should hold $name reconnects for $waitMs ms after close code $code ($reason)', ({ adapter, subscription, code, reason, waitMs }) => {
     const { ts, server, connection, errors, at } = createHarness(adapter);
     ts.run(() => {
       connection.stream(subscription).subscribe();
-      at(100, () => server.latest.drop(code, 'limit'));
-      at(60_050, () => expect(server.sockets).toHaveLength(1));
-      at(60_200, () => connection.close());
+      at(100, () => server.latest.drop(code, reason));
+      at(waitMs + 50, () => expect(server.sockets).toHaveLength(1));
+      at(waitMs + 200, () => connection.close());
     });
     expect(server.sockets).toHaveLength(2);
-    expect(server.sockets[1]!.sent[0]?.at).toBe(60_110);
-    expect(errors.map((error) => (error as RateLimitError).retryAfterMs)).toEqual([60_000]);
+    expect(server.sockets[1]!.sent[0]?.at).toBe(waitMs + 110);
+    expect(errors.map((error) => (error as RateLimitError).retryAfterMs)).toEqual([waitMs]);
+  });
+
+  it.each([
+    { name: 'Binance', adapter: createBinanceWs({ url: 'ws://fake.invalid/stream' }), subscription: { channel: 'trades', market: 'BTCUSDT' } },
+    { name: 'Upbit', adapter: createUpbitWs({ url: 'ws://fake.invalid' }), subscription: TRADES_BTC },
+  ] as const)('should back off as usual after a $name 1008 close that is not about too many requests', ({ adapter, subscription }) => {
+    const { ts, server, connection, errors, at } = createHarness(adapter);
+    ts.run(() => {
+      connection.stream(subscription).subscribe();
+      at(100, () => server.latest.drop(1008, 'Policy violation'));
+      at(300, () => connection.close());
+    });
+    expect(server.sockets.map((socket) => socket.sent[0]?.at)).toEqual([10, 160]);
+    expect(errors[0]).toBeInstanceOf(ConnectionError);
+    expect(errors[0]).not.toBeInstanceOf(RateLimitError);
   });
 });

@@ -82,13 +82,13 @@ describe('WsConnection', () => {
     ts.run(({ expectObservable }) => {
       at(6_200, () => server.latest.receive(trade('7')));
       at(7_000, () => connection.close());
+      // The socket reopened at 3 060 is as silent as the first: no `reconnect` until data comes (6 200).
       expectObservable(labelled(connection.stream(TRADES_BTC))).toBe(
-        'a 9ms b 2989ms c 59ms d 2989ms e 109ms f 39ms g 799ms (h|)',
+        'a 9ms b 2989ms c 3049ms e 149ms (fg) 796ms (h|)',
         {
           a: { status: 'connecting' },
           b: { status: 'connected' },
           c: { status: 'disconnect', attempt: 1, retryInMs: 50 },
-          d: { status: 'reconnect', attempt: 1 },
           e: { status: 'disconnect', attempt: 2, retryInMs: 100 },
           f: { status: 'reconnect', attempt: 2 },
           g: 'trade KRW-BTC 7',
@@ -102,38 +102,45 @@ describe('WsConnection', () => {
       { at: 3_060, data: SUB_FRAME },
       { at: 6_160, data: SUB_FRAME },
     ]);
-    expect(server.sockets[0]!.texts).toEqual([SUB_FRAME, 'PING', 'PING']);
+    // Keepalives at 1 010 and 2 010, and the probe after 2 s of silence (no ping frames on this socket).
+    expect(server.sockets[0]!.sent.filter((frame) => frame.data === 'PING').map((frame) => frame.at)).toEqual([1_010, 2_000, 2_010]);
     expect(errors).toHaveLength(2);
     expect(errors[0]).toBeInstanceOf(StaleStreamError);
     expect((errors[0] as StaleStreamError).lastMessageAt).toBeUndefined();
-    expect(connection.stats).toEqual({ framesReceived: 1, framesSent: 7, reconnects: 2, errors: 2 });
+    expect(connection.stats).toEqual({ framesReceived: 1, framesSent: 9, reconnects: 1, errors: 2 });
   });
 
-  it('should reset the backoff once a reconnected socket delivers a frame', () => {
-    const { ts, server, connection, statuses, at } = createHarness();
+  it('should report reconnect on the first data frame and reset the backoff only after a healthy period', () => {
+    const { ts, server, connection, statuses, at } = createHarness({ healthyAfterMs: 1_000 });
     ts.run(() => {
       connection.stream(TRADES_BTC).subscribe();
       at(20, () => server.latest.receive(trade('1')));
       at(100, () => server.latest.drop(1006));
       at(200, () => server.latest.drop(1006)); // reopened at 160, no frame yet
-      at(320, () => server.latest.receive(trade('2'))); // reopened at 310
-      at(400, () => server.latest.drop(1011, 'server restart'));
-      at(500, () => connection.close());
+      at(315, () => server.latest.receive('{"status":"UP"}')); // reopened at 310: a heartbeat is no data
+      at(320, () => server.latest.receive(trade('2')));
+      at(400, () => server.latest.drop(1011, 'server restart')); // up 85 ms since its first frame: not healthy
+      at(620, () => server.latest.receive(trade('3'))); // reopened at 610
+      at(2_000, () => server.latest.drop(1006)); // up since 620: healthy, the backoff starts small again
+      at(2_070, () => server.latest.receive(trade('4')));
+      at(2_100, () => connection.close());
     });
     const summary = statuses.map((event) => [event.timestamp, event.status, event.attempt, event.retryInMs]);
     expect(summary).toEqual([
       [0, 'connecting', undefined, undefined],
       [10, 'connected', undefined, undefined],
       [100, 'disconnect', 1, 50],
-      [160, 'reconnect', 1, undefined],
       [200, 'disconnect', 2, 100],
-      [310, 'reconnect', 2, undefined],
-      [400, 'disconnect', 1, 50],
-      [460, 'reconnect', 1, undefined],
-      [500, 'closed', undefined, undefined],
+      [320, 'reconnect', 2, undefined],
+      [400, 'disconnect', 3, 200],
+      [620, 'reconnect', 3, undefined],
+      [2_000, 'disconnect', 1, 50],
+      [2_070, 'reconnect', 1, undefined],
+      [2_100, 'closed', undefined, undefined],
     ]);
     expect(statuses[2]!.reason).toBe('WebSocket closed: fake (code 1006)');
-    expect(statuses[6]!.reason).toBe('WebSocket closed: fake (code 1011, server restart)');
+    expect(statuses[5]!.reason).toBe('WebSocket closed: fake (code 1011, server restart)');
+    expect(connection.stats.reconnects).toBe(3);
   });
 
   it('should report garbage and exchange error frames on errors$ and keep the stream going', () => {
@@ -222,13 +229,14 @@ describe('WsConnection', () => {
     ts.run(() => {
       connection.stream(TRADES_BTC).subscribe();
       at(20, () => server.latest.receive(trade('1')));
+      at(580, () => server.latest.receive(trade('2')));
       at(600, () => connection.close());
     });
     expect(statuses.map((event) => [event.timestamp, event.status])).toEqual([
       [0, 'connecting'],
       [10, 'connected'],
       [510, 'disconnect'],
-      [570, 'reconnect'],
+      [580, 'reconnect'],
       [600, 'closed'],
     ]);
     expect(statuses[2]!.reason).toMatch(/maximum age/);

@@ -5,7 +5,7 @@
  * @see https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams
  */
 import type { CandleInterval } from '../../model/candle.js';
-import type { ExchangeWsAdapter, Subscription } from '../../core/exchange-adapter.js';
+import type { ExchangeWsAdapter, Subscription, WsCloseCodeRule } from '../../core/exchange-adapter.js';
 import { isBinanceCandleInterval, requireBinanceKlineInterval } from './rest.js';
 import { decodeBinanceFrame } from './ws-decode.js';
 
@@ -21,6 +21,18 @@ export const BINANCE_WS_URL = 'wss://stream.binance.com:9443/stream';
  * Extra client frames would only eat into the 5-messages-per-second budget.
  */
 export const BINANCE_WS_KEEPALIVE = { intervalMs: 0, frame: '' } as const;
+
+/**
+ * Liveness probe of a silent socket. Where the runtime can send ping frames (Node's `ws`) the probe is a
+ * ping; browsers cannot, and Binance has no application-level ping on the stream endpoint, so the probe
+ * there is `LIST_SUBSCRIPTIONS` (id 0, which subscription frames never use), answered by
+ * `{"result":[…],"id":0}`. Binance counts every incoming message, ping frames included, against its 5
+ * per second, so probes wait for a send permit like subscription frames.
+ */
+export const BINANCE_WS_HEARTBEAT = { frame: '{"method":"LIST_SUBSCRIPTIONS","id":0}', counted: true } as const;
+
+/** Connection attempts: 300 per 5 minutes per IP, shared by every Binance socket of the process. */
+export const BINANCE_WS_CONNECT_LIMITS: readonly { readonly limit: number; readonly windowMs: number }[] = [{ limit: 300, windowMs: 300_000 }];
 
 /**
  * Control messages a connection may send: Binance allows 5 incoming messages per second, but the
@@ -39,11 +51,12 @@ export const BINANCE_WS_MAX_AGE_MS = 23 * 3_600_000 + 50 * 60_000;
  * connection goes over 5 incoming messages per second. Binance states no wait after it, only that an
  * IP disconnected repeatedly may be banned; the 60 s here is our guess, long enough that a client whose
  * frames keep tripping the limit makes at most one attempt a minute (well under the 300 connection
- * attempts per 5 minutes per IP). Override it by spreading the adapter:
+ * attempts per 5 minutes per IP). Only a 1008 whose reason says "Too many requests" waits; other policy
+ * closes back off as usual. Override it by spreading the adapter:
  * `{ ...binanceWs, closeCodes: { 1008: { retryAfterMs: 10_000, reason: 'too many requests' } } }`.
  */
-export const BINANCE_WS_CLOSE_CODES: Readonly<Record<number, { readonly retryAfterMs: number; readonly reason: string }>> = {
-  1008: { retryAfterMs: 60_000, reason: 'too many requests' },
+export const BINANCE_WS_CLOSE_CODES: Readonly<Record<number, WsCloseCodeRule>> = {
+  1008: { retryAfterMs: 60_000, reason: 'too many requests', match: /too many requests/i },
 };
 
 /**
@@ -151,7 +164,9 @@ export function createBinanceWs(options: BinanceWsOptions = {}): ExchangeWsAdapt
       buildBinanceWsFrames(next, previous, frameOptions),
     decode: decodeBinanceFrame,
     keepalive: BINANCE_WS_KEEPALIVE,
+    heartbeat: BINANCE_WS_HEARTBEAT,
     sendLimits: BINANCE_WS_SEND_LIMITS,
+    connectLimits: BINANCE_WS_CONNECT_LIMITS,
     maxSubscriptions: BINANCE_WS_MAX_STREAMS,
     maxConnectionAgeMs: BINANCE_WS_MAX_AGE_MS,
     closeCodes: BINANCE_WS_CLOSE_CODES,

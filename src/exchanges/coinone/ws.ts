@@ -6,7 +6,7 @@
  */
 import { MarketDataError } from '../../errors/index.js';
 import type { CandleInterval } from '../../model/candle.js';
-import type { ExchangeWsAdapter, Subscription } from '../../core/exchange-adapter.js';
+import type { ExchangeWsAdapter, Subscription, WsCloseCodeRule } from '../../core/exchange-adapter.js';
 import { COINONE_WS_CANDLE_INTERVALS, decodeCoinoneFrame } from './ws-decode.js';
 import { COINONE_ID, toCoinonePair } from './symbols.js';
 import type { CoinoneWsChannel } from './wire.js';
@@ -19,8 +19,8 @@ export const COINONE_WS_URL = 'wss://stream.coinone.co.kr';
  *
  * The docs close a session 30 minutes after its last PING, but a live probe saw a socket closed after
  * ~60 s of silence, and the server sends no pings of its own. 20 s (ccxt's value) keeps three pings
- * inside that minute, and the transport's stale timer (twice the interval, 40 s) still fires before the
- * observed cut-off. A quiet pair may send no data for 30 s and more; the PONGs keep such a socket fresh.
+ * inside that minute. It is also the liveness probe of browsers (Node pings with frames): a socket silent
+ * for 2 s gets one, and its PONG proves the socket alive. Coinone publishes no message limit.
  */
 export const COINONE_WS_KEEPALIVE = { intervalMs: 20_000, frame: '{"request_type":"PING"}' } as const;
 
@@ -29,7 +29,7 @@ export const COINONE_WS_KEEPALIVE = { intervalMs: 20_000, frame: '{"request_type
  * socket from one IP (20 per IP at most). The other sockets must close before a new one can stay, so
  * retrying quickly only repeats the refusal; Coinone states no wait, and 60 s is our guess.
  */
-export const COINONE_WS_CLOSE_CODES: Readonly<Record<number, { readonly retryAfterMs: number; readonly reason: string }>> = {
+export const COINONE_WS_CLOSE_CODES: Readonly<Record<number, WsCloseCodeRule>> = {
   4290: { retryAfterMs: 60_000, reason: 'too many connections from this IP' },
 };
 

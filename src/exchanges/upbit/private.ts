@@ -19,7 +19,7 @@ import { buildUpbitPrivateRequest, decodeUpbitPrivateFrame, UPBIT_PRIVATE_WS_URL
 import { readUpbitFeedback, toUpbitError } from './reply.js';
 import { UPBIT_REST_URL } from './rest.js';
 import { formatUpbitMarket, UPBIT_ID } from './symbols.js';
-import { UPBIT_WS_KEEPALIVE, UPBIT_WS_SEND_LIMITS } from './ws.js';
+import { UPBIT_WS_CONNECT_LIMITS, UPBIT_WS_HEARTBEAT, UPBIT_WS_KEEPALIVE, UPBIT_WS_SEND_LIMITS } from './ws.js';
 import type { UpbitWsFormat } from './ws-request.js';
 
 /**
@@ -112,7 +112,9 @@ export function createUpbitPrivate(options: UpbitPrivateOptions = {}): PrivateEx
     subscriptionFrames: (next) => buildUpbitPrivateRequest(next, { ticket, format }),
     decode: decodeUpbitPrivateFrame,
     keepalive: UPBIT_WS_KEEPALIVE,
+    heartbeat: UPBIT_WS_HEARTBEAT,
     sendLimits: UPBIT_WS_SEND_LIMITS,
+    connectLimits: UPBIT_WS_CONNECT_LIMITS,
   };
   return { id: UPBIT_ID, formatMarket: formatUpbitMarket, env: { accessKey: 'UPBIT_ACCESS_KEY', secretKey: 'UPBIT_SECRET_KEY' }, rest, ws };
 }

@@ -5,7 +5,7 @@
  * @see https://docs.upbit.com/kr/reference/websocket-guide (request, PING / status, errors)
  * @see https://docs.upbit.com/kr/reference/rate-limits (WebSocket connection and message limits)
  */
-import type { ExchangeWsAdapter, Subscription } from '../../core/exchange-adapter.js';
+import type { ExchangeWsAdapter, Subscription, WsCloseCodeRule } from '../../core/exchange-adapter.js';
 import { decodeUpbitFrame } from './ws-decode.js';
 import { buildUpbitWsRequest, type UpbitWsFormat } from './ws-request.js';
 import { isUpbitWsCandleInterval } from './ws-keys.js';
@@ -16,11 +16,9 @@ export const UPBIT_WS_URL = 'wss://api.upbit.com/websocket/v1';
 /**
  * Keepalive: the text `PING` every 30 s; the server answers `{"status":"UP"}`.
  *
- * The server drops a connection after about 120 s without traffic, and the transport declares a
- * socket stale after twice this interval without any frame. 30 s leaves four pings inside the server's
- * window (one lost or delayed ping never costs the connection) and finds a half-open socket within
- * 60 s; 60 s would put the stale deadline right on the server's own 120 s cut-off. Two frames a minute
- * are noise next to the 100 messages a minute allowed.
+ * The server drops a connection after about 120 s without traffic from the client; 30 s leaves four
+ * pings inside that window (one lost or delayed ping never costs the connection). Finding a dead socket
+ * is the job of the transport's liveness probe ({@link UPBIT_WS_HEARTBEAT}), not of this cadence.
  */
 export const UPBIT_WS_KEEPALIVE = { intervalMs: 30_000, frame: 'PING' } as const;
 
@@ -29,6 +27,32 @@ export const UPBIT_WS_SEND_LIMITS: readonly { readonly limit: number; readonly w
   { limit: 5, windowMs: 1000 },
   { limit: 100, windowMs: 60_000 },
 ];
+
+/**
+ * Connection attempts: Upbit allows 5 WebSocket connections per second per IP. Every Upbit socket of
+ * the process (public and private) shares this budget, since the transport keeps one lease per limits
+ * object.
+ */
+export const UPBIT_WS_CONNECT_LIMITS: readonly { readonly limit: number; readonly windowMs: number }[] = [{ limit: 5, windowMs: 1000 }];
+
+/**
+ * Liveness probe of a silent socket: a ping frame where the runtime can send one, else the text `PING`
+ * (answered by `{"status":"UP"}`). Neither counts against the request-frame limits: Upbit's docs count
+ * "data (subscription) messages", and name `PING` as the keepalive, not as a request (the docs do not
+ * say so outright; the simulator follows this reading).
+ */
+export const UPBIT_WS_HEARTBEAT = { frame: 'PING', counted: false } as const;
+
+/**
+ * Close codes that call for a longer pause than the backoff: **1008 with "Too many requests"** (request
+ * frames over the per-connection limit). Upbit documents neither the code nor a wait; the message
+ * limits are per connection, so a new socket starts with fresh windows, and 10 s lets both the 1 s
+ * window and the 10 s `Origin` window pass, so a client whose frames keep tripping the limit reconnects
+ * at most 6 times a minute. Other 1008 closes back off as usual.
+ */
+export const UPBIT_WS_CLOSE_CODES: Readonly<Record<number, WsCloseCodeRule>> = {
+  1008: { retryAfterMs: 10_000, reason: 'too many requests', match: /too many requests/i },
+};
 
 /**
  * Sockets opened with an `Origin` header (browsers): Upbit allows public WebSocket requests only once
@@ -87,8 +111,11 @@ export function createUpbitWs(options: UpbitWsOptions = {}): ExchangeWsAdapter {
     subscriptionFrames: (next: readonly Subscription[]): string[] => buildUpbitWsRequest(next, request),
     decode: decodeUpbitFrame,
     keepalive: UPBIT_WS_KEEPALIVE,
+    heartbeat: UPBIT_WS_HEARTBEAT,
     sendLimits: UPBIT_WS_SEND_LIMITS,
+    connectLimits: UPBIT_WS_CONNECT_LIMITS,
     originLimits: UPBIT_WS_ORIGIN_LIMITS,
+    closeCodes: UPBIT_WS_CLOSE_CODES,
     supportsCandles: isUpbitWsCandleInterval,
   };
 }

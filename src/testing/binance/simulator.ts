@@ -12,6 +12,7 @@ import { BinanceReplyError } from './params.js';
 import { findBinanceRoute } from './routes.js';
 import { BinanceWsFeed } from './ws-feed.js';
 import { BinanceWsServer, type BinanceWsLogEntry, type BinanceWsOptions } from './ws.js';
+import type { SimCloseFault } from '../server/sim-ws.js';
 import { MarketModel, type MarketModelOptions } from '../market/market-model.js';
 import type { SimClock } from '../market/model-types.js';
 import { requestTarget, SimHttpServer, writeReply } from '../server/sim-server.js';
@@ -92,6 +93,14 @@ export interface BinanceSimulator {
   overlapNextDepthDiff(symbol?: string): void;
   /** Drops every WebSocket connection without a close frame. */
   dropAll(): void;
+  /** While on, WebSocket connections stay open but nothing is sent: no events, no replies, no pings, no pongs. */
+  stallWs(on: boolean): void;
+  /**
+   * Accepts new WebSocket connections but closes each after `fault.afterFrames` frames with
+   * `fault.code` and `fault.reason` (Binance's message-limit close is 1008 "Too many requests");
+   * `undefined` ends the fault.
+   */
+  closeNewWsConnections(fault: SimCloseFault | undefined): void;
   /** Sends `serverShutdown` to every WebSocket connection, then closes them (1001) after `closeAfterMs` (default `ws.shutdownCloseDelayMs`, 1000). */
   announceShutdown(closeAfterMs?: number): void;
   /** Answers the next `n` REST requests with 429 (they count towards a ban). */
@@ -182,6 +191,14 @@ class Simulator implements BinanceSimulator {
 
   dropAll(): void {
     this.#ws.dropAll();
+  }
+
+  stallWs(on: boolean): void {
+    this.#ws.stall(on);
+  }
+
+  closeNewWsConnections(fault: SimCloseFault | undefined): void {
+    this.#ws.closeNewConnections(fault);
   }
 
   announceShutdown(closeAfterMs?: number): void {

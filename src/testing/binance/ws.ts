@@ -14,7 +14,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { BinanceWsFeed, BinanceStreamState } from './ws-feed.js';
 import { CONTROL_ERRORS, controlReply, parseControl, type BinanceControlRequest } from './ws-control.js';
-import { rejectUpgrade, SimWsHub, SimWsPeer, wsText } from '../server/sim-ws.js';
+import { rejectUpgrade, SimWsHub, SimWsPeer, wsText, type SimCloseFault } from '../server/sim-ws.js';
 import { stringifyWire, type WireValue } from '../server/wire-json.js';
 
 /** WebSocket options of the Binance simulator. */
@@ -71,7 +71,10 @@ class BinanceWsConnection {
     socket.on('message', (data, binary) => {
       if (this.#count()) this.#onText(binary ? '' : wsText(data));
     });
-    socket.on('ping', () => this.#count());
+    // Pings are answered by hand (not by `ws`'s autoPong), so a stalled server can leave them unanswered.
+    socket.on('ping', (data) => {
+      if (this.#count() && !server.stalled && this.open) socket.pong(data);
+    });
     socket.on('pong', (data) => {
       if (!this.#count()) return;
       if (this.#awaiting !== undefined && data.toString('utf8') === this.#awaiting.payload) this.#awaiting = undefined;
@@ -119,7 +122,7 @@ class BinanceWsConnection {
   }
 
   send(text: string): void {
-    this.#peer.send(text);
+    if (!this.#server.stalled) this.#peer.send(text);
   }
 
   /** Counts one incoming message; closes (1008) and returns `false` over the limit. */
@@ -136,7 +139,7 @@ class BinanceWsConnection {
   }
 
   #ping(): void {
-    if (!this.open) return;
+    if (!this.open || this.#server.stalled) return;
     const now = Date.now();
     if (this.#awaiting !== undefined && now - this.#awaiting.since >= this.#server.pongTimeoutMs) {
       this.terminate();
@@ -202,6 +205,7 @@ export class BinanceWsServer {
   readonly log: BinanceWsLogEntry[] = [];
   readonly #hub: SimWsHub<BinanceWsConnection>;
   readonly #shutdowns = new Set<NodeJS.Timeout>();
+  #stalled = false;
 
   constructor(server: Server, feed: BinanceWsFeed, now: () => number, options: BinanceWsOptions = {}) {
     this.feed = feed;
@@ -213,6 +217,7 @@ export class BinanceWsServer {
     this.maxLifetimeMs = options.maxLifetimeMs ?? 86_400_000;
     this.shutdownCloseDelayMs = options.shutdownCloseDelayMs ?? 1_000;
     this.#hub = new SimWsHub(server, {
+      ws: { autoPong: false },
       pushIntervalMs: options.pushIntervalMs,
       tick: () => this.tick(),
       upgrade: (request, socket, head, url) => this.#upgrade(request, socket, head, url),
@@ -249,6 +254,21 @@ export class BinanceWsServer {
   /** Drops every connection without a close frame (clients see 1006). */
   dropAll(): void {
     this.#hub.dropAll();
+  }
+
+  /** `true` while stalled (see {@link BinanceWsServer.stall}). */
+  get stalled(): boolean {
+    return this.#stalled;
+  }
+
+  /** While on, connections stay open but nothing is sent: no events, no control replies, no pings, no pongs. */
+  stall(on: boolean): void {
+    this.#stalled = on;
+  }
+
+  /** New connections send `fault.afterFrames` frames, then close with its code and reason; `undefined` ends it. */
+  closeNewConnections(fault: SimCloseFault | undefined): void {
+    this.#hub.closeNewConnections(fault);
   }
 
   /**

@@ -37,6 +37,8 @@ export interface CoinoneWsHost {
   readonly unsubscribedTimeoutMs: number;
   /** Request log, ping count and the errors the model threw (each closes its connection with 1011). */
   readonly log: SimWsLog<CoinoneWsRequestLogEntry>;
+  /** `true` while the simulator sends nothing. */
+  isStalled(): boolean;
 }
 
 const PONG = stringifyWire({ response_type: 'PONG' });
@@ -62,6 +64,10 @@ export class CoinoneWsClient {
     this.#peer = new SimWsPeer(id, socket, (error) => host.log.reportFailure(error));
     this.#host = host;
     socket.on('message', (data) => this.#peer.guard(() => this.#onMessage(wsText(data))));
+    // Ping frames are answered by hand (not by `ws`'s autoPong), so a stalled simulator can leave them unanswered.
+    socket.on('ping', (data) => {
+      if (!host.isStalled() && this.open) socket.pong(data);
+    });
     this.#idle = this.#peer.after(host.idleTimeoutMs, () => this.terminate());
     this.#unsubscribed = this.#peer.after(host.unsubscribedTimeoutMs, () => this.terminate());
     this.#send({ response_type: 'CONNECTED', data: { session_id: this.sessionId } });
@@ -138,6 +144,7 @@ export class CoinoneWsClient {
   }
 
   #send(frame: WireObject | string): void {
+    if (this.#host.isStalled()) return;
     this.#peer.send(typeof frame === 'string' ? frame : stringifyWire(frame), false);
   }
 }

@@ -11,7 +11,7 @@ import type { CoinoneMarket } from './market.js';
 import { CoinoneWsClient, type CoinoneWsHost, type CoinoneWsRequestLogEntry } from './ws-connection.js';
 import { CoinoneWsFeed } from './ws-feed.js';
 import { localWsUrl } from '../server/sim-server.js';
-import { rejectUpgrade, SimWsHub, SimWsLog } from '../server/sim-ws.js';
+import { rejectUpgrade, SimWsHub, SimWsLog, type SimCloseFault } from '../server/sim-ws.js';
 
 /** Close code for a socket beyond the per-IP limit. */
 export const COINONE_WS_CLOSE_TOO_MANY_CONNECTIONS = 4290;
@@ -44,6 +44,14 @@ export interface CoinoneWsSimulator {
   readonly failures: readonly unknown[];
   /** Terminates every connection without a close frame (clients see 1006), as a deploy does. */
   dropAll(): void;
+  /** While on, connections stay open but nothing is sent: no data, no PONG, no replies, no pongs. */
+  stall(on: boolean): void;
+  /**
+   * Accepts new connections but closes each after `fault.afterFrames` frames (the CONNECTED greeting is
+   * the first) with `fault.code` and `fault.reason` (Coinone's per-IP limit close is 4290); `undefined`
+   * ends the fault.
+   */
+  closeNewConnections(fault: SimCloseFault | undefined): void;
   /** Pushes the frames due at the model's now, without waiting for the timer. */
   tick(): void;
   /** Empties the request log and the ping count. */
@@ -62,6 +70,7 @@ class WsSimulator implements CoinoneWsSimulator, CoinoneWsHost {
   readonly #maxPerIp: number;
   readonly log = new SimWsLog<CoinoneWsRequestLogEntry>();
   readonly #hub: SimWsHub<CoinoneWsClient>;
+  #stalled = false;
 
   constructor(server: Server, market: CoinoneMarket, options: CoinoneWsSimulatorOptions) {
     this.market = market;
@@ -72,7 +81,7 @@ class WsSimulator implements CoinoneWsSimulator, CoinoneWsHost {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 1_800_000;
     this.unsubscribedTimeoutMs = options.unsubscribedTimeoutMs ?? 60_000;
     this.#hub = new SimWsHub(server, {
-      ws: { perMessageDeflate: false },
+      ws: { perMessageDeflate: false, autoPong: false },
       pushIntervalMs: options.pushIntervalMs,
       tick: () => this.tick(),
       upgrade: (request, socket, head, url) => this.#upgrade(request, socket, head, url),
@@ -101,6 +110,18 @@ class WsSimulator implements CoinoneWsSimulator, CoinoneWsHost {
 
   dropAll(): void {
     this.#hub.dropAll();
+  }
+
+  stall(on: boolean): void {
+    this.#stalled = on;
+  }
+
+  isStalled(): boolean {
+    return this.#stalled;
+  }
+
+  closeNewConnections(fault: SimCloseFault | undefined): void {
+    this.#hub.closeNewConnections(fault);
   }
 
   tick(): void {

@@ -171,6 +171,36 @@ export class SimWsLog<E> {
   }
 }
 
+/**
+ * A fault for new connections: accept, let `afterFrames` frames out (0: none), then close with `code`
+ * and `reason` (e.g. 1008 "Too many requests", or 1011 after one frame: the server that accepts, sends
+ * one frame and closes).
+ */
+export interface SimCloseFault {
+  readonly afterFrames: number;
+  readonly code: number;
+  readonly reason: string;
+}
+
+/** Makes `socket` close with the fault's code once it has sent `afterFrames` frames. */
+function armCloseFault(socket: WebSocket, fault: SimCloseFault): void {
+  const close = (): void => {
+    if (socket.readyState === socket.OPEN) socket.close(fault.code, fault.reason);
+  };
+  if (fault.afterFrames <= 0) {
+    close();
+    return;
+  }
+  let left = fault.afterFrames;
+  const send = socket.send.bind(socket) as (data: unknown, ...rest: unknown[]) => void;
+  const counted = (data: unknown, ...rest: unknown[]): void => {
+    if (left <= 0) return;
+    send(data, ...rest);
+    if (--left === 0) close();
+  };
+  socket.send = counted as WebSocket['send'];
+}
+
 /** What the hub needs of a connection. */
 export interface SimWsClient {
   readonly open: boolean;
@@ -211,6 +241,7 @@ export class SimWsHub<C extends SimWsClient> {
   readonly #onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
   #nextId = 1;
   #closed = false;
+  #closeFault: SimCloseFault | undefined;
 
   constructor(server: Server, options: SimWsHubOptions) {
     this.#server = server;
@@ -256,12 +287,21 @@ export class SimWsHub<C extends SimWsClient> {
   accept(request: IncomingMessage, socket: Duplex, head: Buffer, create: (ws: WebSocket, id: number) => C | undefined): void {
     const ip = request.socket.remoteAddress ?? 'unknown';
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      if (this.#closeFault !== undefined) armCloseFault(ws, this.#closeFault);
       const client = create(ws, this.#nextId);
       if (client === undefined) return;
       this.#nextId++;
       this.#clients.set(client, ip);
       ws.on('close', () => this.#clients.delete(client));
     });
+  }
+
+  /**
+   * From now on, every accepted connection sends `fault.afterFrames` frames and is then closed with
+   * `fault.code` and `fault.reason`; `undefined` ends the fault. Open connections are not touched.
+   */
+  closeNewConnections(fault: SimCloseFault | undefined): void {
+    this.#closeFault = fault;
   }
 
   /** Terminates every connection without a close frame (clients see 1006). */

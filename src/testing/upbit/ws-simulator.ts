@@ -1,6 +1,7 @@
 /**
  * The WebSocket side of the Upbit simulator: Upbit's public stream protocol on `/websocket/v1`,
- * served from a {@link MarketModel}, with controls to drop, stall, corrupt and refuse connections.
+ * served from a {@link MarketModel}, with controls to drop, stall, corrupt, refuse and close
+ * connections.
  *
  * It attaches to an existing `node:http` server (REST and WebSocket share one port) or starts its own.
  * Data is a pure function of the model's clock: a real timer (every `pushIntervalMs`) asks the model
@@ -18,7 +19,7 @@ import type { Duplex } from 'node:stream';
 import { MarketModel, type MarketModelOptions } from '../market/market-model.js';
 import type { SimClock } from '../market/model-types.js';
 import { listenLocal, localWsUrl } from '../server/sim-server.js';
-import { rejectUpgrade, SimWsHub, SimWsLog } from '../server/sim-ws.js';
+import { rejectUpgrade, SimWsHub, SimWsLog, type SimCloseFault } from '../server/sim-ws.js';
 import { UpbitWsClient, type UpbitWsHost, type UpbitWsRequestLogEntry } from './ws-connection.js';
 import { UpbitWsFeed } from './ws-feed.js';
 import { ConnectionLimits, type UpbitWsLimitOptions } from './ws-limits.js';
@@ -86,6 +87,12 @@ export interface UpbitWsSimulator {
   sendRaw(frame: string | Uint8Array, binary?: boolean): void;
   /** Answers upgrades with HTTP 503 for `ms` of model-clock time. */
   refuseConnections(ms: number): void;
+  /**
+   * Accepts new connections but closes each after `fault.afterFrames` frames with `fault.code` and
+   * `fault.reason` (Upbit's too-many-requests close is 1008 "Too many requests", see
+   * `UPBIT_WS_CLOSE_TOO_MANY_REQUESTS`); `undefined` ends the fault.
+   */
+  closeNewConnections(fault: SimCloseFault | undefined): void;
   /** Pushes REALTIME frames for the model's now, without waiting for the timer. */
   tick(): void;
   /** Empties {@link UpbitWsSimulator.requests} and the ping count. */
@@ -183,6 +190,10 @@ class WsSimulator implements UpbitWsSimulator, UpbitWsHost {
 
   refuseConnections(ms: number): void {
     this.#refuseUntil = this.limitNow() + ms;
+  }
+
+  closeNewConnections(fault: SimCloseFault | undefined): void {
+    this.#hub.closeNewConnections(fault);
   }
 
   tick(): void {

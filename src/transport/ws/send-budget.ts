@@ -2,14 +2,15 @@
  * The message budget of one WebSocket connection as sliding windows of the frames actually sent:
  * asked first how long until one more frame fits, spent only when a frame goes out.
  */
-import type { SchedulerLike } from 'rxjs';
+import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ExchangeWsAdapter } from '../../core/exchange-adapter.js';
 
 /**
  * Sliding-window send limits that can be looked at without being spent, for a sender that decides
  * what to send only once a frame is allowed, and may then send nothing (unlike a permit, which spends
  * its unit when it is granted). Remembers the last `limit` send times of each limit: its size depends
- * on the limits, never on how often it is asked.
+ * on the limits, never on how often it is asked. Frames that must go out whatever the state
+ * (heartbeats an exchange counts) take a {@link SendBudget.permit} of the same budget.
  *
  * @example
  * ```ts
@@ -58,5 +59,32 @@ export class SendBudget {
       sentAt.push(now);
       if (sentAt.length > limit) sentAt.shift();
     }
+  }
+
+  /**
+   * A cold Observable that emits once, spending one frame, as soon as the budget allows it (checked
+   * and spent in one timer callback, so two waiters never take the same unit).
+   *
+   * @example
+   * ```ts
+   * budget.permit().subscribe(() => socket.send('PING'));
+   * ```
+   */
+  permit(): Observable<void> {
+    return new Observable<void>((subscriber) => {
+      let timer: Subscription | undefined;
+      const attempt = (): void => {
+        const wait = this.waitMs();
+        if (wait > 0) {
+          timer = this.#scheduler.schedule(attempt, wait);
+          return;
+        }
+        this.spend();
+        subscriber.next();
+        subscriber.complete();
+      };
+      attempt();
+      return () => timer?.unsubscribe();
+    });
   }
 }

@@ -3,38 +3,22 @@
  * multiplexes subscriptions, keeps the socket alive, reconnects with backoff and resubscribes.
  * It knows an exchange only through its {@link ExchangeWsAdapter}.
  */
-import {
-  asyncScheduler,
-  defer,
-  from,
-  finalize,
-  Observable,
-  of,
-  repeat,
-  Subject,
-  switchMap,
-  tap,
-  timer,
-  type SchedulerLike,
-  Subscription as RxSubscription,
-} from 'rxjs';
-import { retryBackoff, type RetryEvent } from '../../../operators/retryBackoff.js';
-import { isRetryableError, MarketDataError } from '../../errors/index.js';
+import { asyncScheduler, from, Observable, of, Subject, tap, type SchedulerLike, Subscription as RxSubscription } from 'rxjs';
+import { MarketDataError } from '../../errors/index.js';
 import type { ExchangeWsAdapter, Subscription, WsMessage } from '../../core/exchange-adapter.js';
 import type { StatusEvent } from '../../model/market-event.js';
 import { frameText, resolveWebSocketFactory, type WebSocketFactory } from './websocket-factory.js';
 import { sendsOriginByDefault } from '../environment.js';
 import type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus } from './ws-options.js';
-import { createConnectLease, createSendPermit, toFrameError, toMarketDataError, WS_SEND_MARGIN_MS } from './ws-support.js';
+import { toFrameError, toMarketDataError, WS_SEND_MARGIN_MS } from './ws-support.js';
 import { subscriptionKey, SubscriptionRouter, type EventSink, type StreamEvent } from './ws-router.js';
-import { openWsSession, type WsSessionLink } from './ws-session.js';
+import type { WsSessionLink } from './ws-session.js';
+import { WsLifecycle } from './ws-lifecycle.js';
 import { SendBudget } from './send-budget.js';
 import { SubscriptionSync } from './subscription-sync.js';
 
 export type { WsConnectionOptions, WsConnectionStats, WsConnectionStatus } from './ws-options.js';
 export type { EventSink, StreamEvent } from './ws-router.js';
-
-type StatusDetail = Pick<StatusEvent, 'reason' | 'attempt' | 'retryInMs'>;
 
 /**
  * A shared, self-healing WebSocket connection.
@@ -43,17 +27,21 @@ type StatusDetail = Pick<StatusEvent, 'reason' | 'attempt' | 'retryInMs'>;
  * (ref-counted by {@link subscriptionKey}), unsubscribing removes it. Changes coalesce into one pending
  * latest set ({@link SubscriptionSync}): when `adapter.sendLimits` allow a frame, the frames of
  * `adapter.subscriptionFrames(wanted now, held)` go out, nothing if the server holds the wanted set, so
- * churn never queues obsolete requests. The socket opens with the first subscription and closes with
- * the last. Drops, silence and old age reconnect with backoff and resubscribe everything; streams see
- * `disconnect` and `reconnect` status
- * events and never a retryable error. A close code listed in `adapter.closeCodes` waits at least its
- * `retryAfterMs` (a `RateLimitError` on `errors$`). A `reconnect` message (a server's shutdown notice)
- * replaces the socket at once, with no backoff and no error: only the `disconnect` status (attempt 1,
- * `retryInMs` 0) carries its reason. Bad frames and exchange error frames go to `errors$`.
+ * churn never queues obsolete requests; counted heartbeats share that budget. The socket opens with the first subscription and closes with the last. Connection attempts follow
+ * `adapter.connectLimits` (shared by every connection of the adapter). Drops, silence and old age
+ * reconnect with backoff and resubscribe everything; streams see `disconnect` and `reconnect` status
+ * events and never a retryable error. A socket silent for `probeAfterMs` is probed (a ping frame in
+ * Node, the adapter's heartbeat frame in browsers) and declared dead after `staleAfterMs` of silence:
+ * 4.5 s by default. The backoff starts small again only after a socket stayed up `healthyAfterMs` past
+ * its first frame. A close code listed in `adapter.closeCodes` waits at least its `retryAfterMs` (a
+ * `RateLimitError` on `errors$`). A `reconnect` message (a server's shutdown notice) replaces the
+ * socket at once, with no backoff and no error: only the `disconnect` status (attempt 1, `retryInMs`
+ * 0) carries its reason. Bad frames and exchange error frames go to `errors$`.
  *
  * Status sequence: `connecting` (socket requested), `connected` (open, request sent), then per drop
  * `disconnect {reason, attempt, retryInMs}` (repeated while attempts fail) and `reconnect {attempt}`
- * (open again, everything resubscribed), and `closed` when the last stream leaves or on `close()`.
+ * (on the first market data of the new socket, not when it opens: a socket as silent as the last one
+ * is no recovery), and `closed` when the last stream leaves or on `close()`.
  *
  * @example
  * ```ts
@@ -71,23 +59,14 @@ export class WsConnection {
   readonly #options: WsConnectionOptions;
   readonly #scheduler: SchedulerLike;
   readonly #now: () => number;
-  /**
-   * The session's queue (`link.send`) waits on it; the connection sends nothing through that queue:
-   * its subscription frames go through {@link SubscriptionSync} and its own budget.
-   */
-  readonly #permit: () => Observable<void>;
-  /** Waits out the exchange's connection-attempt limit (only set for sockets sending an Origin). */
-  readonly #connectLease: () => Observable<() => void>;
+  readonly #lifecycle: WsLifecycle;
   readonly #router = new SubscriptionRouter();
   readonly #status$ = new Subject<StatusEvent>();
   readonly #errors$ = new Subject<MarketDataError>();
   #factory: WebSocketFactory | undefined;
-  #status: WsConnectionStatus = 'idle';
-  #loop: RxSubscription | undefined;
   #flush: RxSubscription | undefined;
   #link: WsSessionLink | undefined;
   readonly #sync: SubscriptionSync;
-  #retryAttempt = 0;
   #closed = false;
   #counts = { framesReceived: 0, framesSent: 0, reconnects: 0, errors: 0 };
 
@@ -105,21 +84,55 @@ export class WsConnection {
     this.#scheduler = scheduler;
     this.#now = options.now ?? (() => scheduler.now());
     // Browsers send an Origin with every upgrade; some exchanges then allow far fewer attempts and frames.
-    const origin = (options.sendsOrigin ?? sendsOriginByDefault()) ? options.adapter.originLimits : undefined;
-    const sendLimits = origin?.send ?? options.adapter.sendLimits;
-    this.#permit = createSendPermit(sendLimits, scheduler);
-    this.#connectLease = createConnectLease(origin?.connect ?? [], scheduler);
+    const adapter = options.adapter;
+    const origin = (options.sendsOrigin ?? sendsOriginByDefault()) ? adapter.originLimits : undefined;
+    const sendLimits = origin?.send ?? adapter.sendLimits;
+    // One budget for everything the exchange counts: subscription frames and counted heartbeats.
+    const budget = new SendBudget(sendLimits, scheduler, WS_SEND_MARGIN_MS);
     this.#sync = new SubscriptionSync({
       wanted: this.#router,
       frames: (next, previous) => this.#adapter.subscriptionFrames(next, previous),
-      budget: new SendBudget(sendLimits, scheduler, WS_SEND_MARGIN_MS),
+      budget,
       scheduler,
       // A subscription the adapter cannot express: fatal, like a socket that cannot be created.
       onError: (error) => {
-        this.#loop?.unsubscribe();
-        this.#fail(error);
+        this.#lifecycle.stop();
+        this.#fail(toMarketDataError(error, options.exchange));
       },
     });
+    this.#lifecycle = new WsLifecycle(
+      {
+        exchange: options.exchange,
+        url: options.url ?? adapter.url,
+        protocols: options.protocols ?? [],
+        scheduler,
+        now: this.#now,
+        factory: () => this.#resolveFactory(),
+        keepalive: adapter.keepalive,
+        heartbeat: adapter.heartbeat,
+        sendLimits,
+        permit: () => budget.permit(),
+        connectLimits: origin?.connect ?? adapter.connectLimits,
+        closeCodes: adapter.closeCodes,
+        maxConnectionAgeMs: adapter.maxConnectionAgeMs,
+        staleAfterMs: options.staleAfterMs,
+        probeAfterMs: options.probeAfterMs,
+        healthyAfterMs: options.healthyAfterMs,
+        backoff: options.backoff,
+      },
+      {
+        onOpen: (link) => this.#onOpen(link),
+        onClose: () => {
+          this.#link = undefined;
+          this.#sync.close();
+        },
+        onFrame: (data) => this.#onFrame(data),
+        onSent: () => this.#counts.framesSent++,
+        onStatus: (event) => this.#onStatus(event),
+        onError: (error) => this.#report(error),
+        onFail: (error) => this.#fail(error),
+      },
+    );
   }
 
   /** The distinct subscriptions of the connection's streams. */
@@ -134,7 +147,7 @@ export class WsConnection {
 
   /** The last status emitted, or `idle`. */
   get status(): WsConnectionStatus {
-    return this.#status;
+    return this.#lifecycle.status;
   }
 
   /** A snapshot of the counters. */
@@ -215,9 +228,8 @@ export class WsConnection {
     if (this.#closed) return;
     this.#closed = true;
     this.#flush?.unsubscribe();
-    this.#loop?.unsubscribe();
-    this.#loop = undefined;
-    this.#emit('closed');
+    this.#lifecycle.stop(true);
+    this.#lifecycle.emit('closed');
     for (const subscriber of this.#router.clear()) subscriber.complete();
     this.#status$.complete();
     this.#errors$.complete();
@@ -232,72 +244,15 @@ export class WsConnection {
 
   #applySubscriptions(): void {
     if (this.#router.size === 0) {
-      if (this.#loop === undefined) return;
-      this.#loop.unsubscribe();
-      this.#loop = undefined;
-      this.#emit('closed');
+      this.#lifecycle.stop();
       return;
     }
-    if (this.#loop === undefined) {
-      this.#start();
+    if (!this.#lifecycle.running) {
+      this.#lifecycle.start();
       return;
     }
     // While no socket is open there is nothing to tell: the next one gets the full set.
     this.#sync.changed();
-  }
-
-  #start(): void {
-    this.#retryAttempt = 0;
-    this.#emit('connecting');
-    // Assigned before subscribing: a synchronous fatal failure (#fail) must be able to clear it.
-    const loop = new RxSubscription();
-    this.#loop = loop;
-    const connection$ = defer(() => this.#resolveFactory()).pipe(
-      switchMap((makeWebSocket) =>
-        // Every attempt, first or repeated, waits for the connection limit (browsers: 1 per 10 s on Upbit),
-        // whose unit stays spent until the socket opened or failed, and a window after.
-        defer(() => this.#connectLease()).pipe(
-          switchMap((release) => this.#session(makeWebSocket, release).pipe(finalize(release))),
-          // A session completes only after link.restart(): open the next one on the next turn,
-          // outside the old socket's message handler.
-          repeat({ delay: () => timer(0, this.#scheduler) }),
-        ),
-      ),
-      retryBackoff({
-        ...this.#options.backoff,
-        scheduler: this.#scheduler,
-        shouldRetry: isRetryableError,
-        onRetry: (event) => this.#onRetry(event),
-      }),
-    );
-    loop.add(connection$.subscribe({ error: (error: unknown) => this.#fail(error) }));
-  }
-
-  /** One socket's life: open (then `opened`), subscribe, deliver frames, until it closes. */
-  #session(makeWebSocket: WebSocketFactory, opened: () => void): Observable<void> {
-    const adapter = this.#adapter;
-    return openWsSession({
-      url: this.#options.url ?? adapter.url,
-      protocols: this.#options.protocols ?? [],
-      makeWebSocket,
-      exchange: this.#exchange,
-      scheduler: this.#scheduler,
-      keepalive: adapter.keepalive,
-      staleAfterMs: this.#options.staleAfterMs ?? 2 * adapter.keepalive.intervalMs,
-      maxConnectionAgeMs: adapter.maxConnectionAgeMs,
-      closeCodes: adapter.closeCodes,
-      permit: this.#permit,
-      onOpen: (link) => {
-        opened();
-        this.#onOpen(link);
-      },
-      onClose: () => {
-        this.#link = undefined;
-        this.#sync.close();
-      },
-      onFrame: (data) => this.#onFrame(data),
-      onSent: () => this.#counts.framesSent++,
-    });
   }
 
   #resolveFactory(): Observable<WebSocketFactory> {
@@ -309,16 +264,7 @@ export class WsConnection {
 
   #onOpen(link: WsSessionLink): void {
     this.#link = link;
-    this.#sync.open(link.write, () => {
-      const attempt = this.#retryAttempt;
-      if (attempt === 0) {
-        this.#emit('connected');
-        return;
-      }
-      this.#retryAttempt = 0;
-      this.#counts.reconnects++;
-      this.#emit('reconnect', { attempt });
-    });
+    this.#sync.open(link.write, () => this.#lifecycle.subscribed());
   }
 
   #onFrame(data: unknown): void {
@@ -332,6 +278,8 @@ export class WsConnection {
     }
     if (message.kind === 'events') {
       const { events } = message;
+      // After a drop, the first market data is what proves the new socket works.
+      if (events.length > 0) this.#lifecycle.delivered();
       for (let i = 0; i < events.length; i++) this.#router.route(events[i]!);
     } else if (message.kind === 'error') {
       this.#report(message.error);
@@ -343,33 +291,18 @@ export class WsConnection {
   /** The server is going away: drop its socket now and open the next one without backoff or error. */
   #restart(reason: string): void {
     const link = this.#link;
-    if (link === undefined) return;
-    this.#retryAttempt = 1;
-    this.#emit('disconnect', { reason, attempt: 1, retryInMs: 0 });
-    link.restart();
-  }
-
-  #onRetry({ error, attempt, delayMs }: RetryEvent): void {
-    const failure = toMarketDataError(error, this.#exchange);
-    this.#report(failure);
-    this.#retryAttempt = attempt;
-    this.#emit('disconnect', { reason: failure.message, attempt, retryInMs: delayMs });
+    if (link !== undefined) this.#lifecycle.restart(link, reason);
   }
 
   /** A fatal failure: every stream errors, the connection returns to idle (a new stream retries). */
-  #fail(error: unknown): void {
-    const failure = toMarketDataError(error, this.#exchange);
-    this.#loop = undefined;
+  #fail(failure: MarketDataError): void {
     this.#flush?.unsubscribe();
     this.#flush = undefined;
-    this.#report(failure);
-    this.#emit('closed', { reason: failure.message });
     for (const subscriber of this.#router.clear()) subscriber.error(failure);
   }
 
-  #emit(status: StatusEvent['status'], detail: StatusDetail = {}): void {
-    this.#status = status;
-    const event: StatusEvent = { type: 'status', exchange: this.#exchange, status, ...detail, timestamp: this.#now() };
+  #onStatus(event: StatusEvent): void {
+    if (event.status === 'reconnect') this.#counts.reconnects++;
     this.#router.broadcast(event);
     this.#status$.next(event);
   }

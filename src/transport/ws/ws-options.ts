@@ -26,11 +26,28 @@ export interface WsConnectionOptions {
   /** Clock for `receivedAt` and status timestamps. @default () => scheduler.now() */
   readonly now?: (() => number) | undefined;
   /**
-   * Silence (no frame at all, heartbeats included) after which the socket counts as dead; measured from
-   * the socket's creation, so a hung handshake counts too. `Infinity` disables it.
-   * @default 2 × adapter.keepalive.intervalMs (disabled when that is 0)
+   * Silence (no frame and no pong) after which the socket counts as dead and is replaced; measured from
+   * the socket's creation, so a hung handshake counts too. With the default probe a dead or stalled
+   * socket is known within 4.5 s, and the streams move to REST on its `disconnect`. `Infinity`
+   * disables it.
+   * @default 4_500
    */
   readonly staleAfterMs?: number | undefined;
+  /**
+   * Silence after which an open socket is probed once: a WebSocket ping frame where the runtime can
+   * send one (Node's `ws`), else the adapter's heartbeat frame (Upbit `PING`, Coinone
+   * `{"request_type":"PING"}`, Binance `LIST_SUBSCRIPTIONS`). A busy socket is never probed. Probes
+   * count against `adapter.sendLimits` only where the exchange counts them (`adapter.heartbeat.counted`).
+   * `Infinity` never probes (then any silence of `staleAfterMs` is fatal).
+   * @default 2_000
+   */
+  readonly probeAfterMs?: number | undefined;
+  /**
+   * How long a socket must stay up past its first frame before the reconnect backoff starts small
+   * again; a server that accepts, sends a frame and closes keeps the backoff growing.
+   * @default 10_000
+   */
+  readonly healthyAfterMs?: number | undefined;
   /**
    * How long subscription changes gather before one request goes out, counted from the first change
    * (so a steady trickle of changes cannot postpone it forever).
@@ -38,14 +55,14 @@ export interface WsConnectionOptions {
    */
   readonly debounceMs?: number | undefined;
   /**
-   * Reconnect backoff. The attempt count resets once a new socket delivers its first frame.
-   * @default DEFAULT_BACKOFF (250 ms doubling to 32 s, half jittered)
+   * Reconnect backoff. The attempt count resets once a socket has stayed up `healthyAfterMs` past its
+   * first frame. @default DEFAULT_BACKOFF (250 ms doubling to 32 s, half jittered)
    */
   readonly backoff?: BackoffOptions | undefined;
   /**
    * Whether upgrade requests carry an `Origin` header (browsers always send one): connection attempts
    * and request frames then follow `adapter.originLimits` (Upbit: 1 per 10 s each) instead of
-   * `adapter.sendLimits`. @default sendsOriginByDefault(): true in browsers, false in Node
+   * `adapter.connectLimits` and `adapter.sendLimits`. @default sendsOriginByDefault(): true in browsers, false in Node
    */
   readonly sendsOrigin?: boolean | undefined;
 }

@@ -17,7 +17,7 @@ import {
 } from 'rxjs';
 import { ConnectionError, StaleStreamError } from '../../errors/index.js';
 import type { ExchangeWsAdapter } from '../../core/exchange-adapter.js';
-import { connectSocket, type SendFrame } from './ws-socket.js';
+import { connectSocket, type SocketLink } from './ws-socket.js';
 import type { WebSocketFactory } from './websocket-factory.js';
 
 /** The open socket, as the connection sees it while a session lasts. */
@@ -49,8 +49,19 @@ export interface WsSessionConfig {
   readonly scheduler: SchedulerLike;
   /** Keepalive frame and cadence; no keepalive unless `intervalMs` is positive and finite. */
   readonly keepalive: { readonly intervalMs: number; readonly frame: string };
-  /** Longest silence (no frame at all) from the session's start or the last frame; `Infinity` disables it. */
+  /**
+   * Longest silence (no frame and no pong) from the session's start or the last frame or pong, after
+   * which the socket is dead; `Infinity` disables it.
+   */
   readonly staleAfterMs: number;
+  /**
+   * Silence after which the open socket is probed once (a ping frame where the socket can send one,
+   * else `heartbeat.frame`; nothing when that is empty); the probe's reply is due before
+   * `staleAfterMs`. `Infinity` never probes. @default Infinity
+   */
+  readonly probeAfterMs?: number | undefined;
+  /** The application-level probe and whether probes and keepalives wait for `permit()`. @default none, not counted */
+  readonly heartbeat?: { readonly frame: string; readonly counted: boolean } | undefined;
   /** Planned reconnect after this long open; `undefined` for never. */
   readonly maxConnectionAgeMs: number | undefined;
   /** Close codes that ask for a longer wait (see `connectSocket`). @default undefined */
@@ -63,7 +74,7 @@ export interface WsSessionConfig {
   readonly onClose: () => void;
   /** Every frame received. */
   readonly onFrame: (data: unknown) => void;
-  /** Every frame sent (subscription frames and keepalives). */
+  /** Every text frame sent (subscription frames, keepalives and heartbeat frames; not ping frames). */
   readonly onSent: () => void;
 }
 
@@ -81,8 +92,10 @@ const isPositiveFinite = (ms: number | undefined): ms is number => ms !== undefi
  * a `ConnectionError` at `maxConnectionAgeMs`; completes after `link.restart()`. Unsubscribing (or
  * completing) closes the socket and cancels every timer.
  *
- * The silence timer does not restart on each frame (that would cost a timer per frame): it stores the
- * frame's time and, when it fires early, sleeps again for the remainder.
+ * Liveness: after `probeAfterMs` of silence the open socket is probed once (ping frame, else the
+ * heartbeat frame); a frame or pong before `staleAfterMs` keeps it, silence until then kills it. A busy
+ * socket is never probed. The watch timer does not restart on each frame (that would cost a timer per
+ * frame): it stores the frame's time and, when it fires early, sleeps again for the remainder.
  *
  * @example
  * ```ts
@@ -92,41 +105,75 @@ const isPositiveFinite = (ms: number | undefined): ms is number => ms !== undefi
  * ```
  */
 export function openWsSession(config: WsSessionConfig): Observable<void> {
-  const { scheduler, keepalive, staleAfterMs, maxConnectionAgeMs } = config;
+  const { scheduler, keepalive, staleAfterMs, maxConnectionAgeMs, heartbeat } = config;
+  const probeAfterMs = config.probeAfterMs ?? Infinity;
   return new Observable<void>((subscriber) => {
     const resources = new RxSubscription();
     const startedAt = scheduler.now();
-    let lastFrameAt: number | undefined;
+    let heardAt = startedAt;
+    let framed = false;
+    let probed = false;
+    let probe: (() => void) | undefined;
     let open = false;
 
+    let watch: RxSubscription | undefined;
+
+    /** Wakes every `staleAfterMs` of silence at most: fails a silent socket, probes a quiet one. */
+    function check(this: SchedulerAction<undefined>): void {
+      const now = scheduler.now();
+      const silentMs = now - heardAt;
+      if (silentMs >= staleAfterMs) {
+        const error = new StaleStreamError(`Stream went stale: no frame from ${config.exchange} for ${silentMs} ms`, {
+          exchange: config.exchange,
+          lastMessageAt: framed ? heardAt : undefined,
+        });
+        subscriber.error(error);
+        return;
+      }
+      let wakeAt = heardAt + staleAfterMs;
+      if (probeAfterMs < staleAfterMs) {
+        if (silentMs < probeAfterMs) wakeAt = heardAt + probeAfterMs;
+        else if (!probed && probe !== undefined) {
+          probed = true;
+          probe();
+        }
+      }
+      this.schedule(undefined, wakeAt - now);
+    }
+    const arm = (delayMs: number): void => {
+      if (!isPositiveFinite(staleAfterMs)) return;
+      watch?.unsubscribe();
+      watch = scheduler.schedule(check, delayMs);
+      resources.add(watch);
+    };
+    const heard = (): void => {
+      heardAt = scheduler.now();
+      if (!probed) return;
+      // The probe was answered; the watch sleeps until the stale deadline, so wake it for the next probe.
+      probed = false;
+      arm(probeAfterMs);
+    };
     const onFrame = (data: unknown): void => {
-      if (lastFrameAt === undefined) subscriber.next();
-      lastFrameAt = scheduler.now();
+      if (!framed) {
+        framed = true;
+        subscriber.next();
+      }
+      heard();
       config.onFrame(data);
     };
+    arm(Math.min(staleAfterMs, probeAfterMs));
 
-    if (isPositiveFinite(staleAfterMs)) {
-      resources.add(
-        scheduler.schedule(function (this: SchedulerAction<undefined>) {
-          const silentMs = scheduler.now() - (lastFrameAt ?? startedAt);
-          if (silentMs < staleAfterMs) {
-            this.schedule(undefined, staleAfterMs - silentMs);
-            return;
-          }
-          const error = new StaleStreamError(`Stream went stale: no frame from ${config.exchange} for ${silentMs} ms`, {
-            exchange: config.exchange,
-            lastMessageAt: lastFrameAt,
-          });
-          subscriber.error(error);
-        }, staleAfterMs),
-      );
-    }
-
-    const start = (sendFrame: SendFrame): void => {
+    const start = ({ send: sendFrame, ping }: SocketLink): void => {
       open = true;
       const send = (frame: string): void => {
         sendFrame(frame);
         config.onSent();
+      };
+      const counted = heartbeat?.counted === true;
+      /** Sends at once, or after a permit when heartbeats count against the send limits. */
+      const sendHeartbeat = (sendIt: () => void): void => {
+        if (!counted) sendIt();
+        else resources.add(config.permit().subscribe(sendIt));
       };
       const outbox = new Subject<Batch>();
       const sendBatch = ({ frames, onSent }: Batch): Observable<unknown> =>
@@ -139,11 +186,15 @@ export function openWsSession(config: WsSessionConfig): Observable<void> {
         );
       resources.add(outbox.pipe(concatMap(sendBatch)).subscribe({ error: (error: unknown) => subscriber.error(error) }));
 
+      const heartbeatFrame = heartbeat?.frame ?? '';
+      if (ping !== undefined) probe = () => sendHeartbeat(ping);
+      else if (heartbeatFrame !== '') probe = () => sendHeartbeat(() => send(heartbeatFrame));
+
       if (isPositiveFinite(keepalive.intervalMs)) {
         const { intervalMs, frame } = keepalive;
         resources.add(
           scheduler.schedule(function (this: SchedulerAction<undefined>) {
-            send(frame);
+            sendHeartbeat(() => send(frame));
             this.schedule(undefined, intervalMs);
           }, intervalMs),
         );
@@ -160,7 +211,7 @@ export function openWsSession(config: WsSessionConfig): Observable<void> {
     };
 
     resources.add(
-      connectSocket({ ...config, onFrame }).subscribe({
+      connectSocket({ ...config, onFrame, onPong: heard }).subscribe({
         next: start,
         error: (error: unknown) => subscriber.error(error),
       }),

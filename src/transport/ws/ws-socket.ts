@@ -22,6 +22,30 @@ const makeWebSocketObservable: MakeWebSocketObservable = ((): MakeWebSocketObser
 /** Sends one frame on an open socket. */
 export type SendFrame = (frame: string) => void;
 
+/** An open socket, as {@link connectSocket} hands it over. */
+export interface SocketLink {
+  /** Sends one text frame. */
+  readonly send: SendFrame;
+  /**
+   * Sends a WebSocket ping frame, whose pong reaches `onPong`; `undefined` where the runtime cannot
+   * (browsers: only the `ws` package exposes ping frames).
+   */
+  readonly ping: (() => void) | undefined;
+}
+
+/** The `ws` package's socket, as far as pings go. */
+interface PingingSocket {
+  readonly readyState: number;
+  ping(): void;
+  on(event: 'pong', listener: () => void): unknown;
+  off(event: 'pong', listener: () => void): unknown;
+}
+
+const canPing = (socket: unknown): socket is PingingSocket =>
+  typeof (socket as Partial<PingingSocket>).ping === 'function' &&
+  typeof (socket as Partial<PingingSocket>).on === 'function' &&
+  typeof (socket as Partial<PingingSocket>).off === 'function';
+
 /** What {@link connectSocket} needs. */
 export interface SocketConfig {
   readonly url: string;
@@ -31,6 +55,8 @@ export interface SocketConfig {
   readonly exchange: string;
   /** Called with every frame's `data`, as the socket delivers it. */
   readonly onFrame: (data: unknown) => void;
+  /** Called on every pong frame (only sockets that can ping get them). @default undefined */
+  readonly onPong?: (() => void) | undefined;
   /** Close codes that ask for a longer wait before the next attempt. @default undefined */
   readonly closeCodes?: ExchangeWsAdapter['closeCodes'];
 }
@@ -38,7 +64,8 @@ export interface SocketConfig {
 /** Marks an error thrown by the factory itself (bad URL, missing `ws`): retrying cannot help. */
 class FactoryFailure extends Error {}
 
-type CloseHandler = (event: { readonly code?: unknown; readonly reason?: unknown }) => unknown;
+type CloseEvent = { readonly code?: unknown; readonly reason?: unknown };
+type CloseHandler = (event: CloseEvent) => unknown;
 
 function describeClose(event: { readonly code?: unknown; readonly reason?: unknown }): string {
   const code = typeof event.code === 'number' ? `code ${event.code}` : 'no code';
@@ -48,9 +75,9 @@ function describeClose(event: { readonly code?: unknown; readonly reason?: unkno
 /**
  * Passes a socket through unchanged except for its close event, whose reason gains the close code:
  * `rxjs-websockets` reports only the reason text, and "code 1006" is what tells an abnormal drop.
- * `onCode` hears the real code first, before `rxjs-websockets` turns the close into an error.
+ * `onClose` hears the real code and reason first, before `rxjs-websockets` turns the close into an error.
  */
-function withCloseCode(socket: WebSocketLike, onCode: (code: unknown) => void): WebSocketLike {
+function withCloseCode(socket: WebSocketLike, onClose: (event: CloseEvent) => void): WebSocketLike {
   return {
     send: (data) => socket.send(data),
     close: () => socket.close(),
@@ -65,7 +92,7 @@ function withCloseCode(socket: WebSocketLike, onCode: (code: unknown) => void): 
       // rxjs-websockets turns code 1000 into a bare "Normal closure"; an unasked-for close is still a drop
       // to us, so hand it a non-1000 code and keep the real one in the reason.
       socket.onclose = handler === null ? null : (event: { readonly code?: unknown; readonly reason?: unknown }) => {
-        onCode(event.code);
+        onClose(event);
         return handler({ code: event.code === 1000 ? 1001 : event.code, reason: describeClose(event) });
       };
     },
@@ -73,29 +100,32 @@ function withCloseCode(socket: WebSocketLike, onCode: (code: unknown) => void): 
 }
 
 /**
- * The error of a close whose code is in `closeCodes`: a retryable `RateLimitError` (status 429) whose
- * `retryAfterMs` makes the reconnect loop wait at least that long; `undefined` for any other code.
+ * The error of a close whose code is in `closeCodes` (and whose reason matches the rule's `match`, if
+ * any): a retryable `RateLimitError` (status 429) whose `retryAfterMs` makes the reconnect loop wait at
+ * least that long; `undefined` for any other close.
  *
  * @example
  * ```ts
- * toCloseCodeError(4290, { 4290: { retryAfterMs: 60_000, reason: 'too many connections' } }, 'coinone')?.retryAfterMs; // 60000
+ * toCloseCodeError({ code: 4290 }, { 4290: { retryAfterMs: 60_000, reason: 'too many connections' } }, 'coinone')?.retryAfterMs; // 60000
  * ```
  */
 export function toCloseCodeError(
-  code: unknown,
+  close: CloseEvent | undefined,
   closeCodes: ExchangeWsAdapter['closeCodes'],
   exchange: string,
   cause?: unknown,
 ): RateLimitError | undefined {
+  const code = close?.code;
   if (typeof code !== 'number' || closeCodes === undefined || !Object.hasOwn(closeCodes, code)) return undefined;
   const rule = closeCodes[code];
   if (rule === undefined) return undefined;
+  if (rule.match !== undefined && !rule.match.test(typeof close?.reason === 'string' ? close.reason : '')) return undefined;
   const message = `WebSocket closed by a limit: ${exchange} (code ${code}, ${rule.reason}); next attempt in ${rule.retryAfterMs} ms at the earliest`;
   return new RateLimitError(message, { exchange, status: 429, retryAfterMs: rule.retryAfterMs, group: 'websocket', cause });
 }
 
 /**
- * Opens a socket on subscribe and emits a {@link SendFrame} once it is open. Any close or error not
+ * Opens a socket on subscribe and emits its {@link SocketLink} once it is open. Any close or error not
  * asked for errors the Observable with a retryable `ConnectionError` (a `RateLimitError` for a code in
  * `closeCodes`); a factory that throws errors it with a plain (fatal) `MarketDataError`. Unsubscribing
  * closes the socket. It never completes.
@@ -103,16 +133,18 @@ export function toCloseCodeError(
  * @example
  * ```ts
  * connectSocket({ url, protocols: [], makeWebSocket, exchange: adapter.id, onFrame: console.log })
- *   .subscribe((send) => send('PING'));
+ *   .subscribe(({ send }) => send('PING'));
  * ```
  */
-export function connectSocket(config: SocketConfig): Observable<SendFrame> {
-  const { url, protocols, makeWebSocket, exchange, onFrame, closeCodes } = config;
-  return new Observable<SendFrame>((subscriber) => {
-    let closeCode: unknown;
+export function connectSocket(config: SocketConfig): Observable<SocketLink> {
+  const { url, protocols, makeWebSocket, exchange, onFrame, closeCodes, onPong } = config;
+  return new Observable<SocketLink>((subscriber) => {
+    let close: CloseEvent | undefined;
+    let raw: unknown;
     const guardedFactory: WebSocketFactory = (socketUrl, socketProtocols) => {
       try {
-        return withCloseCode(makeWebSocket(socketUrl, socketProtocols), (code) => (closeCode = code));
+        raw = makeWebSocket(socketUrl, socketProtocols);
+        return withCloseCode(raw as WebSocketLike, (event) => (close = event));
       } catch (cause) {
         throw new FactoryFailure(cause instanceof Error ? cause.message : String(cause), { cause });
       }
@@ -124,7 +156,7 @@ export function connectSocket(config: SocketConfig): Observable<SendFrame> {
         subscriber.error(new MarketDataError(`WebSocket could not be created: ${exchange}`, { exchange, cause: error.cause }));
         return;
       }
-      const limited = toCloseCodeError(closeCode, closeCodes, exchange, error);
+      const limited = toCloseCodeError(close, closeCodes, exchange, error);
       if (limited !== undefined) {
         subscriber.error(limited);
         return;
@@ -132,18 +164,48 @@ export function connectSocket(config: SocketConfig): Observable<SendFrame> {
       const detail = error instanceof Error && error.message !== '' ? ` (${error.message})` : '';
       subscriber.error(new ConnectionError(`WebSocket closed: ${exchange}${detail}`, { exchange, reason: 'closed', cause: error }));
     };
+    const pongs = new PongListener(onPong);
     const socket = makeWebSocketObservable(url, { protocols, makeWebSocket: guardedFactory }).subscribe({
       next: (getResponses) => {
         // A closed socket may still hand over frames it had buffered: they belong to no session now.
         getResponses(outgoing$).subscribe({ next: (data) => subscriber.closed || onFrame(data), error: fail });
-        subscriber.next(send);
+        subscriber.next({ send, ping: pongs.attach(raw) });
       },
       error: fail,
       complete: () => fail(new Error('closed by the server')),
     });
     return () => {
+      pongs.detach();
       socket.unsubscribe();
       outgoing$.complete();
     };
   });
+}
+
+/** Listens to the pongs of a socket that can ping, for as long as the connection lasts. */
+class PongListener {
+  readonly #onPong: (() => void) | undefined;
+  #socket: PingingSocket | undefined;
+
+  constructor(onPong: (() => void) | undefined) {
+    this.#onPong = onPong;
+  }
+
+  /** The socket's ping function, listening to its pongs; `undefined` when it cannot ping. */
+  attach(socket: unknown): (() => void) | undefined {
+    if (!canPing(socket)) return undefined;
+    this.#socket = socket;
+    socket.on('pong', this.#handle);
+    return () => {
+      // `ws` throws when pinging a socket that is no longer open; the close event reports that.
+      if (socket.readyState === 1) socket.ping();
+    };
+  }
+
+  detach(): void {
+    this.#socket?.off('pong', this.#handle);
+    this.#socket = undefined;
+  }
+
+  readonly #handle = (): void => this.#onPong?.();
 }

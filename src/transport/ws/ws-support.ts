@@ -1,6 +1,6 @@
 /**
- * Small pure helpers of the WebSocket connection: the send-limit permit, the connection-attempt lease
- * and error normalisation.
+ * Small helpers of the WebSocket connection: the send-limit permit, the connection-attempt lease
+ * (shared per adapter) and error normalisation.
  */
 import { concatMap, map, of, type Observable, type SchedulerLike } from 'rxjs';
 import { isMarketDataError, MarketDataError, ParseError } from '../../errors/index.js';
@@ -87,6 +87,33 @@ export function createConnectLease(
         ),
       of(() => undefined),
     );
+}
+
+const sharedLeases = new WeakMap<ExchangeWsAdapter['sendLimits'], WeakMap<SchedulerLike, () => Observable<() => void>>>();
+
+/**
+ * {@link createConnectLease}, one per `limits` array and scheduler: every connection built from the same
+ * adapter (the same limits object) draws on one budget, as the exchange counts attempts per IP, not per
+ * socket. An empty `limits` paces nothing.
+ *
+ * @example
+ * ```ts
+ * const lease = sharedConnectLease(UPBIT_WS_CONNECT_LIMITS, asyncScheduler); // the same lease for every Upbit socket
+ * ```
+ */
+export function sharedConnectLease(limits: ExchangeWsAdapter['sendLimits'], scheduler: SchedulerLike): () => Observable<() => void> {
+  if (limits.length === 0) return () => of(() => undefined);
+  let byScheduler = sharedLeases.get(limits);
+  if (byScheduler === undefined) {
+    byScheduler = new WeakMap();
+    sharedLeases.set(limits, byScheduler);
+  }
+  let lease = byScheduler.get(scheduler);
+  if (lease === undefined) {
+    lease = createConnectLease(limits, scheduler);
+    byScheduler.set(scheduler, lease);
+  }
+  return lease;
 }
 
 /**

@@ -57,9 +57,14 @@ describe('Binance serverShutdown through WsConnection', () => {
     const announcedAt = Date.now();
     sim.announceShutdown();
     const disconnect = await first(events$, isStatus('disconnect'));
-    await first(events$, isStatus('reconnect'));
-    // Well before the server's close (10 s), and with no backoff (the first step would be 400 ms).
+    const firstConnection = sim.wsRequests[0]!.connection;
+    for (let i = 0; i < 200 && !sim.wsRequests.some((entry) => entry.connection !== firstConnection); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // The new socket subscribed well before the server's close (10 s), and with no backoff (the first
+    // step would be 400 ms); `reconnect` itself waits for the new socket's first data.
     expect(Date.now() - announcedAt).toBeLessThan(400);
+    await first(events$, isStatus('reconnect'));
     expect(disconnect).toMatchObject({ attempt: 1, retryInMs: 0 });
     expect(disconnect.type === 'status' && disconnect.reason).toMatch(/serverShutdown/);
     const seen = new Set<StreamEvent>();
