@@ -77,6 +77,8 @@ export {
   ConnectionError,
   RateLimitError,
   StaleStreamError,
+  TimeoutError,
+  InvalidArgumentError,
   ExchangeError,
   UnknownSymbolError,
   ParseError,

@@ -26,8 +26,8 @@ function toPublicSettings(settings: ExchangeOptions): ExchangeClientOptions {
 
 /** Only what signing and the private transport use: keys, endpoints, timeouts and timings. */
 function toPrivateSettings(settings: ExchangeOptions): PrivateClientOptions {
-  const { accessKey, secretKey, credentials, restUrl, privateWsUrl, fetch, timeoutMs, retry, backoff, scheduler } = settings;
-  return { accessKey, secretKey, credentials, restUrl, wsUrl: privateWsUrl, fetch, timeoutMs, retry, backoff, scheduler };
+  const { accessKey, secretKey, credentials, restUrl, privateWsUrl, fetch, timeoutMs, deadlineMs, retry, backoff, scheduler } = settings;
+  return { accessKey, secretKey, credentials, restUrl, wsUrl: privateWsUrl, fetch, timeoutMs, deadlineMs, retry, backoff, scheduler };
 }
 
 /**

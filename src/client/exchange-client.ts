@@ -71,6 +71,7 @@ export class ExchangeClient {
       baseUrl: options.restUrl,
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
       retry: options.retry,
       groupOf: origin === undefined ? undefined : (group) => (origin.groups.includes(group) ? origin.rule.group : group),
       onReply: (_request, status) => {

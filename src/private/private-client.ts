@@ -84,6 +84,8 @@ export class PrivateClient {
       baseUrl: options.restUrl,
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
+      scheduler,
       retry: options.retry,
       signRequest: (request) => adapter.rest.sign(request, credentials),
     });
