@@ -8,6 +8,7 @@ import { parseCandles, parseDepthSnapshot, parseMarkets, parseOrderBooks, parseT
 import { readBinanceFeedback, toBinanceError } from './reply.js';
 import {
   BINANCE_MAX_BATCH,
+  BINANCE_MAX_LIMIT,
   BINANCE_RATE_LIMITS,
   BINANCE_REST_URL,
   buildCandlesRequest,
@@ -35,6 +36,7 @@ export const binanceRest: ExchangeRestAdapter = {
   baseUrl: BINANCE_REST_URL,
   rateLimits: BINANCE_RATE_LIMITS,
   maxBatch: BINANCE_MAX_BATCH,
+  maxCount: { trades: BINANCE_MAX_LIMIT.trades, candles: BINANCE_MAX_LIMIT.klines, orderBookDepth: BINANCE_MAX_LIMIT.depth },
   readFeedback: readBinanceFeedback,
   toError: toBinanceError,
   markets: buildMarketsRequest,

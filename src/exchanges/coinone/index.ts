@@ -19,6 +19,7 @@ import {
   buildCoinoneTickersRequest,
   buildCoinoneTradesRequest,
   COINONE_MAX_BATCH,
+  COINONE_SIZES,
   COINONE_RATE_LIMITS,
   COINONE_REST_URL,
 } from './rest.js';
@@ -43,6 +44,7 @@ export const coinoneRest: ExchangeRestAdapter = {
   baseUrl: COINONE_REST_URL,
   rateLimits: COINONE_RATE_LIMITS,
   maxBatch: COINONE_MAX_BATCH,
+  maxCount: { trades: Math.max(...COINONE_SIZES.trades), candles: COINONE_SIZES.candlesMax, orderBookDepth: Math.max(...COINONE_SIZES.orderBook) },
   readFeedback: readCoinoneFeedback,
   toError: toCoinoneError,
   markets: buildCoinoneMarketsRequest,
