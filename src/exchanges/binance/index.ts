@@ -3,6 +3,7 @@
  * against the IP's `REQUEST_WEIGHT`, combined-stream WebSocket with diff order books.
  * Data plus pure functions; the transport sends the requests and hands the replies back.
  */
+import { withAmountsChecked } from '../kit/amount-check.js';
 import type { ExchangeAdapter, ExchangeRestAdapter } from '../../core/exchange-adapter.js';
 import { parseCandles, parseDepthSnapshot, parseMarkets, parseOrderBooks, parseTickers, parseTrades } from './mapper.js';
 import { readBinanceFeedback, toBinanceError } from './reply.js';
@@ -42,15 +43,15 @@ export const binanceRest: ExchangeRestAdapter = {
   markets: buildMarketsRequest,
   parseMarkets,
   tickers: buildTickersRequest,
-  parseTickers,
+  parseTickers: withAmountsChecked(parseTickers, BINANCE_ID, 'tickers'),
   orderBooks: buildOrderBooksRequest,
-  parseOrderBooks,
+  parseOrderBooks: withAmountsChecked(parseOrderBooks, BINANCE_ID, 'orderbooks'),
   trades: buildTradesRequest,
-  parseTrades,
+  parseTrades: withAmountsChecked(parseTrades, BINANCE_ID, 'trades'),
   candles: buildCandlesRequest,
-  parseCandles,
+  parseCandles: withAmountsChecked(parseCandles, BINANCE_ID, 'candles'),
   depthSnapshot: buildDepthSnapshotRequest,
-  parseDepthSnapshot,
+  parseDepthSnapshot: withAmountsChecked(parseDepthSnapshot, BINANCE_ID, 'depthsnapshot'),
 };
 
 /**

@@ -2,6 +2,7 @@
  * The Coinone adapter: market codes `QUOTE-TARGET` (`KRW-BTC`), public REST v2 requests and mappers,
  * and the public WebSocket. Data plus pure functions; the transport sends and receives.
  */
+import { withAmountsChecked } from '../kit/amount-check.js';
 import type { ExchangeAdapter, ExchangeRestAdapter } from '../../core/exchange-adapter.js';
 import {
   parseCoinoneCandles,
@@ -50,13 +51,13 @@ export const coinoneRest: ExchangeRestAdapter = {
   markets: buildCoinoneMarketsRequest,
   parseMarkets: parseCoinoneMarkets,
   tickers: buildCoinoneTickersRequest,
-  parseTickers: parseCoinoneTickers,
+  parseTickers: withAmountsChecked(parseCoinoneTickers, COINONE_ID, 'tickers'),
   orderBooks: buildCoinoneOrderBooksRequest,
-  parseOrderBooks: parseCoinoneOrderBooks,
+  parseOrderBooks: withAmountsChecked(parseCoinoneOrderBooks, COINONE_ID, 'orderbooks'),
   trades: buildCoinoneTradesRequest,
-  parseTrades: parseCoinoneTrades,
+  parseTrades: withAmountsChecked(parseCoinoneTrades, COINONE_ID, 'trades'),
   candles: buildCoinoneCandlesRequest,
-  parseCandles: parseCoinoneCandles,
+  parseCandles: withAmountsChecked(parseCoinoneCandles, COINONE_ID, 'candles'),
   priceBands: buildCoinoneRangeUnitsRequest,
   parsePriceBands: parseCoinoneRangeUnits,
 };

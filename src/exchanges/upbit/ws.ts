@@ -6,6 +6,8 @@
  * @see https://docs.upbit.com/kr/reference/rate-limits (WebSocket connection and message limits)
  */
 import type { ExchangeWsAdapter, Subscription } from '../../core/exchange-adapter.js';
+import { withAmountCheck } from '../kit/amount-check.js';
+import { UPBIT_ID } from './symbols.js';
 import { decodeUpbitFrame } from './ws-decode.js';
 import { buildUpbitWsRequest, type UpbitWsFormat } from './ws-request.js';
 import { isUpbitWsCandleInterval } from './ws-keys.js';
@@ -85,7 +87,7 @@ export function createUpbitWs(options: UpbitWsOptions = {}): ExchangeWsAdapter {
   return {
     url,
     subscriptionFrames: (next: readonly Subscription[]): string[] => buildUpbitWsRequest(next, request),
-    decode: decodeUpbitFrame,
+    decode: withAmountCheck(decodeUpbitFrame, UPBIT_ID),
     keepalive: UPBIT_WS_KEEPALIVE,
     sendLimits: UPBIT_WS_SEND_LIMITS,
     originLimits: UPBIT_WS_ORIGIN_LIMITS,
