@@ -82,6 +82,8 @@ export {
   ConnectionError,
   RateLimitError,
   StaleStreamError,
+  TimeoutError,
+  InvalidArgumentError,
   ExchangeError,
   UnknownSymbolError,
   ParseError,

@@ -4,6 +4,7 @@
  * here leaves the facade a plain router of calls.
  */
 import { MarketDataError } from '../errors/index.js';
+import { invalid } from '../client/arguments.js';
 import { fetchCandleRange } from '../client/candle-history.js';
 import { privateAdapters } from '../exchanges/private-registry.js';
 import { PrivateClient, type PrivateClientOptions } from '../private/private-client.js';
@@ -26,8 +27,8 @@ function toPublicSettings(settings: ExchangeOptions): ExchangeClientOptions {
 
 /** Only what signing and the private transport use: keys, endpoints, timeouts and timings. */
 function toPrivateSettings(settings: ExchangeOptions): PrivateClientOptions {
-  const { accessKey, secretKey, credentials, restUrl, privateWsUrl, fetch, timeoutMs, retry, backoff, scheduler } = settings;
-  return { accessKey, secretKey, credentials, restUrl, wsUrl: privateWsUrl, fetch, timeoutMs, retry, backoff, scheduler };
+  const { accessKey, secretKey, credentials, restUrl, privateWsUrl, fetch, timeoutMs, deadlineMs, retry, backoff, scheduler } = settings;
+  return { accessKey, secretKey, credentials, restUrl, wsUrl: privateWsUrl, fetch, timeoutMs, deadlineMs, retry, backoff, scheduler };
 }
 
 /**
@@ -107,7 +108,7 @@ export class BackboneClients {
   /** The public client of `id`; throws once closed or for an unknown exchange. */
   publicClient(id: ExchangeId): ExchangeClient {
     if (this.#closed) throw new MarketDataError('MarketDataBackbone is closed');
-    if (!isExchangeId(id)) throw new MarketDataError(`Unknown exchange: ${String(id)}`);
+    if (typeof id !== 'string' || !isExchangeId(id)) invalid('options.exchange', id, `an exchange is one of ${Object.keys(exchangeAdapters).join(', ')}`);
     let client = this.#public.get(id);
     if (client === undefined) {
       client = new ExchangeClient(exchangeAdapters[id], toPublicSettings(mergeSettings(this.#options, id)));
@@ -119,6 +120,7 @@ export class BackboneClients {
   /** The private client of `id`; throws once closed or when the exchange has no private API here. */
   privateClient(id: ExchangeId): PrivateClient {
     if (this.#closed) throw new MarketDataError('MarketDataBackbone is closed');
+    if (typeof id !== 'string' || !isExchangeId(id)) invalid('options.exchange', id, `an exchange is one of ${Object.keys(exchangeAdapters).join(', ')}`);
     let client = this.#private.get(id);
     if (client === undefined) {
       const adapter = privateAdapters[id];

@@ -3,21 +3,22 @@
  * one) and hides batching, rate limiting and retries. Names no exchange itself; its state and helpers
  * live in `backbone-clients.ts` and `stream-once-resolved.ts`, its option types in `backbone-options.ts`.
  */
-import { defer, type Observable } from 'rxjs';
+import { defer, throwError, type Observable } from 'rxjs';
 import type { MarketDataError } from '../errors/index.js';
 import { downloadCandles, type CandleDownloadEvent, type CandleRangeOptions } from '../client/candle-history.js';
 import { streamArbitrage, type StreamArbitrageOptions } from './arbitrage-stream.js';
 import type { Balance, MyAssetEvent, MyOrderEvent, Order } from '../model/account.js';
-import type { ArbitrageSnapshot, Candle, CandleInterval, Market, OrderBook, StatusEvent, Ticker, Trade } from '../model/index.js';
-import type { Big } from '../model/decimal.js';
+import { CANDLE_INTERVALS, type ArbitrageSnapshot, type Candle, type CandleInterval, type Market, type OrderBook, type StatusEvent, type Ticker, type Trade } from '../model/index.js';
+import { Big as BigClass, type Big } from '../model/decimal.js';
 import { tickSizeAt, type PriceBand } from '../model/price-bands.js';
 import type { PrivateClient } from '../private/private-client.js';
 import type { ExchangeClient, ExchangeClientStats } from '../client/exchange-client.js';
-import type { ExchangeId } from '../exchanges/registry.js';
+import { exchangeAdapters, isExchangeId, type ExchangeId } from '../exchanges/registry.js';
 import type { CandleUpdate } from '../../operators/candlesFromTrades.js';
 import type { ExchangeSelector, GetCandlesOptions, MarketDataBackboneOptions } from './backbone-options.js';
 import { attempt, BackboneClients, fetchCandles } from './backbone-clients.js';
 import { streamOnceResolved } from './stream-once-resolved.js';
+import { checkFlag, checkOptions, checkRange, checkSymbol, checkCount, checkInterval, invalid } from '../client/arguments.js';
 
 export type { ExchangeOptions, ExchangeSelector, GetCandlesOptions, MarketDataBackboneOptions } from './backbone-options.js';
 
@@ -79,7 +80,7 @@ export class MarketDataBackbone {
    * ```
    */
   getAccounts(options: ExchangeSelector = {}): Promise<Balance[]> {
-    return attempt(() => this.private(options.exchange).getAccounts());
+    return attempt(() => this.private(checkOptions(options).exchange).getAccounts());
   }
 
   /**
@@ -91,7 +92,7 @@ export class MarketDataBackbone {
    * ```
    */
   getOpenOrders(symbol?: string, options: ExchangeSelector = {}): Promise<Order[]> {
-    return attempt(() => this.private(options.exchange).getOpenOrders(symbol));
+    return attempt(() => this.private(checkOptions(options).exchange).getOpenOrders(symbol === undefined ? undefined : checkSymbol(symbol)));
   }
 
   /**
@@ -105,7 +106,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamMyOrders(symbol?: string, options: ExchangeSelector = {}): Observable<MyOrderEvent | StatusEvent> {
-    return defer(() => this.private(options.exchange).streamMyOrders(symbol));
+    return defer(() => this.private(checkOptions(options).exchange).streamMyOrders(symbol === undefined ? undefined : checkSymbol(symbol)));
   }
 
   /**
@@ -117,7 +118,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamMyAssets(options: ExchangeSelector = {}): Observable<MyAssetEvent | StatusEvent> {
-    return defer(() => this.private(options.exchange).streamMyAssets());
+    return defer(() => this.private(checkOptions(options).exchange).streamMyAssets());
   }
 
   /**
@@ -144,7 +145,7 @@ export class MarketDataBackbone {
    * ```
    */
   getPriceBands(symbol: string, options: ExchangeSelector = {}): Promise<readonly PriceBand[]> {
-    return this.#call(options, (client) => client.getPriceBands(symbol));
+    return this.#call(options, (client) => client.getPriceBands(checkSymbol(symbol)));
   }
 
   /**
@@ -156,6 +157,7 @@ export class MarketDataBackbone {
    * ```
    */
   async getTickSize(symbol: string, price: Big | string, options: ExchangeSelector = {}): Promise<Big | undefined> {
+    if (!(typeof price === 'string' && DECIMAL.test(price)) && !(price instanceof BigClass)) invalid('price', price, 'a price is a Big or a decimal string such as "143250000"');
     return tickSizeAt(await this.getPriceBands(symbol, options), price);
   }
 
@@ -170,7 +172,7 @@ export class MarketDataBackbone {
    * ```
    */
   getTicker(symbol: string, options: ExchangeSelector & { readonly realtime?: boolean } = {}): Promise<Ticker> {
-    return this.#call(options, (client) => client.getTicker(symbol, options));
+    return this.#call(options, (client) => client.getTicker(symbol, { realtime: checkFlag(options.realtime, 'options.realtime') }));
   }
 
   /**
@@ -182,7 +184,11 @@ export class MarketDataBackbone {
    * ```
    */
   getTickers(symbols: readonly string[], options: ExchangeSelector = {}): Promise<Ticker[]> {
-    return this.#call(options, (client) => Promise.all(symbols.map((symbol) => client.getTicker(symbol))));
+    return this.#call(options, (client) => {
+      if (!Array.isArray(symbols)) invalid('symbols', symbols, 'symbols are an array of strings');
+      symbols.forEach((symbol, i) => checkSymbol(symbol, `symbols[${i}]`));
+      return Promise.all(symbols.map((symbol) => client.getTicker(symbol)));
+    });
   }
 
   /**
@@ -194,7 +200,7 @@ export class MarketDataBackbone {
    * ```
    */
   getOrderBook(symbol: string, options: ExchangeSelector & { readonly depth?: number } = {}): Promise<OrderBook> {
-    return this.#call(options, (client) => client.getOrderBook(symbol, options.depth));
+    return this.#call(options, (client) => client.getOrderBook(checkSymbol(symbol), client.checkDepth(options.depth, 'options.depth')));
   }
 
   /**
@@ -206,7 +212,10 @@ export class MarketDataBackbone {
    * ```
    */
   getTrades(symbol: string, options: ExchangeSelector & { readonly count?: number } = {}): Promise<Trade[]> {
-    return this.#call(options, (client) => client.getTrades(symbol, { count: options.count }));
+    return this.#call(options, (client) => {
+      const count = checkCount(options.count, 'options.count', client.adapter.rest.maxCount?.trades, client.adapter.id);
+      return client.getTrades(checkSymbol(symbol), { count });
+    });
   }
 
   /**
@@ -222,7 +231,14 @@ export class MarketDataBackbone {
    * ```
    */
   getCandles(symbol: string, interval: CandleInterval, options: GetCandlesOptions = {}): Promise<Candle[]> {
-    return this.#call(options, (client) => fetchCandles(client, symbol, interval, options));
+    return this.#call(options, (client) => {
+      checkSymbol(symbol);
+      checkInterval(interval, client.adapter.rest, client.adapter.id);
+      checkCount(options.count, 'options.count');
+      checkFlag(options.fill, 'options.fill');
+      checkRange(options.from, options.to);
+      return fetchCandles(client, symbol, interval, options);
+    });
   }
 
   /**
@@ -237,7 +253,7 @@ export class MarketDataBackbone {
    * ```
    */
   downloadCandles(symbol: string, interval: CandleInterval, options: ExchangeSelector & CandleRangeOptions): Observable<CandleDownloadEvent> {
-    return defer(() => downloadCandles(this.exchange(options.exchange), symbol, interval, options));
+    return defer(() => downloadCandles(this.exchange(checkOptions(options).exchange), symbol, interval, options));
   }
 
   /**
@@ -274,7 +290,10 @@ export class MarketDataBackbone {
    * ```
    */
   streamOrderBook(symbol: string, options: ExchangeSelector & { readonly depth?: number } = {}): Observable<OrderBook> {
-    return this.#stream(options, symbol, (client, market) => client.streams.orderBook(market, options.depth));
+    return this.#stream(options, symbol, (client, market) => client.streams.orderBook(market, options.depth), () => {
+      // A book streams what the exchange has; only a depth that is no count at all is refused.
+      checkCount(options.depth, 'options.depth');
+    });
   }
 
   /**
@@ -290,7 +309,10 @@ export class MarketDataBackbone {
    * ```
    */
   streamCandles(symbol: string, interval: CandleInterval, options: ExchangeSelector = {}): Observable<CandleUpdate> {
-    return this.#stream(options, symbol, (client, market) => client.streams.candles(market, interval));
+    return this.#stream(options, symbol, (client, market) => client.streams.candles(market, interval), () => {
+      // Which intervals the socket streams is the stream's to say; here only what is no interval at all.
+      if (!(CANDLE_INTERVALS as readonly unknown[]).includes(interval)) invalid('interval', interval, `an interval is one of ${CANDLE_INTERVALS.join(', ')}`);
+    });
   }
 
   /**
@@ -316,7 +338,16 @@ export class MarketDataBackbone {
     exchangesOrOptions: readonly ExchangeId[] | StreamArbitrageOptions,
     options: Omit<StreamArbitrageOptions, 'exchanges'> = {},
   ): Observable<ArbitrageSnapshot> {
-    return streamArbitrage(this, base, isExchangeList(exchangesOrOptions) ? { ...options, exchanges: exchangesOrOptions } : exchangesOrOptions);
+    try {
+      if (typeof base !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(base.trim())) invalid('base', base, 'a base asset is letters and digits such as "BTC"');
+      const merged = isExchangeList(exchangesOrOptions) ? { ...checkOptions(options), exchanges: exchangesOrOptions } : checkOptions(exchangesOrOptions);
+      const { exchanges } = merged;
+      if (!Array.isArray(exchanges) || !exchanges.every((id) => isExchangeId(id))) invalid('exchanges', exchanges, `exchanges are an array of ids of ${Object.keys(exchangeAdapters).join(', ')}`);
+      checkCount(merged.depth, 'options.depth');
+      return streamArbitrage(this, base, merged as StreamArbitrageOptions);
+    } catch (error) {
+      return throwError(() => error);
+    }
   }
 
   /**
@@ -329,7 +360,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamStatus(options: ExchangeSelector = {}): Observable<StatusEvent> {
-    return defer(() => this.exchange(options.exchange).streams.status$);
+    return defer(() => this.exchange(checkOptions(options).exchange).streams.status$);
   }
 
   /**
@@ -342,7 +373,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamErrors(options: ExchangeSelector = {}): Observable<MarketDataError> {
-    return defer(() => this.exchange(options.exchange).streams.errors$);
+    return defer(() => this.exchange(checkOptions(options).exchange).streams.errors$);
   }
 
   /** Request counters of every exchange used so far. */
@@ -372,14 +403,35 @@ export class MarketDataBackbone {
     return `MarketDataBackbone { exchanges: [${this.#clients.ids.join(', ')}] }`;
   }
 
-  /** A stream of the selected exchange once the symbol is resolved (see {@link streamOnceResolved}). */
-  #stream<T>(options: ExchangeSelector, symbol: string, open: (client: ExchangeClient, market: string) => Observable<T>): Observable<T> {
-    return streamOnceResolved(() => this.exchange(options.exchange), symbol, open);
+  /**
+   * A stream of the selected exchange once the symbol is resolved (see {@link streamOnceResolved}).
+   * Arguments are checked at subscription, before the client resolves anything or opens a socket, so
+   * a bad one errors the stream (with an `InvalidArgumentError`) instead of throwing in a socket handler.
+   */
+  #stream<T>(
+    options: ExchangeSelector,
+    symbol: string,
+    open: (client: ExchangeClient, market: string) => Observable<T>,
+    check?: (client: ExchangeClient) => void,
+  ): Observable<T> {
+    return streamOnceResolved(
+      () => {
+        const client = this.exchange(checkOptions(options).exchange);
+        checkSymbol(symbol);
+        check?.(client);
+        return client;
+      },
+      symbol,
+      open,
+    );
   }
 
   #call<T>(options: ExchangeSelector, run: (client: ExchangeClient) => Promise<T>): Promise<T> {
-    return attempt(() => run(this.exchange(options.exchange)));
+    return attempt(() => run(this.exchange(checkOptions(options).exchange)));
   }
 }
+
+/** A non-negative decimal as a string. */
+const DECIMAL = /^\d+(?:\.\d+)?$/;
 
 const isExchangeList = (value: readonly ExchangeId[] | StreamArbitrageOptions): value is readonly ExchangeId[] => Array.isArray(value);

@@ -9,7 +9,7 @@
  * how the history of a market begins) or reaching `from` stops it.
  */
 import { Observable, type Subscription } from 'rxjs';
-import { MarketDataError } from '../errors/index.js';
+import { checkCount, checkFlag, checkInterval, checkOptions, checkRange, checkSymbol, invalid } from './arguments.js';
 import type { ExchangeClient } from './exchange-client.js';
 import type { Candle, CandleInterval } from '../model/candle.js';
 import { nextPeriod, periodStart, previousPeriod } from '../model/candle-periods.js';
@@ -175,10 +175,17 @@ function newestBefore(candles: readonly Candle[], bound: number): Candle | undef
   return undefined;
 }
 
-function toMs(value: number | Date, name: string): number {
-  const ms = value instanceof Date ? value.getTime() : value;
-  if (!Number.isFinite(ms)) throw new MarketDataError(`Candle range is invalid: ${name} is not a time`);
-  return ms;
+/** The checked arguments of a range download (see {@link downloadCandles}); throws `InvalidArgumentError`. */
+function checkRangeArguments(client: ExchangeClient, symbol: unknown, interval: unknown, options: CandleRangeOptions) {
+  checkSymbol(symbol);
+  checkInterval(interval, client.adapter.rest, client.adapter.id);
+  const { from, to } = checkRange(checkOptions(options).from, options.to);
+  if (from === undefined) return invalid('options.from', options.from, 'a range needs a start');
+  if (to === undefined) return invalid('options.to', options.to, 'a range needs an end');
+  checkFlag(options.fill, 'options.fill');
+  const pageSize = checkCount(options.pageSize, 'options.pageSize', MAX_PAGE_SIZE) ?? MAX_PAGE_SIZE;
+  if (options.now !== undefined && typeof options.now !== 'function') invalid('options.now', options.now, 'a clock is a function returning ms');
+  return { from, to, pageSize };
 }
 
 /**
@@ -253,11 +260,12 @@ function candlePages$(client: ExchangeClient, symbol: string, interval: CandleIn
  */
 export function downloadCandles(client: ExchangeClient, symbol: string, interval: CandleInterval, options: CandleRangeOptions): Observable<CandleDownloadEvent> {
   return new Observable<CandleDownloadEvent>((subscriber) => {
+    // A throw here errors the subscriber: bad arguments fail the download before any request.
+    const checked = checkRangeArguments(client, symbol, interval, options);
+    const { from, pageSize } = checked;
     const now = options.now ?? Date.now;
     const fill = options.fill ?? false;
-    const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(options.pageSize ?? MAX_PAGE_SIZE)));
-    const from = toMs(options.from, 'from');
-    const to = Math.min(toMs(options.to, 'to'), nextPeriod(interval, periodStart(interval, now())));
+    const to = Math.min(checked.to, nextPeriod(interval, periodStart(interval, now())));
     const fillTo = Math.min(to, now() + 1);
     const total = countPeriods(interval, from, to);
     const started = Date.now();

@@ -15,8 +15,14 @@ export interface RestAccessOptions {
   readonly restUrl?: string | undefined;
   /** Fetch implementation. @default cross-fetch */
   readonly fetch?: FetchLike | undefined;
-  /** Request timeout (ms). @default 10_000 */
+  /** Request timeout (ms), per attempt. @default 10_000 */
   readonly timeoutMs?: number | undefined;
+  /**
+   * Deadline of a whole call (ms): time waiting in the rate limiter, every attempt and the waits
+   * between retries. Past it the call fails with a `RateLimitError` or a `TimeoutError`.
+   * @default 3 × timeoutMs (30 s)
+   */
+  readonly deadlineMs?: number | undefined;
   /** Retry policy for retryable failures, or `false`. @default { maxRetries: 4 } */
   readonly retry?: RetryBackoffConfig | false | undefined;
 }

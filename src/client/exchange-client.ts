@@ -27,6 +27,7 @@ import { RestClient } from '../transport/http/rest-client.js';
 import { sendsOriginByDefault } from '../transport/environment.js';
 import { compareDecimalIds } from '../../operators/dedupeBy.js';
 import { StreamHub } from '../streams/stream-hub.js';
+import { checkCount, checkFlag, checkInterval, checkOptions, checkSymbol, checkTime } from './arguments.js';
 
 export type { ExchangeClientOptions, ExchangeClientStats, RestAccessOptions } from './client-options.js';
 
@@ -71,6 +72,7 @@ export class ExchangeClient {
       baseUrl: options.restUrl,
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
       retry: options.retry,
       groupOf: origin === undefined ? undefined : (group) => (origin.groups.includes(group) ? origin.rule.group : group),
       onReply: (_request, status) => {
@@ -140,6 +142,8 @@ export class ExchangeClient {
    * ```
    */
   resolveMarketNow(symbol: string): string | undefined {
+    // Not a symbol: the caller's `resolveMarket` gives the error.
+    if (typeof symbol !== 'string') return undefined;
     return this.#markets.resolveMarketNow(symbol);
   }
 
@@ -153,6 +157,11 @@ export class ExchangeClient {
    * ```
    */
   resolveMarket(symbol: string): Promise<string> {
+    try {
+      checkSymbol(symbol);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#markets.resolveMarket(symbol);
   }
 
@@ -165,7 +174,7 @@ export class ExchangeClient {
    * ```
    */
   toNative(symbol: string): string {
-    return this.#markets.toNative(symbol);
+    return this.#markets.toNative(checkSymbol(symbol));
   }
 
   /**
@@ -180,6 +189,10 @@ export class ExchangeClient {
    */
   async getTicker(symbol: string, options: { readonly realtime?: boolean; readonly useStream?: boolean } = {}): Promise<Ticker> {
     this.#assertOpen();
+    checkSymbol(symbol);
+    checkOptions(options);
+    checkFlag(options.realtime, 'options.realtime');
+    checkFlag(options.useStream, 'options.useStream');
     const market = await this.resolveMarket(symbol);
     const live = options.useStream === false ? undefined : this.#hub?.latest('ticker', market, this.#options.streamFreshMs ?? 2_000);
     if (live?.type === 'ticker') {
@@ -204,11 +217,29 @@ export class ExchangeClient {
    */
   async getOrderBook(symbol: string, depth?: number): Promise<OrderBook> {
     this.#assertOpen();
+    checkSymbol(symbol);
+    this.checkDepth(depth);
     return this.#quotes.orderBook(await this.resolveMarket(symbol), depth);
   }
 
   /**
-   * Recent trades of one market, oldest first.
+   * Checks an order-book depth: a whole number from 1 to the levels the exchange serves. Throws an
+   * `InvalidArgumentError` otherwise; `undefined` (the exchange's default) passes.
+   *
+   * @example
+   * ```ts
+   * client.checkDepth(5);
+   * client.checkDepth(0); // throws InvalidArgumentError
+   * ```
+   */
+  checkDepth(depth: unknown, argument = 'depth'): number | undefined {
+    return checkCount(depth, argument, this.adapter.rest.maxCount?.orderBookDepth, this.adapter.id);
+  }
+
+  /**
+   * Recent trades of one market, oldest first: exactly `count` when the exchange has that many (an
+   * exchange that serves fixed page sizes is cut to it). A `count` above what the exchange serves in
+   * one request (Upbit 500, Binance 1000, Coinone 200) is an `InvalidArgumentError`.
    *
    * @example
    * ```ts
@@ -217,14 +248,18 @@ export class ExchangeClient {
    */
   async getTrades(symbol: string, query: TradesQuery = {}): Promise<Trade[]> {
     this.#assertOpen();
+    checkSymbol(symbol);
+    const count = checkCount(checkOptions(query, 'query').count, 'query.count', this.adapter.rest.maxCount?.trades, this.adapter.id);
     const market = await this.resolveMarket(symbol);
-    const request = this.adapter.rest.trades(market, query);
+    const request = this.adapter.rest.trades(market, { count });
     const trades = await this.#replies.load(request, (body, at) => this.adapter.rest.parseTrades(body, { receivedAt: at, market }));
-    return [...trades].sort((a, b) => a.timestamp - b.timestamp || compareDecimalIds(a.id, b.id));
+    const sorted = [...trades].sort((a, b) => a.timestamp - b.timestamp || compareDecimalIds(a.id, b.id));
+    return count === undefined || sorted.length <= count ? sorted : sorted.slice(sorted.length - count);
   }
 
   /**
-   * Candles of one market, oldest first (periods without trades have no candle).
+   * Candles of one market, oldest first (periods without trades have no candle): the `count` latest
+   * before `to`. A `count` above what one request serves is paged back from `to`, one request per page.
    *
    * @example
    * ```ts
@@ -233,7 +268,30 @@ export class ExchangeClient {
    */
   async getCandles(symbol: string, interval: CandleInterval, query: CandlesQuery = {}): Promise<Candle[]> {
     this.#assertOpen();
+    checkSymbol(symbol);
+    checkInterval(interval, this.adapter.rest, this.adapter.id);
+    checkOptions(query, 'query');
+    const count = checkCount(query.count, 'query.count');
+    const to = checkTime(query.to, 'query.to');
     const market = await this.resolveMarket(symbol);
+    const page = this.adapter.rest.maxCount?.candles ?? Infinity;
+    if (count === undefined || count <= page) return this.#candlePage(market, interval, { count, to });
+    // Paged back from `to`: each page ends where the previous one's oldest candle opens.
+    const pages: Candle[][] = [];
+    let cursor = to;
+    for (let left = count; left > 0; ) {
+      const candles = (await this.#candlePage(market, interval, { count: Math.min(page, left), to: cursor })).filter((c) => cursor === undefined || c.openTime < cursor);
+      if (candles.length === 0) break; // the start of the market's history
+      pages.unshift(candles);
+      left -= candles.length;
+      cursor = candles[0]!.openTime;
+    }
+    const all = pages.flat();
+    return all.length <= count ? all : all.slice(all.length - count);
+  }
+
+  /** One candle request, oldest first. */
+  async #candlePage(market: string, interval: CandleInterval, query: CandlesQuery): Promise<Candle[]> {
     const request = this.adapter.rest.candles(market, interval, query);
     const candles = await this.#replies.load(request, (body, at) => this.adapter.rest.parseCandles(body, interval, { receivedAt: at, market }));
     return [...candles].sort((a, b) => a.openTime - b.openTime);
@@ -250,6 +308,7 @@ export class ExchangeClient {
    */
   async getDepthSnapshot(symbol: string): Promise<DepthSnapshot> {
     this.#assertOpen();
+    checkSymbol(symbol);
     const { depthSnapshot, parseDepthSnapshot } = this.adapter.rest;
     if (depthSnapshot === undefined || parseDepthSnapshot === undefined) {
       throw new MarketDataError(`${this.adapter.id} has no depth snapshots`, { exchange: this.adapter.id });
@@ -272,6 +331,7 @@ export class ExchangeClient {
    */
   async getPriceBands(symbol: string): Promise<readonly PriceBand[]> {
     this.#assertOpen();
+    checkSymbol(symbol);
     const market = await this.resolveMarket(symbol);
     const { priceBands, parsePriceBands, staticPriceBands } = this.adapter.rest;
     if (priceBands !== undefined && parsePriceBands !== undefined) {

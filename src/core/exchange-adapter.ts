@@ -75,6 +75,11 @@ export interface ExchangeRestAdapter {
   readonly originLimits?: { readonly rule: RateLimitRule; readonly groups: readonly string[] } | undefined;
   /** How many markets one ticker / order-book request may carry (batching). */
   readonly maxBatch: { readonly ticker: number; readonly orderBook: number };
+  /**
+   * The most one request serves: trades, candles (clients page beyond it) and order-book levels a side.
+   * Clients reject larger counts instead of letting the server cut them silently. @default unlimited
+   */
+  readonly maxCount?: { readonly trades: number; readonly candles: number; readonly orderBookDepth: number } | undefined;
   /** Reads the server's view of a group's budget from a reply (Upbit `Remaining-Req`). */
   readFeedback(reply: RestReply, request: RestRequest): RateLimitFeedback | undefined;
   /**

@@ -1,6 +1,7 @@
 /**
- * The retryable family: {@link ConnectionError} and the two specific cases the transport reacts to,
- * {@link RateLimitError} (wait as long as the server asked) and {@link StaleStreamError} (reconnect).
+ * The retryable family: {@link ConnectionError} and the specific cases the transport reacts to,
+ * {@link RateLimitError} (wait as long as the server asked), {@link StaleStreamError} (reconnect) and
+ * {@link TimeoutError} (a call's deadline passed).
  */
 
 import { MarketDataError, type MarketDataErrorOptions } from './base.js';
@@ -34,8 +35,11 @@ export class ConnectionError extends MarketDataError {
 export interface RateLimitErrorOptions extends MarketDataErrorOptions {
   /** How long the server asked us to wait, in ms. */
   readonly retryAfterMs: number;
-  /** HTTP status: 429 (slow down) or 418 (blocked). */
-  readonly status: number;
+  /**
+   * HTTP status: 429 (slow down) or 418 (blocked); `undefined` when our own limiter held the call until
+   * its deadline passed (nothing was refused by the server, the budget was spent).
+   */
+  readonly status: number | undefined;
   /** Rate-limit group the request belonged to. */
   readonly group?: string | undefined;
 }
@@ -70,5 +74,32 @@ export class StaleStreamError extends ConnectionError {
   constructor(message: string, options: StaleStreamErrorOptions) {
     super(message, { ...options, reason: 'closed' });
     this.lastMessageAt = options.lastMessageAt;
+  }
+}
+
+/** Options of a {@link TimeoutError}. */
+export interface TimeoutErrorOptions extends MarketDataErrorOptions {
+  /** The deadline that passed, in ms from the call. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * A call did not finish within its deadline (the time waiting in the rate limiter, the requests and
+ * the waits between retries, all counted). Retryable: the next call gets a new deadline.
+ *
+ * @example
+ * ```ts
+ * try { await backbone.getTicker('KRW-BTC'); } catch (error) {
+ *   if (error instanceof TimeoutError) console.warn(`no answer within ${error.timeoutMs} ms`);
+ * }
+ * ```
+ */
+export class TimeoutError extends ConnectionError {
+  override name = 'TimeoutError';
+  readonly timeoutMs: number;
+
+  constructor(message: string, options: TimeoutErrorOptions) {
+    super(message, { ...options, reason: 'timeout' });
+    this.timeoutMs = options.timeoutMs;
   }
 }

@@ -4,7 +4,8 @@
  * Every error the library raises is a {@link MarketDataError}. The two families below it say what a
  * caller can do about it: a {@link ConnectionError} is retryable (the transport retries it with
  * backoff and streams show it as a disconnect event), an {@link ExchangeError} is the exchange's
- * considered answer and is not retried. {@link ParseError} and {@link SequenceGapError} describe data
+ * considered answer and is not retried. An {@link InvalidArgumentError} is the caller's mistake, caught
+before any request. {@link ParseError} and {@link SequenceGapError} describe data
  * that arrived but cannot be trusted.
  *
  * Messages read "What failed: context". Secrets never appear in a message or in `raw`.
@@ -23,8 +24,10 @@
 
 export { MarketDataError, isMarketDataError, isRetryableError } from './base.js';
 export type { MarketDataErrorOptions } from './base.js';
-export { ConnectionError, RateLimitError, StaleStreamError } from './connection.js';
-export type { ConnectionErrorOptions, RateLimitErrorOptions, StaleStreamErrorOptions } from './connection.js';
+export { ConnectionError, RateLimitError, StaleStreamError, TimeoutError } from './connection.js';
+export type { ConnectionErrorOptions, RateLimitErrorOptions, StaleStreamErrorOptions, TimeoutErrorOptions } from './connection.js';
+export { InvalidArgumentError } from './argument.js';
+export type { InvalidArgumentErrorOptions } from './argument.js';
 export { ExchangeError, UnknownSymbolError } from './exchange.js';
 export type { ExchangeErrorOptions, UnknownSymbolErrorOptions } from './exchange.js';
 export { ParseError, SequenceGapError } from './parse.js';

@@ -214,3 +214,24 @@ export function toIdString(value: DecimalInput): string {
 export function isWireNumber(value: unknown): value is WireNumber {
   return typeof value === 'number' || isLosslessNumber(value);
 }
+
+/** Largest decimal exponent of a finite double (`Number.MAX_VALUE` is about 1.8e308). */
+const MAX_FINITE_EXPONENT = 308;
+
+/**
+ * `true` when `value` can be a price, a size, a volume or an amount: not negative, and finite as a
+ * double too (`1e400` is a valid `Big`, but no exchange quotes it and every float consumer reads it as
+ * `Infinity`). Reads big.js's documented fields only (sign `s`, exponent `e`, digits `c`), so it costs
+ * two comparisons on the stream hot path. Signed fields (change, change rate) are not amounts.
+ *
+ * @example
+ * ```ts
+ * isAmount(toBig('0.001')); // true
+ * isAmount(toBig('-5'));    // false
+ * isAmount(toBig('1e400')); // false
+ * ```
+ */
+export function isAmount(value: Big): boolean {
+  const { s, e, c } = value as unknown as BigFields;
+  return e <= MAX_FINITE_EXPONENT && (s > 0 || c[0] === 0);
+}

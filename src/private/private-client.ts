@@ -16,6 +16,7 @@ import {
   type PrivateSubscription,
 } from '../core/private-adapter.js';
 import { PrivateStreams } from './private-streams.js';
+import { checkSymbol } from '../client/arguments.js';
 import type { RestAccessOptions } from '../client/client-options.js';
 
 export type { PrivateWebSocketFactory } from '../core/private-adapter.js';
@@ -84,6 +85,8 @@ export class PrivateClient {
       baseUrl: options.restUrl,
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
+      scheduler,
       retry: options.retry,
       signRequest: (request) => adapter.rest.sign(request, credentials),
     });
@@ -198,6 +201,7 @@ export class PrivateClient {
   }
 
   #toMarket(symbol: string): string {
+    checkSymbol(symbol);
     if (!symbol.includes('/')) return symbol;
     const parts = parseUnifiedSymbol(symbol);
     if (parts === undefined) throw new MarketDataError(`Symbol is not valid: ${symbol}`, { exchange: this.#adapter.id });

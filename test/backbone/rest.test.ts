@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Big, ConnectionError, MarketDataBackbone, ParseError, RateLimitError, UnknownSymbolError } from 'market-data-backbone';
+import { Big, ConnectionError, InvalidArgumentError, MarketDataBackbone, ParseError, RateLimitError, UnknownSymbolError } from 'market-data-backbone';
 import { parseJsonExact } from 'market-data-backbone/internals';
 import { ManualClock, startUpbitSimulator, type UpbitSimulator } from 'market-data-backbone/testing';
 
@@ -127,7 +127,8 @@ describe('MarketDataBackbone REST failures', () => {
     simulator.clearLog();
     await expect(client.getTicker('KRW-NOPE')).rejects.toBeInstanceOf(UnknownSymbolError);
     expect(simulator.requests.filter((r) => r.path === '/v1/ticker')).toHaveLength(0);
-    await expect(client.getTicker('not a symbol')).rejects.toBeInstanceOf(UnknownSymbolError);
+    // Not a symbol at all (a space): refused as an argument, before the market list is asked.
+    await expect(client.getTicker('not a symbol')).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 
   it("maps the exchange's 404 Code not found to UnknownSymbolError, failing only the bad market of a batch", async () => {

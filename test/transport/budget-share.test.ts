@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shareLimit, shrinkShare } from '../../src/core/rate-limit/budget-share.js';
 import { RateLimiter } from '../../src/core/rate-limit/rate-limiter.js';
+import { ShareTracker } from '../../src/core/rate-limit/share-tracker.js';
 import { createVirtualClock } from '../helpers/virtual-clock.js';
 
 describe('budget share arithmetic', () => {
@@ -72,5 +73,40 @@ describe('RateLimiter.refused', () => {
     expect(limiter.limit('ticker')).toBe(1);
     limiter.refused('unlisted');
     expect(limiter.limit('unlisted')).toBe(Infinity);
+  });
+});
+
+describe('ShareTracker', () => {
+  /** Runs `windows` windows of `pace` requests each from `start`, refusing those `refuse(i)` picks. */
+  function run(tracker: ShareTracker, start: number, windows: number, refuse: (i: number) => boolean): number {
+    let i = 0;
+    for (let w = 0; w < windows; w++) {
+      const at = start + w * 1000;
+      const pace = tracker.limit(at);
+      for (let k = 0; k < pace; k++, i++) {
+        tracker.sent(at + k);
+        if (refuse(i)) tracker.refused(at + k + 20);
+      }
+    }
+    return start + windows * 1000;
+  }
+
+  it('should give a cut back and learn the noise when refusals go on at the same fraction', () => {
+    const tracker = new ShareTracker({ limit: 10, windowMs: 1000 }, 5);
+    const everyTenth = (i: number): boolean => i % 10 === 9;
+    const end = run(tracker, 0, 60, everyTenth);
+    expect(tracker.noise).toBeGreaterThan(0.05);
+    expect(tracker.noise).toBeLessThanOrEqual(0.3);
+    expect(tracker.limit(end)).toBe(10);
+  });
+
+  it('should keep a cut after which the refusals stopped (another client took the rest)', () => {
+    const tracker = new ShareTracker({ limit: 10, windowMs: 1000 }, 5);
+    // Two windows at full pace with the other client taking half: five of ten refused each time.
+    const end = run(tracker, 0, 2, (i) => i % 2 === 1);
+    expect(tracker.limit(end)).toBeLessThanOrEqual(5);
+    const later = run(tracker, end, 3, () => false);
+    expect(tracker.noise).toBe(0);
+    expect(tracker.limit(later)).toBeLessThanOrEqual(5);
   });
 });

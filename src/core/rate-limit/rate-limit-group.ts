@@ -1,10 +1,10 @@
 /**
  * The bookkeeping of one {@link RateLimiter} group: units spent and when they come back, the server's
  * caps, a block, the queue, and the share of the limit taken when the budget is shared with unseen
- * clients ({@link BudgetShare}). Plain data and pure functions; the limiter owns the timing.
+ * clients ({@link ShareTracker}). Plain data and pure functions; the limiter owns the timing.
  */
 import type { Subscription } from 'rxjs';
-import { shareLimit, type BudgetShare } from './budget-share.js';
+import { ShareTracker } from './share-tracker.js';
 
 
 /** A limit the exchange enforces: at most `limit` cost units per `windowMs` in `group`. */
@@ -46,24 +46,21 @@ export interface GroupState {
   readonly queue: Waiter[];
   timer: Subscription | undefined;
   draining: boolean;
-  /** The reduced share of the limit after refusals (`undefined`: the whole rule). */
-  share: BudgetShare | undefined;
+  /** The share of the limit taken after refusals (`undefined`: no rule). */
+  readonly share: ShareTracker | undefined;
 }
 
 /**
  * The limit in force at `now`: the rule's, or the share grown back so far; `Infinity` without a rule.
- * Forgets a share that has grown back to the whole rule.
  */
-export function limitNow(state: GroupState, now: number, recoverWindows: number): number {
-  if (state.rule === undefined) return Infinity;
-  const limit = shareLimit(state.rule.limit, state.rule.windowMs, state.share, now, { recoverWindows });
-  if (limit >= state.rule.limit) state.share = undefined;
-  return limit;
+export function limitNow(state: GroupState, now: number): number {
+  return state.share?.limit(now) ?? Infinity;
 }
 
-/** A group nothing has been spent in yet. */
-export function createGroupState(rule: RateLimitRule | undefined): GroupState {
-  return { rule, spends: [], inFlight: 0, caps: [], blockedUntil: 0, queue: [], timer: undefined, draining: false, share: undefined };
+/** A group nothing has been spent in yet; `recoverWindows` paces its share's growth after refusals. */
+export function createGroupState(rule: RateLimitRule | undefined, recoverWindows: number): GroupState {
+  const share = rule === undefined ? undefined : new ShareTracker(rule, recoverWindows);
+  return { rule, spends: [], inFlight: 0, caps: [], blockedUntil: 0, queue: [], timer: undefined, draining: false, share };
 }
 
 /** Returns spent units whose time has come and forgets expired caps. */
@@ -98,6 +95,7 @@ export function computeWaitMs(state: GroupState, cost: number, now: number, limi
  */
 export function spendUnits(state: GroupState, cost: number, now: number, marginMs: number): Spend | undefined {
   for (const cap of state.caps) cap.remaining -= cost;
+  state.share?.sent(now);
   if (state.rule === undefined || cost === 0) return undefined;
   const spend: Spend = { returnAt: now + state.rule.windowMs + marginMs, cost };
   state.spends.push(spend);

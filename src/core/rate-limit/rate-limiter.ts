@@ -2,7 +2,6 @@
  * The shared, per-group request budget of one exchange endpoint (see {@link RateLimiter}).
  */
 import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
-import { shrinkShare } from './budget-share.js';
 import { computeWaitMs, createGroupState, limitNow, pruneGroup, spendUnits, type GroupState, type RateLimitRule, type Spend, type Waiter } from './rate-limit-group.js';
 
 export type { RateLimitRule };
@@ -26,8 +25,8 @@ export interface RateLimiterOptions {
   /** Rule for groups not listed in `rules`; without it such groups are unlimited. @default undefined */
   readonly defaultRule?: Omit<RateLimitRule, 'group'>;
   /**
-   * After {@link RateLimiter.refused} halved a group's share, windows without a refusal after which a
-   * tenth of its limit (at least one unit) comes back; at least every 10 s for long windows. @default 5
+   * After {@link RateLimiter.refused} halved a group's share, windows after which a tenth of its limit
+   * (at least one unit) comes back; at least every 10 s for long windows. @default 5
    */
   readonly shareRecoverWindows?: number;
 }
@@ -222,7 +221,7 @@ export class RateLimiter {
     pruneGroup(state, now);
     if (state.blockedUntil > now) return 0;
     const capped = state.caps.reduce((least, cap) => Math.min(least, cap.remaining), Infinity);
-    return Math.min(limitNow(state, now, this.#recoverWindows) - state.inFlight, capped);
+    return Math.min(limitNow(state, now) - state.inFlight, capped);
   }
 
   /**
@@ -236,14 +235,16 @@ export class RateLimiter {
    * ```
    */
   limit(group: string): number {
-    return limitNow(this.#state(group), this.now(), this.#recoverWindows);
+    return limitNow(this.#state(group), this.now());
   }
 
   /**
    * The server refused a request of `group` (429 or 418) that this limiter had let through: someone
-   * else spends the same budget (another process on this IP or account). Halves the group's share, at
-   * most once per window, and lets it grow back while no refusal comes, so that clients sharing a
-   * budget settle on fair shares instead of escalating to a block (see `budget-share.ts`).
+   * else may spend the same budget (another process on this IP or account). Halves the group's share,
+   * at most once per window, and lets it grow back while no refusal comes, so that clients sharing a
+   * budget settle on fair shares instead of escalating to a block. Each cut is then judged: when
+   * refusals go on at no lower a fraction (random 429s of a busy gateway, not a crowd), the cut is
+   * given back and that fraction is tolerated from then on (see `share-tracker.ts`).
    *
    * @example
    * ```ts
@@ -251,9 +252,7 @@ export class RateLimiter {
    * ```
    */
   refused(group: string): void {
-    const state = this.#state(group);
-    if (state.rule === undefined) return;
-    state.share = shrinkShare(state.rule.limit, state.rule.windowMs, state.share, this.now(), { recoverWindows: this.#recoverWindows });
+    this.#state(group).share?.refused(this.now());
   }
 
   /**
@@ -311,7 +310,7 @@ export class RateLimiter {
     let state = this.#groups.get(group);
     if (state === undefined) {
       const rule = this.#rules.get(group) ?? (this.#defaultRule ? { ...this.#defaultRule, group } : undefined);
-      state = createGroupState(rule);
+      state = createGroupState(rule, this.#recoverWindows);
       this.#groups.set(group, state);
     }
     return state;
@@ -329,7 +328,7 @@ export class RateLimiter {
       pruneGroup(state, now);
       let head = state.queue[0];
       while (head !== undefined) {
-        const waitMs = computeWaitMs(state, head.cost, now, limitNow(state, now, this.#recoverWindows));
+        const waitMs = computeWaitMs(state, head.cost, now, limitNow(state, now));
         // Units held by leases come back on release, which drains again: no timer until then.
         if (waitMs === Infinity) return;
         if (waitMs > 0) {

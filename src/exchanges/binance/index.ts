@@ -3,11 +3,13 @@
  * against the IP's `REQUEST_WEIGHT`, combined-stream WebSocket with diff order books.
  * Data plus pure functions; the transport sends the requests and hands the replies back.
  */
+import { withAmountsChecked } from '../kit/amount-check.js';
 import type { ExchangeAdapter, ExchangeRestAdapter } from '../../core/exchange-adapter.js';
 import { parseCandles, parseDepthSnapshot, parseMarkets, parseOrderBooks, parseTickers, parseTrades } from './mapper.js';
 import { readBinanceFeedback, toBinanceError } from './reply.js';
 import {
   BINANCE_MAX_BATCH,
+  BINANCE_MAX_LIMIT,
   BINANCE_RATE_LIMITS,
   BINANCE_REST_URL,
   buildCandlesRequest,
@@ -35,20 +37,21 @@ export const binanceRest: ExchangeRestAdapter = {
   baseUrl: BINANCE_REST_URL,
   rateLimits: BINANCE_RATE_LIMITS,
   maxBatch: BINANCE_MAX_BATCH,
+  maxCount: { trades: BINANCE_MAX_LIMIT.trades, candles: BINANCE_MAX_LIMIT.klines, orderBookDepth: BINANCE_MAX_LIMIT.depth },
   readFeedback: readBinanceFeedback,
   toError: toBinanceError,
   markets: buildMarketsRequest,
   parseMarkets,
   tickers: buildTickersRequest,
-  parseTickers,
+  parseTickers: withAmountsChecked(parseTickers, BINANCE_ID, 'tickers'),
   orderBooks: buildOrderBooksRequest,
-  parseOrderBooks,
+  parseOrderBooks: withAmountsChecked(parseOrderBooks, BINANCE_ID, 'orderbooks'),
   trades: buildTradesRequest,
-  parseTrades,
+  parseTrades: withAmountsChecked(parseTrades, BINANCE_ID, 'trades'),
   candles: buildCandlesRequest,
-  parseCandles,
+  parseCandles: withAmountsChecked(parseCandles, BINANCE_ID, 'candles'),
   depthSnapshot: buildDepthSnapshotRequest,
-  parseDepthSnapshot,
+  parseDepthSnapshot: withAmountsChecked(parseDepthSnapshot, BINANCE_ID, 'depthsnapshot'),
 };
 
 /**

@@ -7,6 +7,8 @@
 import type { CandleInterval } from '../../model/candle.js';
 import type { ExchangeWsAdapter, Subscription, WsCloseCodeRule } from '../../core/exchange-adapter.js';
 import { isBinanceCandleInterval, requireBinanceKlineInterval } from './rest.js';
+import { withAmountCheck } from '../kit/amount-check.js';
+import { BINANCE_ID } from './symbols.js';
 import { decodeBinanceFrame } from './ws-decode.js';
 
 /**
@@ -162,7 +164,7 @@ export function createBinanceWs(options: BinanceWsOptions = {}): ExchangeWsAdapt
     url,
     subscriptionFrames: (next: readonly Subscription[], previous: readonly Subscription[]): string[] =>
       buildBinanceWsFrames(next, previous, frameOptions),
-    decode: decodeBinanceFrame,
+    decode: withAmountCheck(decodeBinanceFrame, BINANCE_ID),
     keepalive: BINANCE_WS_KEEPALIVE,
     heartbeat: BINANCE_WS_HEARTBEAT,
     sendLimits: BINANCE_WS_SEND_LIMITS,

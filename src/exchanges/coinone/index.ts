@@ -2,6 +2,7 @@
  * The Coinone adapter: market codes `QUOTE-TARGET` (`KRW-BTC`), public REST v2 requests and mappers,
  * and the public WebSocket. Data plus pure functions; the transport sends and receives.
  */
+import { withAmountsChecked } from '../kit/amount-check.js';
 import type { ExchangeAdapter, ExchangeRestAdapter } from '../../core/exchange-adapter.js';
 import {
   parseCoinoneCandles,
@@ -19,6 +20,7 @@ import {
   buildCoinoneTickersRequest,
   buildCoinoneTradesRequest,
   COINONE_MAX_BATCH,
+  COINONE_SIZES,
   COINONE_RATE_LIMITS,
   COINONE_REST_URL,
 } from './rest.js';
@@ -43,18 +45,19 @@ export const coinoneRest: ExchangeRestAdapter = {
   baseUrl: COINONE_REST_URL,
   rateLimits: COINONE_RATE_LIMITS,
   maxBatch: COINONE_MAX_BATCH,
+  maxCount: { trades: Math.max(...COINONE_SIZES.trades), candles: COINONE_SIZES.candlesMax, orderBookDepth: Math.max(...COINONE_SIZES.orderBook) },
   readFeedback: readCoinoneFeedback,
   toError: toCoinoneError,
   markets: buildCoinoneMarketsRequest,
   parseMarkets: parseCoinoneMarkets,
   tickers: buildCoinoneTickersRequest,
-  parseTickers: parseCoinoneTickers,
+  parseTickers: withAmountsChecked(parseCoinoneTickers, COINONE_ID, 'tickers'),
   orderBooks: buildCoinoneOrderBooksRequest,
-  parseOrderBooks: parseCoinoneOrderBooks,
+  parseOrderBooks: withAmountsChecked(parseCoinoneOrderBooks, COINONE_ID, 'orderbooks'),
   trades: buildCoinoneTradesRequest,
-  parseTrades: parseCoinoneTrades,
+  parseTrades: withAmountsChecked(parseCoinoneTrades, COINONE_ID, 'trades'),
   candles: buildCoinoneCandlesRequest,
-  parseCandles: parseCoinoneCandles,
+  parseCandles: withAmountsChecked(parseCoinoneCandles, COINONE_ID, 'candles'),
   priceBands: buildCoinoneRangeUnitsRequest,
   parsePriceBands: parseCoinoneRangeUnits,
 };

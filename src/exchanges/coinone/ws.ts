@@ -7,6 +7,7 @@
 import { MarketDataError } from '../../errors/index.js';
 import type { CandleInterval } from '../../model/candle.js';
 import type { ExchangeWsAdapter, Subscription, WsCloseCodeRule } from '../../core/exchange-adapter.js';
+import { withAmountCheck } from '../kit/amount-check.js';
 import { COINONE_WS_CANDLE_INTERVALS, decodeCoinoneFrame } from './ws-decode.js';
 import { COINONE_ID, toCoinonePair } from './symbols.js';
 import type { CoinoneWsChannel } from './wire.js';
@@ -154,7 +155,7 @@ export function createCoinoneWs(options: CoinoneWsOptions = {}): ExchangeWsAdapt
   return {
     url,
     subscriptionFrames: (next, previous) => buildCoinoneWsFrames(next, previous, format),
-    decode: decodeCoinoneFrame,
+    decode: withAmountCheck(decodeCoinoneFrame, COINONE_ID),
     keepalive: COINONE_WS_KEEPALIVE,
     sendLimits: [],
     closeCodes: COINONE_WS_CLOSE_CODES,

@@ -2,6 +2,7 @@
  * The Upbit adapter: market codes `QUOTE-BASE` (`KRW-BTC`), REST quotation requests and mappers.
  * Data plus pure functions; the transport sends the requests and hands the replies back.
  */
+import { withAmountsChecked } from '../kit/amount-check.js';
 import type { ExchangeAdapter, ExchangeRestAdapter } from '../../core/exchange-adapter.js';
 import { parseCandles, parseMarkets, parseOrderBooks, parseTickers, parseTrades } from './mapper.js';
 import { readUpbitFeedback, toUpbitError } from './reply.js';
@@ -12,6 +13,7 @@ import {
   buildTickersRequest,
   buildTradesRequest,
   UPBIT_MAX_BATCH,
+  UPBIT_MAX_COUNT,
   UPBIT_ORIGIN_LIMITS,
   UPBIT_RATE_LIMITS,
   UPBIT_REST_URL,
@@ -34,18 +36,19 @@ export const upbitRest: ExchangeRestAdapter = {
   rateLimits: UPBIT_RATE_LIMITS,
   originLimits: UPBIT_ORIGIN_LIMITS,
   maxBatch: UPBIT_MAX_BATCH,
+  maxCount: UPBIT_MAX_COUNT,
   readFeedback: readUpbitFeedback,
   toError: toUpbitError,
   markets: buildMarketsRequest,
   parseMarkets,
   tickers: buildTickersRequest,
-  parseTickers,
+  parseTickers: withAmountsChecked(parseTickers, UPBIT_ID, 'tickers'),
   orderBooks: buildOrderBooksRequest,
-  parseOrderBooks,
+  parseOrderBooks: withAmountsChecked(parseOrderBooks, UPBIT_ID, 'orderbooks'),
   trades: buildTradesRequest,
-  parseTrades,
+  parseTrades: withAmountsChecked(parseTrades, UPBIT_ID, 'trades'),
   candles: buildCandlesRequest,
-  parseCandles,
+  parseCandles: withAmountsChecked(parseCandles, UPBIT_ID, 'candles'),
   staticPriceBands: upbitPriceBands,
 };
 

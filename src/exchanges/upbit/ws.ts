@@ -6,6 +6,8 @@
  * @see https://docs.upbit.com/kr/reference/rate-limits (WebSocket connection and message limits)
  */
 import type { ExchangeWsAdapter, Subscription, WsCloseCodeRule } from '../../core/exchange-adapter.js';
+import { withAmountCheck } from '../kit/amount-check.js';
+import { UPBIT_ID } from './symbols.js';
 import { decodeUpbitFrame } from './ws-decode.js';
 import { buildUpbitWsRequest, type UpbitWsFormat } from './ws-request.js';
 import { isUpbitWsCandleInterval } from './ws-keys.js';
@@ -109,7 +111,7 @@ export function createUpbitWs(options: UpbitWsOptions = {}): ExchangeWsAdapter {
   return {
     url,
     subscriptionFrames: (next: readonly Subscription[]): string[] => buildUpbitWsRequest(next, request),
-    decode: decodeUpbitFrame,
+    decode: withAmountCheck(decodeUpbitFrame, UPBIT_ID),
     keepalive: UPBIT_WS_KEEPALIVE,
     heartbeat: UPBIT_WS_HEARTBEAT,
     sendLimits: UPBIT_WS_SEND_LIMITS,

@@ -1,12 +1,13 @@
 /**
  * The only HTTP code in the library: sends an adapter's {@link RestRequest}s with a timeout, under the
- * shared rate limiter, retrying retryable failures with backoff, and maps every failure to a typed error.
+ * shared rate limiter, retrying retryable failures with backoff, all within one deadline per call, and
+ * maps every failure to a typed error.
  */
 import crossFetch from 'cross-fetch';
-import { defer, firstValueFrom, Observable } from 'rxjs';
+import { asyncScheduler, defer, firstValueFrom, Observable, type SchedulerLike } from 'rxjs';
 import { rateLimit } from '../../../operators/rateLimit.js';
 import { retryBackoff, type RetryBackoffConfig } from '../../../operators/retryBackoff.js';
-import { ConnectionError, MarketDataError, ParseError, RateLimitError } from '../../errors/index.js';
+import { ConnectionError, isRetryableError, MarketDataError, ParseError, RateLimitError, TimeoutError } from '../../errors/index.js';
 import type { ExchangeRestAdapter, RestReply, RestRequest } from '../../core/exchange-adapter.js';
 import { parseJsonExact } from '../json/json.js';
 import type { RateLimiter } from '../../core/rate-limit/rate-limiter.js';
@@ -35,6 +36,15 @@ export interface RestClientOptions {
   readonly fetch?: FetchLike | undefined;
   /** Abort a request that has not answered after this long. @default 10_000 */
   readonly timeoutMs?: number | undefined;
+  /**
+   * The whole call's deadline, in ms from subscription: time queued in the rate limiter, every attempt
+   * and every wait between retries. When it passes the call fails with a {@link RateLimitError} (the
+   * limiter or the server kept refusing) or a {@link TimeoutError} (anything else).
+   * @default 3 × timeoutMs (30 s)
+   */
+  readonly deadlineMs?: number | undefined;
+  /** Clock and timer of the deadline. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike | undefined;
   /** Backoff for retryable failures, or `false` to fail at once. @default { maxRetries: 4 } */
   readonly retry?: RetryBackoffConfig | false | undefined;
   /** Extra request headers. @default {} */
@@ -54,6 +64,14 @@ export interface RestClientOptions {
 }
 
 const DEFAULT_RETRY: RetryBackoffConfig = { maxRetries: 4 };
+
+/** Where one call stands, for the error its deadline raises. */
+interface CallState {
+  /** `true` while an attempt is on the wire; `false` while queued in the limiter or between retries. */
+  sending: boolean;
+  /** The last attempt's error. */
+  last: unknown;
+}
 
 /** Builds the full URL of a request. */
 export function buildUrl(baseUrl: string, request: RestRequest): string {
@@ -82,6 +100,8 @@ export class RestClient {
   readonly #baseUrl: string;
   readonly #fetch: FetchLike;
   readonly #timeoutMs: number;
+  readonly #deadlineMs: number;
+  readonly #scheduler: SchedulerLike;
   readonly #retry: RetryBackoffConfig | false;
   readonly #headers: Record<string, string>;
   readonly #onReply: RestClientOptions['onReply'];
@@ -95,6 +115,8 @@ export class RestClient {
     this.#baseUrl = (options.baseUrl ?? options.adapter.baseUrl).replace(/\/+$/, '');
     this.#fetch = options.fetch ?? (crossFetch as unknown as FetchLike);
     this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#deadlineMs = options.deadlineMs ?? 3 * this.#timeoutMs;
+    this.#scheduler = options.scheduler ?? asyncScheduler;
     this.#retry = options.retry ?? DEFAULT_RETRY;
     this.#headers = { accept: 'application/json', ...options.headers };
     this.#onReply = options.onReply;
@@ -107,7 +129,8 @@ export class RestClient {
   }
 
   /**
-   * A cold Observable of the reply: rate-limited, retried, error-mapped.
+   * A cold Observable of the reply: rate-limited, retried, error-mapped, and failed with a typed error
+   * when it has not come back `deadlineMs` after subscription (see {@link RestClientOptions.deadlineMs}).
    *
    * @example
    * ```ts
@@ -115,15 +138,31 @@ export class RestClient {
    * ```
    */
   request(request: RestRequest): Observable<RestReply> {
-    const once$ = defer(() => this.#send(request)).pipe(
-      rateLimit<RestReply>({
-        limiter: this.#limiter,
-        group: this.#groupOf?.(request.group) ?? request.group,
-        cost: request.cost ?? 1,
-        feedback: (reply) => this.#adapter.readFeedback(reply, request),
-      }),
-    );
-    return this.#retry === false ? once$ : once$.pipe(retryBackoff<RestReply>(this.#retry));
+    const group = this.#groupOf?.(request.group) ?? request.group;
+    return new Observable<RestReply>((subscriber) => {
+      const call: CallState = { sending: false, last: undefined };
+      const deadlineAt = this.#scheduler.now() + this.#deadlineMs;
+      const once$ = defer(() => this.#send(request, call)).pipe(
+        rateLimit<RestReply>({ limiter: this.#limiter, group, cost: request.cost ?? 1, feedback: (reply) => this.#adapter.readFeedback(reply, request) }),
+      );
+      const retry = this.#retry;
+      const tried$ = retry === false ? once$ : once$.pipe(retryBackoff<RestReply>({ ...retry, shouldRetry: this.#withinDeadline(retry, deadlineAt) }));
+      // An observer of its own: handing `subscriber` itself over would make `inner` that very subscriber,
+      // and unsubscribing it at the deadline would close the caller before the error could reach it.
+      const inner = tried$.subscribe({
+        next: (reply) => subscriber.next(reply),
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      const timer = this.#scheduler.schedule(() => {
+        inner.unsubscribe();
+        subscriber.error(this.#deadlineError(request, group, call));
+      }, this.#deadlineMs);
+      return () => {
+        timer.unsubscribe();
+        inner.unsubscribe();
+      };
+    });
   }
 
   /**
@@ -149,14 +188,60 @@ export class RestClient {
     return new RateLimitError(error.message, { exchange: error.exchange, status: error.status ?? 429, retryAfterMs: error.retryAfterMs, group, cause: error });
   }
 
-  #send(request: RestRequest): Observable<RestReply> {
+  /**
+   * The retry policy's verdict, except that a server asking for a wait that ends after the deadline
+   * fails the call at once with its own error: waiting out the deadline would tell the caller nothing more.
+   */
+  #withinDeadline(retry: RetryBackoffConfig, deadlineAt: number): (error: unknown, attempt: number) => boolean {
+    const { shouldRetry = isRetryableError } = retry;
+    return (error, attempt) =>
+      shouldRetry(error, attempt) && !(error instanceof RateLimitError && this.#scheduler.now() + error.retryAfterMs > deadlineAt);
+  }
+
+  /** The error of a call whose deadline passed: refused by the limiter or the server, or too slow. */
+  #deadlineError(request: RestRequest, group: string, call: CallState): MarketDataError {
+    const what = `${this.#exchange} GET ${request.path}`;
+    const { last } = call;
+    if (!call.sending && last instanceof RateLimitError) {
+      return new RateLimitError(`${what} was still refused (HTTP ${last.status ?? 429}) when its deadline of ${this.#deadlineMs} ms passed`, {
+        exchange: this.#exchange,
+        status: last.status,
+        retryAfterMs: last.retryAfterMs,
+        group: last.group,
+        cause: last,
+      });
+    }
+    if (!call.sending && last === undefined) {
+      const retryAfterMs = Math.max(0, this.#limiter.blockedUntil(group) - this.#limiter.now(), this.#limiter.rule(group)?.windowMs ?? 0);
+      return new RateLimitError(`${what} waited in the rate limiter (group ${group}) past its deadline of ${this.#deadlineMs} ms`, {
+        exchange: this.#exchange,
+        status: undefined,
+        retryAfterMs,
+        group,
+      });
+    }
+    const after = last === undefined ? '' : ` (last attempt: ${describe(last)})`;
+    return new TimeoutError(`${what} did not finish within its deadline of ${this.#deadlineMs} ms${after}`, {
+      exchange: this.#exchange,
+      timeoutMs: this.#deadlineMs,
+      cause: last,
+    });
+  }
+
+  #send(request: RestRequest, call: CallState): Observable<RestReply> {
     return new Observable<RestReply>((subscriber) => {
+      call.sending = true;
       const controller = new AbortController();
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
         controller.abort();
       }, this.#timeoutMs);
+      const fail = (error: MarketDataError): void => {
+        call.sending = false;
+        call.last = error;
+        subscriber.error(error);
+      };
       const url = buildUrl(this.#baseUrl, request);
       const what = `${this.#exchange} GET ${request.path}`;
 
@@ -191,15 +276,16 @@ export class RestClient {
         .catch((cause: unknown) => {
           clearTimeout(timer);
           if (subscriber.closed) return;
-          if (cause instanceof MarketDataError) subscriber.error(cause);
+          if (cause instanceof MarketDataError) fail(cause);
           else if (timedOut) {
-            subscriber.error(new ConnectionError(`${what} timed out after ${this.#timeoutMs} ms`, { exchange: this.#exchange, reason: 'timeout', cause }));
+            fail(new ConnectionError(`${what} timed out after ${this.#timeoutMs} ms`, { exchange: this.#exchange, reason: 'timeout', cause }));
           } else {
-            subscriber.error(new ConnectionError(`${what} failed: ${describe(cause)}`, { exchange: this.#exchange, reason: 'network', cause }));
+            fail(new ConnectionError(`${what} failed: ${describe(cause)}`, { exchange: this.#exchange, reason: 'network', cause }));
           }
         });
 
       return () => {
+        call.sending = false;
         clearTimeout(timer);
         controller.abort();
       };
