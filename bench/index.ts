@@ -13,6 +13,7 @@ const suites: Record<string, () => Promise<void>> = {
   'order-book': benchOrderBook,
   'binance-depth': async () => (await import('./binance-depth.js')).benchBinanceDepth(),
   'redis-cache': async () => (await import('./redis-cache.js')).benchRedisCache(),
+  peers: async () => (await import('./peers.js')).benchPeers(),
 };
 
 const wanted = process.argv.slice(2);
