@@ -162,19 +162,11 @@ export class FlatJsonScanner {
         kind = JSON_LITERAL;
         end = i = valueStart + 5;
       } else {
+        // A number contains no `,`: the next one ends it, or the final `}` does.
         kind = JSON_NUMBER;
-        let j = valueStart;
-        if (c === 45) {
-          flags = NUMBER_NEGATIVE;
-          j++;
-        }
-        for (;; j++) {
-          const d = text.charCodeAt(j);
-          if (d === COMMA || d === CLOSE_BRACE) break;
-          if (d === 46) flags |= NUMBER_FRACTION;
-          else if (d === 101 || d === 69) flags |= NUMBER_EXPONENT;
-        }
-        end = i = j;
+        const comma = text.indexOf(',', valueStart);
+        end = i = comma < 0 ? text.length - 1 : comma;
+        if (slot >= 0) flags = numberFlags(text, valueStart, end);
       }
       if (slot >= 0) {
         kinds[slot] = kind;
@@ -305,6 +297,17 @@ const SCALAR = `(?:${PLAIN_STRING}|-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+
  * checking loop reads the same characters.
  */
 const COMPACT_FLAT_OBJECT = new RegExp(`^\\{(?:${PLAIN_STRING}:${SCALAR},)*${PLAIN_STRING}:${SCALAR}\\}$`);
+
+/** The `NUMBER_*` bits of the number token text[start, end). */
+function numberFlags(text: string, start: number, end: number): number {
+  let flags = text.charCodeAt(start) === 45 ? NUMBER_NEGATIVE : 0;
+  for (let j = start; j < end; j++) {
+    const d = text.charCodeAt(j);
+    if (d === 46) flags |= NUMBER_FRACTION;
+    else if (d === 101 || d === 69) flags |= NUMBER_EXPONENT;
+  }
+  return flags;
+}
 
 /** A cheap key hash from the length and the first, middle and last characters; {@link FlatJsonScanner} verifies matches. */
 function hashKey(text: string, start: number, end: number): number {
