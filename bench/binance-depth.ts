@@ -24,14 +24,14 @@ import type { OrderBookLevel } from '../src/model/order-book.js';
 import { OrderBookState } from '../src/model/order-book-state.js';
 import { parseJsonExact } from '../src/transport/json/json.js';
 import { seededRandom } from '../test/helpers/random.js';
-import { collectGarbage, fmt, report } from './stats.js';
+import { collectGarbage, fmt, quantile, report } from './stats.js';
 
 const LEVELS = 5000;
 /** Timed frames; one more frame, sent first and untimed, makes `syncOrderBook` install the snapshot. */
 const FRAMES = 20_000;
 const PER_DIFF = 10;
 const TOP = 20;
-const ROUNDS = 3;
+const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 7));
 const STREAM = 'btcusdt@depth@100ms';
 const MARKET = 'BTCUSDT';
 const FIRST_UPDATE_ID = 71_234_567_890;
@@ -149,13 +149,15 @@ function startLibraryPath(work: Workload, snapshot: DepthSnapshot, onBook: (book
 }
 
 /**
- * Best wall time in seconds of each case over `ROUNDS` rounds after a warm-up round. Every round runs
- * every case once, so load from other processes spreads over all cases instead of skewing one.
- * `prepare` builds a fresh run, untimed; a full collection follows it (see the file comment).
+ * Wall time in seconds of each case in each of `ROUNDS` rounds after a warm-up round. Every round runs
+ * every case once, back to back, so a ratio of two cases in one round compares them under the same load
+ * from other processes. `prepare` builds a fresh run, untimed; a full collection follows it (see the file comment).
  */
-function measureAll<K extends string>(cases: Record<K, () => () => void>): Record<K, number> {
-  const names = Object.keys(cases) as K[];
-  const best = Object.fromEntries(names.map((name) => [name, Number.POSITIVE_INFINITY])) as Record<K, number>;
+function measureAll<K extends string>(cases: Record<K, () => () => void>): Record<K, number[]> {
+  // BENCH_CASES=library,jsonParse runs only those cases (e.g. under `node --cpu-prof`); the others read NaN.
+  const only = process.env['BENCH_CASES']?.split(',');
+  const names = (Object.keys(cases) as K[]).filter((name) => only === undefined || only.includes(name));
+  const times = Object.fromEntries((Object.keys(cases) as K[]).map((name) => [name, [] as number[]])) as Record<K, number[]>;
   for (let round = 0; round <= ROUNDS; round++) {
     for (const name of names) {
       const run = cases[name]();
@@ -163,10 +165,10 @@ function measureAll<K extends string>(cases: Record<K, () => () => void>): Recor
       const started = performance.now();
       run();
       const elapsed = performance.now() - started;
-      if (round > 0) best[name] = Math.min(best[name], elapsed / 1000);
+      if (round > 0) times[name].push(elapsed / 1000);
     }
   }
-  return best;
+  return times;
 }
 
 /** Why `bids`/`asks` are not a consistent book (checked with big.js, not the book's own comparison), or `undefined`. */
@@ -245,19 +247,25 @@ export async function benchBinanceDepth(): Promise<void> {
       };
     },
   });
+  const median = (values: readonly number[]): number => (values.length === 0 ? Number.NaN : quantile(values, 0.5));
   const { jsonParse, exactParse, decodeOnly, bookOnly, library } = seconds;
+  // Per-round throughput ratios: each compares two runs of the same round.
+  const ratios = (baseline: readonly number[]): number[] => library.map((time, round) => baseline[round]! / time);
+  const range = (values: readonly number[]): string => `${fmt(quantile(values, 0.5), 3)} x   (rounds ${fmt(Math.min(...values), 3, 0)} - ${fmt(Math.max(...values), 3, 0)})`;
 
-  const row = (seconds: number): string =>
-    `${fmt(diffs / seconds / 1e3, 1, 8)} k diffs/s ${fmt(work.levelUpdates / seconds / 1e6, 2, 7)} M level updates/s ${fmt((seconds / diffs) * 1e6, 2, 7)} µs/diff`;
-  report(`Binance diff depth: ${diffs} combined frames (${fmt(bytes / diffs, 0, 0)} B avg, ${fmt(work.levelUpdates / diffs, 1, 0)} levels each) on ${LEVELS} levels a side, best of ${ROUNDS}`, [
+  const row = (times: readonly number[]): string => {
+    const time = median(times);
+    return `${fmt(diffs / time / 1e3, 1, 8)} k diffs/s ${fmt(work.levelUpdates / time / 1e6, 2, 7)} M level updates/s ${fmt((time / diffs) * 1e6, 2, 7)} µs/diff`;
+  };
+  report(`Binance diff depth: ${diffs} combined frames (${fmt(bytes / diffs, 0, 0)} B avg, ${fmt(work.levelUpdates / diffs, 1, 0)} levels each) on ${LEVELS} levels a side, median of ${ROUNDS} alternating rounds`, [
     ['JSON.parse only (baseline)', row(jsonParse)],
     ['parseJsonExact only', row(exactParse)],
     ['decodeBinanceFrame → DepthDiffEvent only', row(decodeOnly)],
     [`OrderBookState apply + top ${TOP} read (pre-decoded)`, row(bookOnly)],
     [`library: decodeBinanceFrame → syncOrderBook(depth ${TOP})`, row(library)],
-    ['  ratio library / JSON.parse (throughput)', `${fmt(jsonParse / library, 3)} x`],
-    ['  ratio library / decode only', `${fmt(decodeOnly / library, 3)} x`],
-    [`REST snapshot parse (${LEVELS} levels a side)`, `${fmt(seconds.snapshot * 1e3, 2)} ms`],
+    ['  ratio library / JSON.parse, throughput (target >= 0.25)', range(ratios(jsonParse))],
+    ['  ratio library / decode only', range(ratios(decodeOnly))],
+    [`REST snapshot parse (${LEVELS} levels a side)`, `${fmt(median(seconds.snapshot) * 1e3, 2)} ms`],
   ]);
 
   // Untimed verification pass: every emitted book, and the last one against the generator's book.

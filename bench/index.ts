@@ -14,6 +14,7 @@ const suites: Record<string, () => Promise<void>> = {
   'binance-depth': async () => (await import('./binance-depth.js')).benchBinanceDepth(),
   'redis-cache': async () => (await import('./redis-cache.js')).benchRedisCache(),
   churn: async () => (await import('./churn.js')).benchChurn(),
+  peers: async () => (await import('./peers.js')).benchPeers(),
 };
 
 const wanted = process.argv.slice(2);

@@ -2,14 +2,13 @@
  * A mutable local order book, plus the exchange-neutral diff and snapshot types that {@link syncOrderBook}
  * consumes.
  *
- * Each side is one array of immutable levels kept in price order, searched by binary search with an
- * allocation-free exact decimal comparison ({@link compareDecimals}). Internally each side is stored
- * worst-first, with the best level at the end of its array: on a live book most updates land near the
- * top, and an insert or delete there shifts only the few levels above it, where best-first storage would
- * shift almost the whole side (a `memmove` of thousands of pointers, about twice as slow once the array
- * lives in the old generation). Reading the top N levels copies the last N and reverses the copy, so
- * callers always get best-first arrays. Levels are never mutated in place, and every array handed out is
- * a fresh copy, so arrays returned earlier stay valid after later updates.
+ * Each side is kept sorted worst-first (best level last) in blocks of at most 64 immutable levels, each
+ * level with a double sort key beside it: a search compares doubles and falls back to the allocation-free
+ * exact comparison ({@link compareDecimals}) only when two doubles are equal, and an insert or delete
+ * shifts one short block instead of the thousands of levels behind it in one flat array (a `memmove` of
+ * pointers that is slow once the array lives in the old generation). Reading the top N levels walks the
+ * blocks from the best end, so callers always get best-first arrays. Levels are never mutated in place,
+ * and every array handed out is a fresh copy, so arrays returned earlier stay valid after later updates.
  */
 import type { Big } from './decimal.js';
 import type { MarketRef } from './market.js';
@@ -88,17 +87,58 @@ function removesLevel(amount: Big): boolean {
   return amount.c[0] === 0 || amount.s < 0;
 }
 
+/** Exact powers of ten as doubles (10^22 is the largest a double holds exactly). */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
 /**
- * Binary search in `levels` sorted by `direction * compareDecimals` ascending (worst-first storage:
- * {@link BID_ORDER} and {@link ASK_ORDER}).
- * Returns the index of `price`, or `-(insertionPoint + 1)` when absent.
+ * The double nearest to `price` (what `Number(price.toString())` gives), cheaply for the usual prices.
+ *
+ * Rounding to nearest is monotonic, so `key(a) < key(b)` proves `a < b`; only equal keys need the exact
+ * comparison. A coefficient of at most 15 digits is an exact integer, and one multiplication or division by
+ * an exact power of ten rounds once, correctly; anything else goes through the string.
  */
-function search(levels: readonly OrderBookLevel[], price: Big, direction: number): number {
+function toKey(price: Big): number {
+  const digits = price.c;
+  const count = digits.length;
+  if (count <= 15) {
+    let coefficient = 0;
+    for (let i = 0; i < count; i++) coefficient = coefficient * 10 + digits[i]!;
+    const scale = count - 1 - price.e;
+    if (scale >= 0 && scale <= 22) return price.s * (coefficient / POWERS_OF_TEN[scale]!);
+    if (scale < 0 && scale >= -22) return price.s * (coefficient * POWERS_OF_TEN[-scale]!);
+  }
+  return Number(price.toString());
+}
+
+/** Most levels a block holds; a block that grows past it is split in two. */
+const BLOCK_SIZE = 64;
+/** A block smaller than this is merged into a neighbour when they fit in three quarters of a block together. */
+const BLOCK_MIN = BLOCK_SIZE / 4;
+
+/** A run of consecutive levels of a side and their sort keys (`direction * toKey(price)`, ascending). */
+interface Block {
+  keys: number[];
+  levels: OrderBookLevel[];
+}
+
+/**
+ * Where level `i` of `block` sorts against the price with sort key `key`: -1, 0 or 1. Keys decide when
+ * they differ; equal keys (equal doubles) fall back to the exact comparison.
+ */
+function orderAt(block: Block, i: number, key: number, price: Big, direction: number): number {
+  const k = block.keys[i]!;
+  if (k < key) return -1;
+  if (k > key) return 1;
+  return direction * compareDecimals(block.levels[i]!.price, price);
+}
+
+/** Index of `price` in `block`, or `-(insertionPoint + 1)` when absent. */
+function searchBlock(block: Block, key: number, price: Big, direction: number): number {
   let low = 0;
-  let high = levels.length - 1;
+  let high = block.keys.length - 1;
   while (low <= high) {
     const middle = (low + high) >>> 1;
-    const order = direction * compareDecimals(levels[middle]!.price, price);
+    const order = orderAt(block, middle, key, price, direction);
     if (order < 0) low = middle + 1;
     else if (order > 0) high = middle - 1;
     else return middle;
@@ -106,15 +146,139 @@ function search(levels: readonly OrderBookLevel[], price: Big, direction: number
   return -(low + 1);
 }
 
-/** Sets one level in a sorted side: replace, insert, or delete (deleting an absent level is a no-op). */
-function setLevel(levels: OrderBookLevel[], level: OrderBookLevel, direction: number): void {
-  const index = search(levels, level.price, direction);
-  if (removesLevel(level.amount)) {
-    if (index >= 0) levels.splice(index, 1);
-  } else if (index >= 0) {
-    levels[index] = level;
-  } else {
-    levels.splice(-index - 1, 0, level);
+/**
+ * One side of the book, sorted worst-first (best level last) by `direction * price`, in blocks of at
+ * most {@link BLOCK_SIZE} levels. An update finds its block by binary search over the blocks' first
+ * levels, then its place inside the block, comparing doubles and falling back to the exact comparison
+ * only on equal doubles; an insert or delete shifts at most one block, wherever it lands in the book.
+ */
+class SortedSide {
+  #blocks: Block[] = [];
+  #count = 0;
+  readonly #direction: number;
+
+  constructor(direction: number) {
+    this.#direction = direction;
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Replaces the side with `levels`, already sorted worst-first with one level per price. */
+  load(levels: readonly OrderBookLevel[]): void {
+    const direction = this.#direction;
+    const blocks: Block[] = [];
+    const fill = (BLOCK_SIZE * 3) >> 2;
+    for (let start = 0; start < levels.length; start += fill) {
+      const chunk = levels.slice(start, start + fill);
+      blocks.push({ keys: chunk.map((level) => direction * toKey(level.price)), levels: chunk });
+    }
+    this.#blocks = blocks;
+    this.#count = levels.length;
+  }
+
+  clear(): void {
+    this.#blocks = [];
+    this.#count = 0;
+  }
+
+  /** Index of the block that holds `price` or would take it: the last whose first level sorts at or below it, else 0. */
+  #blockOf(key: number, price: Big): number {
+    const blocks = this.#blocks;
+    const direction = this.#direction;
+    let low = 1;
+    let high = blocks.length - 1;
+    let found = 0;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      if (orderAt(blocks[middle]!, 0, key, price, direction) <= 0) {
+        found = middle;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    return found;
+  }
+
+  /** Sets one level: replace, insert, or delete (deleting an absent level is a no-op). */
+  set(level: OrderBookLevel): void {
+    const direction = this.#direction;
+    const price = level.price;
+    const key = direction * toKey(price);
+    const blocks = this.#blocks;
+    const removes = removesLevel(level.amount);
+    if (blocks.length === 0) {
+      if (removes) return;
+      blocks.push({ keys: [key], levels: [level] });
+      this.#count = 1;
+      return;
+    }
+    const b = this.#blockOf(key, price);
+    const block = blocks[b]!;
+    const index = searchBlock(block, key, price, direction);
+    if (index >= 0) {
+      if (!removes) {
+        block.levels[index] = level;
+        return;
+      }
+      block.keys.splice(index, 1);
+      block.levels.splice(index, 1);
+      this.#count--;
+      if (block.levels.length < BLOCK_MIN) this.#shrink(b);
+    } else if (!removes) {
+      const at = -index - 1;
+      block.keys.splice(at, 0, key);
+      block.levels.splice(at, 0, level);
+      this.#count++;
+      if (block.levels.length > BLOCK_SIZE) {
+        const half = block.levels.length >> 1;
+        blocks.splice(b + 1, 0, { keys: block.keys.splice(half), levels: block.levels.splice(half) });
+      }
+    }
+  }
+
+  /** Drops block `b` when empty, or merges it into a neighbour when both fit in three quarters of a block. */
+  #shrink(b: number): void {
+    const blocks = this.#blocks;
+    const block = blocks[b]!;
+    if (block.levels.length === 0) {
+      blocks.splice(b, 1);
+      return;
+    }
+    const limit = (BLOCK_SIZE * 3) >> 2;
+    const next = blocks[b + 1];
+    if (next !== undefined && next.levels.length + block.levels.length <= limit) {
+      blocks.splice(b, 2, { keys: block.keys.concat(next.keys), levels: block.levels.concat(next.levels) });
+      return;
+    }
+    const previous = blocks[b - 1];
+    if (previous !== undefined && previous.levels.length + block.levels.length <= limit) {
+      blocks.splice(b - 1, 2, { keys: previous.keys.concat(block.keys), levels: previous.levels.concat(block.levels) });
+    }
+  }
+
+  /** The level at `price`, or `undefined`. */
+  find(price: Big): OrderBookLevel | undefined {
+    if (this.#blocks.length === 0) return undefined;
+    const key = this.#direction * toKey(price);
+    const block = this.#blocks[this.#blockOf(key, price)]!;
+    const index = searchBlock(block, key, price, this.#direction);
+    return index >= 0 ? block.levels[index] : undefined;
+  }
+
+  /**
+   * The best `depth` levels, best first, as a fresh array (all of them when `depth` is omitted). `depth`
+   * is read as `Array.prototype.slice` reads an end index: truncated, and 0 when negative or `NaN`.
+   */
+  top(depth: number | undefined): OrderBookLevel[] {
+    const wanted = depth === undefined ? this.#count : Math.min(this.#count, Math.trunc(Math.max(0, depth)) || 0);
+    const out: OrderBookLevel[] = [];
+    const blocks = this.#blocks;
+    for (let b = blocks.length - 1; b >= 0 && out.length < wanted; b--) {
+      const levels = blocks[b]!.levels;
+      for (let i = levels.length - 1; i >= 0 && out.length < wanted; i--) out.push(levels[i]!);
+    }
+    return out;
   }
 }
 
@@ -137,23 +301,11 @@ const BID_ORDER = 1;
 const ASK_ORDER = -1;
 
 /**
- * The best `depth` levels of a worst-first side, best first, as a fresh array (all of them when `depth`
- * is omitted). `depth` is read as `Array.prototype.slice` reads an end index: truncated, and 0 when
- * negative or `NaN`.
- */
-function topLevels(levels: readonly OrderBookLevel[], depth: number | undefined): OrderBookLevel[] {
-  const length = levels.length;
-  const wanted = depth === undefined ? length : Math.trunc(Math.max(0, depth)) || 0;
-  if (wanted <= 0) return [];
-  return wanted >= length ? levels.slice().reverse() : levels.slice(length - wanted).reverse();
-}
-
-/**
  * A local order book: bids highest first, asks lowest first, prices compared exactly.
  *
  * Made for books rebuilt from a snapshot plus a stream of absolute level updates (Binance diff depth):
- * with 5,000 levels a side, an update costs a dozen exact comparisons and an array shift that is short
- * near the top of the book, where live updates cluster, and the top N levels come out already sorted.
+ * with 5,000 levels a side, an update costs about a dozen double comparisons and a shift inside one block
+ * of at most 64 levels, and the top N levels come out already sorted.
  * Prices are matched by value, so `"100.10"` and `"100.1"` are the same level. Arrays returned by
  * {@link OrderBookState.bids} and {@link OrderBookState.asks} are fresh best-first copies; the level
  * objects in them are immutable and shared.
@@ -168,8 +320,8 @@ function topLevels(levels: readonly OrderBookLevel[], depth: number | undefined)
  * ```
  */
 export class OrderBookState {
-  #bids: OrderBookLevel[] = [];
-  #asks: OrderBookLevel[] = [];
+  readonly #bids = new SortedSide(BID_ORDER);
+  readonly #asks = new SortedSide(ASK_ORDER);
 
   /** @param snapshot Initial levels, in any order (see {@link OrderBookState.load}). */
   constructor(snapshot?: { readonly bids: readonly OrderBookLevel[]; readonly asks: readonly OrderBookLevel[] }) {
@@ -178,12 +330,12 @@ export class OrderBookState {
 
   /** Number of bid levels. */
   get bidCount(): number {
-    return this.#bids.length;
+    return this.#bids.count;
   }
 
   /** Number of ask levels. */
   get askCount(): number {
-    return this.#asks.length;
+    return this.#asks.count;
   }
 
   /**
@@ -196,8 +348,8 @@ export class OrderBookState {
    * ```
    */
   load(bids: readonly OrderBookLevel[], asks: readonly OrderBookLevel[]): void {
-    this.#bids = sortLevels(bids, BID_ORDER);
-    this.#asks = sortLevels(asks, ASK_ORDER);
+    this.#bids.load(sortLevels(bids, BID_ORDER));
+    this.#asks.load(sortLevels(asks, ASK_ORDER));
   }
 
   /**
@@ -209,8 +361,8 @@ export class OrderBookState {
    * ```
    */
   clear(): void {
-    this.#bids = [];
-    this.#asks = [];
+    this.#bids.clear();
+    this.#asks.clear();
   }
 
   /**
@@ -222,8 +374,7 @@ export class OrderBookState {
    * ```
    */
   apply(side: BookSide, price: Big, amount: Big): void {
-    if (side === 'bids') setLevel(this.#bids, { price, amount }, BID_ORDER);
-    else setLevel(this.#asks, { price, amount }, ASK_ORDER);
+    (side === 'bids' ? this.#bids : this.#asks).set({ price, amount });
   }
 
   /**
@@ -236,8 +387,8 @@ export class OrderBookState {
    * ```
    */
   applyLevels(bids: readonly OrderBookLevel[], asks: readonly OrderBookLevel[]): void {
-    for (const level of bids) setLevel(this.#bids, level, BID_ORDER);
-    for (const level of asks) setLevel(this.#asks, level, ASK_ORDER);
+    for (let i = 0; i < bids.length; i++) this.#bids.set(bids[i]!);
+    for (let i = 0; i < asks.length; i++) this.#asks.set(asks[i]!);
   }
 
   /**
@@ -249,7 +400,7 @@ export class OrderBookState {
    * ```
    */
   bids(depth?: number): OrderBookLevel[] {
-    return topLevels(this.#bids, depth);
+    return this.#bids.top(depth);
   }
 
   /**
@@ -261,7 +412,7 @@ export class OrderBookState {
    * ```
    */
   asks(depth?: number): OrderBookLevel[] {
-    return topLevels(this.#asks, depth);
+    return this.#asks.top(depth);
   }
 
   /**
@@ -273,8 +424,6 @@ export class OrderBookState {
    * ```
    */
   amountAt(side: BookSide, price: Big): Big | undefined {
-    const levels = side === 'bids' ? this.#bids : this.#asks;
-    const index = search(levels, price, side === 'bids' ? BID_ORDER : ASK_ORDER);
-    return index >= 0 ? levels[index]!.amount : undefined;
+    return (side === 'bids' ? this.#bids : this.#asks).find(price)?.amount;
   }
 }

@@ -181,6 +181,27 @@ describe('OrderBookState (randomized against a Map + sort reference)', () => {
     expect(counts.reinsert).toBeGreaterThan(100);
   });
 
+  it('should order and match prices that differ beyond a double\'s precision, across block splits and merges', () => {
+    // 1 + k * 1e-20 all round to the same double: only the exact comparison tells them apart.
+    const next = seededRandom(5);
+    const book = new OrderBookState();
+    const reference = new Map<number, OrderBookLevel>();
+    const price = (k: number): Big => toBig(`1.${String(k).padStart(20, '0')}`);
+    for (let step = 0; step < 6000; step++) {
+      const k = Math.floor(next() * 400);
+      const amount = next() < 0.3 ? toBig('0') : toBig((1 + next()).toFixed(8));
+      book.apply('bids', price(k), amount);
+      if (amount.gt(0)) reference.set(k, { price: price(k), amount });
+      else reference.delete(k);
+      if (step % 500 === 499) {
+        const expected = [...reference.keys()].sort((a, b) => b - a).map((key) => reference.get(key)!);
+        expect(render(book.bids()), `step ${step}`).toBe(render(expected));
+        expect(book.amountAt('bids', price(k))?.toFixed()).toBe(reference.get(k)?.amount.toFixed());
+      }
+    }
+    expect(reference.size).toBeGreaterThan(200);
+  });
+
   it('should hand out best-first arrays of the shared level objects, and keep the best at index 0 after top-of-book edits', () => {
     const bids = Array.from({ length: 300 }, (_, i) => ({ price: toBig(`${1000 + i}.5`), amount: toBig('1') }));
     const asks = Array.from({ length: 300 }, (_, i) => ({ price: toBig(`${2000 + i}.5`), amount: toBig('1') }));

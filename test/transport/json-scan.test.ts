@@ -9,6 +9,7 @@ import {
   NUMBER_FRACTION,
   NUMBER_NEGATIVE,
 } from '../../src/transport/json/json-scan.js';
+import { compactJson } from '../helpers/compact-json.js';
 import { mutate, randomObject, randomValue } from '../helpers/random-json.js';
 import { seededRandom } from '../helpers/random.js';
 
@@ -107,5 +108,20 @@ describe('FlatJsonScanner', () => {
     // the generator must exercise both verdicts, or the fuzz proves nothing
     expect(accepted).toBeGreaterThan(3_000);
     expect(rejected).toBeGreaterThan(3_000);
+  });
+
+  it('should agree with JSON.parse on compact documents, the shape read by the regular-expression path (seeded fuzz)', () => {
+    const random = seededRandom(7);
+    const scanner = new FlatJsonScanner(KEYS);
+    let accepted = 0;
+    let rejected = 0;
+    for (let n = 0; n < 20_000; n++) {
+      let text = compactJson(random() < 0.85 ? randomObject(random, KEYS, 2) : randomValue(random, KEYS));
+      if (random() < 0.2) text = mutate(random, text);
+      if (checkAgainstJsonParse(scanner, text)) accepted++;
+      else rejected++;
+    }
+    expect(accepted).toBeGreaterThan(6_000);
+    expect(rejected).toBeGreaterThan(2_000);
   });
 });

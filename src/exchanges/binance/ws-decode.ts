@@ -29,6 +29,7 @@ import {
 } from './fields.js';
 import { fromBinanceKlineInterval } from './rest.js';
 import { BINANCE_ID, toBinanceSymbol } from './symbols.js';
+import { decodeBinanceFastDepth } from './ws-fast.js';
 
 /** `ParseError.channel` of frame-level failures (not JSON, not an object). */
 export const BINANCE_WS_CHANNEL = 'ws';
@@ -228,6 +229,22 @@ function toControlError(info: BinanceRecord, frame: BinanceRecord): ExchangeErro
  * ```
  */
 export function decodeBinanceFrame(text: string, receivedAt: number): WsMessage {
+  const depth = decodeBinanceFastDepth(text, receivedAt);
+  if (depth !== undefined) return { kind: 'events', events: [depth] };
+  return decodeBinanceFrameGeneral(text, receivedAt);
+}
+
+/**
+ * {@link decodeBinanceFrame} without its fast path (`ws-fast.ts`, `depthUpdate` frames): parses the
+ * frame with `parseJsonExact` and maps the resulting object. The reference the fast path is tested
+ * against; it decodes every frame the same.
+ *
+ * @example
+ * ```ts
+ * decodeBinanceFrameGeneral('{"result":null,"id":1}', Date.now()); // { kind: 'ignore' }
+ * ```
+ */
+export function decodeBinanceFrameGeneral(text: string, receivedAt: number): WsMessage {
   let frame: unknown;
   try {
     frame = parseJsonExact(text);

@@ -7,8 +7,11 @@
  * The scanner accepts only text that `JSON.parse` accepts, and declines (returns `false`) anything
  * outside its narrow shape: nested values, escapes, the character U+FFFF, invalid syntax. Callers then
  * take the general path (`parseJsonExact`), which parses or reports the error, so declining is always
- * safe. Measured on Upbit's ticker frame it runs at about the speed of `JSON.parse` itself, without
- * building the object or the exactness pass that `parseJsonExact` adds.
+ * safe. A compact text (no whitespace between tokens, no escapes: what exchanges send) is checked by one
+ * native regular-expression pass and then read by jumps; other texts are checked character by character.
+ * Measured on Upbit's compact ticker frame (949 B) it takes about 2.3 µs of CPU, as long as `JSON.parse`
+ * (was 2.6 µs before the compact pass), without building the object or the exactness pass that
+ * `parseJsonExact` adds.
  */
 
 /** {@link FlatJsonScanner.kind} of a key that did not occur. */
@@ -118,6 +121,66 @@ export class FlatJsonScanner {
    * the recorded positions are meaningless.
    */
   scan(text: string): boolean {
+    // Compact frames (no whitespace between tokens, no escapes), the way exchanges send them, are checked
+    // by one native regular-expression pass and then read by jumps (`indexOf`) instead of character by
+    // character; anything else takes the checking loop.
+    if (COMPACT_FLAT_OBJECT.test(text)) {
+      this.#readCompact(text);
+      return true;
+    }
+    return this.#scanChecked(text);
+  }
+
+  /**
+   * Records the keys of interest of a text that {@link COMPACT_FLAT_OBJECT} accepted: every `"` opens or
+   * closes a key or string value, a key's closing quote is followed by `:`, and a number or literal runs
+   * up to the next `,` or the final `}`.
+   */
+  #readCompact(text: string): void {
+    const kinds = this.#kinds;
+    kinds.fill(JSON_ABSENT);
+    let i = 1;
+    for (;;) {
+      const keyStart = i + 1;
+      const keyEnd = text.indexOf('"', keyStart);
+      const slot = this.#find(text, keyStart, keyEnd);
+      const valueStart = keyEnd + 2;
+      const c = text.charCodeAt(valueStart);
+      let kind: number;
+      let flags = 0;
+      let start = valueStart;
+      let end: number;
+      if (c === QUOTE) {
+        kind = JSON_STRING;
+        start = valueStart + 1;
+        end = text.indexOf('"', start);
+        i = end + 1;
+      } else if (c === 116 /* t */ || c === 110 /* n */) {
+        kind = JSON_LITERAL;
+        end = i = valueStart + 4;
+      } else if (c === 102 /* f */) {
+        kind = JSON_LITERAL;
+        end = i = valueStart + 5;
+      } else {
+        // A number contains no `,`: the next one ends it, or the final `}` does.
+        kind = JSON_NUMBER;
+        const comma = text.indexOf(',', valueStart);
+        end = i = comma < 0 ? text.length - 1 : comma;
+        if (slot >= 0) flags = numberFlags(text, valueStart, end);
+      }
+      if (slot >= 0) {
+        kinds[slot] = kind;
+        this.#flags[slot] = flags;
+        this.#starts[slot] = start;
+        this.#ends[slot] = end;
+      }
+      if (text.charCodeAt(i) === CLOSE_BRACE) return;
+      i++;
+    }
+  }
+
+  /** {@link FlatJsonScanner.scan} of any text, checking every character. */
+  #scanChecked(text: string): boolean {
     // Helpers are inlined by hand: this loop runs for every character of every frame, and calls that
     // the JIT did not inline cost more than the work they do.
     const kinds = this.#kinds;
@@ -224,6 +287,28 @@ export class FlatJsonScanner {
   }
 }
 
+/** A JSON string without escapes, control characters or the marker U+FFFF (see {@link STRING_STOP}). */
+const PLAIN_STRING = '"[^"\\\\\\u0000-\\u001f\\uffff]*"';
+/** A JSON number, `true`, `false`, `null`, or a plain string. */
+const SCALAR = `(?:${PLAIN_STRING}|-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?|true|false|null)`;
+/**
+ * A compact flat JSON object: at least one member, no whitespace anywhere outside strings, scalar values.
+ * Every text it accepts is valid JSON; irregexp runs it as native code, several times faster than the
+ * checking loop reads the same characters.
+ */
+const COMPACT_FLAT_OBJECT = new RegExp(`^\\{(?:${PLAIN_STRING}:${SCALAR},)*${PLAIN_STRING}:${SCALAR}\\}$`);
+
+/** The `NUMBER_*` bits of the number token text[start, end). */
+function numberFlags(text: string, start: number, end: number): number {
+  let flags = text.charCodeAt(start) === 45 ? NUMBER_NEGATIVE : 0;
+  for (let j = start; j < end; j++) {
+    const d = text.charCodeAt(j);
+    if (d === 46) flags |= NUMBER_FRACTION;
+    else if (d === 101 || d === 69) flags |= NUMBER_EXPONENT;
+  }
+  return flags;
+}
+
 /** A cheap key hash from the length and the first, middle and last characters; {@link FlatJsonScanner} verifies matches. */
 function hashKey(text: string, start: number, end: number): number {
   const length = end - start;
@@ -234,9 +319,16 @@ function hashKey(text: string, start: number, end: number): number {
 
 /**
  * Characters that end a run of plain string content: `"`, `\\`, control characters (invalid in JSON
- * strings) and the marker U+FFFF. A table lookup per character instead of four comparisons.
+ * strings) and the marker U+FFFF. A table lookup per character instead of four comparisons; exported
+ * for the other one-pass frame scanners (Binance depth), which decline the same characters.
+ *
+ * @example
+ * ```ts
+ * let i = start;
+ * while (STRING_STOP[text.charCodeAt(i)] === 0) i++; // text.charCodeAt(i) is now `"` or a character to decline
+ * ```
  */
-const STRING_STOP = new Uint8Array(0x10000);
+export const STRING_STOP = new Uint8Array(0x10000);
 STRING_STOP.fill(1, 0, 32);
 STRING_STOP[QUOTE] = 1;
 STRING_STOP[BACKSLASH] = 1;

@@ -6,6 +6,7 @@ import { decodeUpbitFastEvent } from '../../../src/exchanges/upbit/ws-fast.js';
 import { decodeUpbitFrame, decodeUpbitFrameGeneral } from '../../../src/exchanges/upbit/ws-decode.js';
 import { mutate, randomNumberToken, randomSpace, randomStringToken, type Random } from '../../helpers/random-json.js';
 import { seededRandom } from '../../helpers/random.js';
+import { expectFastPathAgrees, outcomeOf } from '../../helpers/fast-path.js';
 import { readFixture, readFixtureText } from './fixtures.js';
 import { SIMPLE_KEYS } from './ws-simple.js';
 
@@ -56,22 +57,9 @@ function randomFrame(random: Random): string {
   return random() < 0.05 ? mutate(random, text) : text;
 }
 
-/** The general path's result, or the message of the error it throws. */
-function general(text: string): WsMessage | string {
-  try {
-    return decodeUpbitFrameGeneral(text, 42);
-  } catch (error) {
-    return `${(error as Error).name}: ${(error as Error).message}`;
-  }
-}
-
-function decoded(text: string): WsMessage | string {
-  try {
-    return decodeUpbitFrame(text, 42);
-  } catch (error) {
-    return `${(error as Error).name}: ${(error as Error).message}`;
-  }
-}
+const PATHS = { fast: decodeUpbitFastEvent, full: decodeUpbitFrame, general: decodeUpbitFrameGeneral };
+const general = (text: string): WsMessage | string => outcomeOf(decodeUpbitFrameGeneral, text);
+const decoded = (text: string): WsMessage | string => outcomeOf(decodeUpbitFrame, text);
 
 describe('decodeUpbitFastEvent', () => {
   it('should decode the DEFAULT and SIMPLE ticker and trade examples exactly like the general path', () => {
@@ -125,19 +113,7 @@ describe('decodeUpbitFastEvent', () => {
 
   it('should give exactly the general path\'s result or error on random frames (seeded fuzz)', () => {
     const random = seededRandom(3);
-    let fast = 0;
-    let slow = 0;
-    for (let n = 0; n < 6_000; n++) {
-      const text = randomFrame(random);
-      const expected = general(text);
-      const event = decodeUpbitFastEvent(text, 42);
-      if (event === undefined) slow++;
-      else {
-        fast++;
-        expect({ kind: 'events', events: [event] }, text).toEqual(expected);
-      }
-      expect(decoded(text), text).toEqual(expected);
-    }
+    const { fast, slow } = expectFastPathAgrees(PATHS, Array.from({ length: 6_000 }, () => randomFrame(random)));
     expect(fast).toBeGreaterThan(1_000);
     expect(slow).toBeGreaterThan(1_000);
   });
