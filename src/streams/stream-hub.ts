@@ -35,8 +35,15 @@ export interface StreamOptions {
    * trades, so this is long; dead sockets are caught sooner by `socketStaleAfterMs`. @default 30_000
    */
   readonly staleAfterMs?: number | undefined;
-  /** Silence of the whole socket (heartbeats included) after which it reconnects. @default 2 × keepalive */
+  /**
+   * Silence of the whole socket (no frame, no pong) after which it counts as dead and is replaced; the
+   * streams then move to REST. @default 4_500
+   */
   readonly socketStaleAfterMs?: number | undefined;
+  /** Silence after which the open socket is probed (a ping frame, or the exchange's heartbeat). @default 2_000 */
+  readonly socketProbeAfterMs?: number | undefined;
+  /** How long a socket must stay up past its first frame before the reconnect backoff starts small again. @default 10_000 */
+  readonly socketHealthyAfterMs?: number | undefined;
   /** REST polling period while a stream is on the fallback. @default 1_000 */
   readonly pollIntervalMs?: number | undefined;
   /**
@@ -155,6 +162,8 @@ export class StreamHub {
         url: this.#options.wsUrl,
         webSocketFactory: this.#options.webSocketFactory,
         staleAfterMs: this.#options.socketStaleAfterMs,
+        probeAfterMs: this.#options.socketProbeAfterMs,
+        healthyAfterMs: this.#options.socketHealthyAfterMs,
         backoff: this.#options.backoff,
         scheduler: this.#options.scheduler,
         sendsOrigin: this.#options.sendsOrigin,
