@@ -60,7 +60,7 @@ export function attempt<T>(run: () => Promise<T>): Promise<T> {
  */
 export function fetchCandles(client: ExchangeClient, symbol: string, interval: CandleInterval, options: GetCandlesOptions): Promise<Candle[]> {
   if (options.from !== undefined) {
-    const { from, to = Date.now(), fill } = options;
+    const { from, to = client.now(), fill } = options;
     return fetchCandleRange(client, symbol, interval, { from, to, fill });
   }
   const to = options.to instanceof Date ? options.to.getTime() : options.to;

@@ -31,7 +31,7 @@ export interface CandleRangeOptions {
   readonly fill?: boolean | undefined;
   /** Candles asked for per request (1-200). @default 200 */
   readonly pageSize?: number | undefined;
-  /** Clock used to clamp `to` and to stop filling at the current period. @default Date.now */
+  /** Clock used to clamp `to` and to stop filling at the current period. @default the client's clock */
   readonly now?: (() => number) | undefined;
 }
 
@@ -203,7 +203,7 @@ function candlePages$(client: ExchangeClient, symbol: string, interval: CandleIn
         next: (reply) => {
           let page: CandlePage;
           try {
-            const candles = [...rest.parseCandles(reply.body, interval, { receivedAt: Date.now(), market })].sort((a, b) => a.openTime - b.openTime);
+            const candles = [...rest.parseCandles(reply.body, interval, { receivedAt: client.now(), market })].sort((a, b) => a.openTime - b.openTime);
             const oldest = candles[0]?.openTime ?? Number.POSITIVE_INFINITY;
             const next = Math.min(oldest, windowStart(interval, cursor, pageSize));
             const lo = Math.max(next, from);
@@ -263,12 +263,12 @@ export function downloadCandles(client: ExchangeClient, symbol: string, interval
     // A throw here errors the subscriber: bad arguments fail the download before any request.
     const checked = checkRangeArguments(client, symbol, interval, options);
     const { from, pageSize } = checked;
-    const now = options.now ?? Date.now;
+    const now = options.now ?? ((): number => client.now());
     const fill = options.fill ?? false;
     const to = Math.min(checked.to, nextPeriod(interval, periodStart(interval, now())));
     const fillTo = Math.min(to, now() + 1);
     const total = countPeriods(interval, from, to);
-    const started = Date.now();
+    const started = client.now();
     let fetched = 0;
     let pages = 0;
     let pending: CandlePage | undefined;
@@ -288,7 +288,7 @@ export function downloadCandles(client: ExchangeClient, symbol: string, interval
           if (page.done) emitBatch(page, page.before);
         }
         const covered = page.done ? total : countPeriods(interval, page.lo, to);
-        const elapsedMs = Date.now() - started;
+        const elapsedMs = client.now() - started;
         const eta = covered >= total || covered === 0 ? 0 : Math.round((elapsedMs / covered) * (total - covered));
         subscriber.next({ type: 'progress', fetched, total, covered, pages, eta, elapsedMs });
       },

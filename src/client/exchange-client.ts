@@ -93,6 +93,19 @@ export class ExchangeClient {
     this.#quotes = new QuoteBatchers({ adapter, replies: this.#replies, batch: options.batch });
   }
 
+  /**
+   * The client's clock (the `now` option, else the wall clock): what stamps replies and clamps ranges,
+   * so an injected clock moves every timestamp together.
+   *
+   * @example
+   * ```ts
+   * const to = client.now();
+   * ```
+   */
+  now(): number {
+    return this.#now();
+  }
+
   /** What this client has sent so far. */
   get stats(): ExchangeClientStats {
     return {

@@ -67,6 +67,8 @@ export interface PrivateClientOptions extends CredentialSources, RestAccessOptio
 export class PrivateClient {
   readonly #adapter: PrivateExchangeAdapter;
   readonly #credentials: ApiCredentials;
+  /** Clock of reply timestamps (and the timers of the rate limiter and socket). */
+  readonly #scheduler: SchedulerLike;
   readonly #rest: RestClient;
   readonly #streams: PrivateStreams | undefined;
 
@@ -78,6 +80,7 @@ export class PrivateClient {
     const credentials = resolveApiCredentials(adapter, options);
     this.#credentials = credentials;
     const scheduler = options.scheduler ?? asyncScheduler;
+    this.#scheduler = scheduler;
     this.#rest = new RestClient({
       adapter: adapter.rest,
       exchange: adapter.id,
@@ -116,7 +119,7 @@ export class PrivateClient {
    */
   async getAccounts(): Promise<Balance[]> {
     const reply = await this.#rest.fetch(this.#adapter.rest.accounts());
-    return this.#adapter.rest.parseAccounts(reply.body, { receivedAt: Date.now() });
+    return this.#adapter.rest.parseAccounts(reply.body, { receivedAt: this.#scheduler.now() });
   }
 
   /**
@@ -136,7 +139,7 @@ export class PrivateClient {
     const seen = new Set<string>();
     for (let page = 1; page <= MAX_ORDER_PAGES; page++) {
       const reply = await this.#rest.fetch(openOrders(market, page));
-      const batch = parseOrders(reply.body, { receivedAt: Date.now() });
+      const batch = parseOrders(reply.body, { receivedAt: this.#scheduler.now() });
       // An order placed while the pages are read pushes the others one place down: skip the repeat.
       for (const order of batch) if (!seen.has(order.id) && seen.add(order.id)) orders.push(order);
       if (pageSize === undefined || batch.length < pageSize) break;
