@@ -18,7 +18,7 @@ import type { CandleUpdate } from '../../operators/candlesFromTrades.js';
 import type { ExchangeSelector, GetCandlesOptions, MarketDataBackboneOptions } from './backbone-options.js';
 import { attempt, BackboneClients, fetchCandles } from './backbone-clients.js';
 import { streamOnceResolved } from './stream-once-resolved.js';
-import { checkFlag, checkOptions, checkRange, checkSymbol, checkCount, checkInterval, invalid } from '../client/arguments.js';
+import { checkFlag, checkOptions, checkRange, checkSymbol, checkCount, checkInterval, checkStreamDepth, invalid } from '../client/arguments.js';
 
 export type { ExchangeOptions, ExchangeSelector, GetCandlesOptions, MarketDataBackboneOptions } from './backbone-options.js';
 
@@ -290,10 +290,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamOrderBook(symbol: string, options: ExchangeSelector & { readonly depth?: number } = {}): Observable<OrderBook> {
-    return this.#stream(options, symbol, (client, market) => client.streams.orderBook(market, options.depth), () => {
-      // A book streams what the exchange has; only a depth that is no count at all is refused.
-      checkCount(options.depth, 'options.depth');
-    });
+    return this.#stream(options, symbol, (client, market) => client.streams.orderBook(market, options.depth), (client) => checkStreamDepth(client.adapter, options.depth, 'options.depth'));
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError } from '../errors/index.js';
 import { CANDLE_INTERVALS, type CandleInterval } from '../model/candle.js';
-import type { ExchangeRestAdapter } from '../core/exchange-adapter.js';
+import type { ExchangeAdapter, ExchangeRestAdapter } from '../core/exchange-adapter.js';
 
 /** What a symbol may look like: `KRW-BTC`, `BTC/KRW`, `BTCUSDT`, `1000SATS/USDT`. */
 const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,31})?$/;
@@ -140,4 +140,26 @@ export function checkInterval(value: unknown, rest: Pick<ExchangeRestAdapter, 'c
     return invalid(argument, value, error instanceof Error ? error.message : `${exchange ?? 'the exchange'} has no such candles`, exchange);
   }
   return interval;
+}
+
+/**
+ * An order-book depth for a stream: a whole number the exchange's socket can subscribe to (a book
+ * streams what the exchange has, so no REST cap applies: Upbit streams 30 levels for a depth of 50).
+ * Asked of the adapter's own pure request builder too, so that a depth it refuses fails here instead
+ * of in the socket's open handler.
+ *
+ * @example
+ * ```ts
+ * checkStreamDepth(upbitAdapter, 0); // throws InvalidArgumentError
+ * ```
+ */
+export function checkStreamDepth(adapter: Pick<ExchangeAdapter, 'id' | 'ws'>, value: unknown, argument = 'depth'): number | undefined {
+  const depth = checkCount(value, argument, undefined, adapter.id);
+  if (depth === undefined || adapter.ws === undefined) return depth;
+  try {
+    adapter.ws.subscriptionFrames([{ channel: 'orderBook', market: 'CHECK-CHECK', depth }], []);
+  } catch (error) {
+    return invalid(argument, value, error instanceof Error ? error.message : 'the exchange cannot stream this depth', adapter.id);
+  }
+  return depth;
 }

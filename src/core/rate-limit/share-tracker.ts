@@ -8,10 +8,12 @@
  * budget of `L` together at a total pace `T`, a fraction `1 - L/T` is refused; halving everyone's pace
  * gives `1 - 2L/T`, which is zero for `T <= 2L`, under half the fraction before when `T < 3L`, and at
  * least a third when `T >= 3L`. Random refusals keep the same fraction at any pace. So every cut is a
- * probe: the refused fraction is measured over a few windows before and after it, and a cut after
- * which refusals neither stopped nor dropped below half (while staying under 30 %) was noise: the share
- * goes back to what it was before the series of cuts, and that refused fraction is learnt as the noise
- * floor. Later refusals only cut again when the recent fraction clearly exceeds the floor.
+ * probe: the refused fraction is measured over the windows before it and at least two after it, and a
+ * cut after which refusals neither stopped nor dropped below three quarters of the fraction before
+ * (while staying at 25 % or less) was noise: the share goes back to what it was before the cut, and
+ * that fraction is learnt as the noise floor. Later refusals only cut again when the recent fraction
+ * clearly exceeds the floor. The estimates come from small samples (ten requests a window), so a
+ * judgement can be wrong either way; a wrong "noise" costs one doubled share, a wrong "crowd" one cut.
  */
 import { shareLimit, shrinkShare, type BudgetShare } from './budget-share.js';
 
@@ -24,19 +26,25 @@ interface WindowCount {
 
 /** A cut under observation: what applied before it, and the counts since. */
 interface Probe {
-  /** The limit before the first cut of the series (restored if the series was noise). */
-  readonly top: number;
-  /** Refused fraction in the windows before the cut. */
-  readonly before: number;
+  /** The limit before the cut (restored if the cut was no use). */
+  readonly previous: number;
+  /**
+   * The counts of the cut's window and the ones before: read when judging, once the refusals of the
+   * requests that were in flight at the cut have come in.
+   */
+  readonly before: readonly WindowCount[];
+  /** Start of the window after the cut: the requests counted as "after" are sent from then on. */
   readonly since: number;
   sent: number;
   refused: number;
 }
 
-/** Windows of counts a judgement reads, before a cut and (at least) after it. */
+/** Windows a probe runs at least before it is judged. */
 const JUDGE_WINDOWS = 2;
+/** Windows of counts kept: the refused fraction "before" a cut and "recently" reads them all. */
+const HISTORY_WINDOWS = 5;
 /** A refused fraction above this is never taken for noise (see the module comment: `T >= 3L`). */
-const MAX_NOISE = 0.3;
+const MAX_NOISE = 0.25;
 
 /**
  * The share of one rate-limit group's limit this client takes: the whole rule until the server refuses
@@ -84,7 +92,7 @@ export class ShareTracker {
   /** A request of the group was granted at `now`. */
   sent(now: number): void {
     this.#count(now).sent += 1;
-    if (this.#probe !== undefined) this.#probe.sent += 1;
+    if (this.#probe !== undefined && now >= this.#probe.since) this.#probe.sent += 1;
   }
 
   /**
@@ -96,37 +104,45 @@ export class ShareTracker {
     this.#count(now).refused += 1;
     const probe = this.#probe;
     if (probe !== undefined) {
-      probe.refused += 1;
-      const judged = now - probe.since >= JUDGE_WINDOWS * this.#windowMs && probe.sent >= Math.max(4, JUDGE_WINDOWS * level);
+      if (now >= probe.since) probe.refused += 1;
+      const judged = now - probe.since >= JUDGE_WINDOWS * this.#windowMs && probe.sent >= Math.max(10, JUDGE_WINDOWS * level);
       if (judged && this.#isNoise(probe)) return;
-      // Not judged yet: wait, unless refusals still outnumber half the requests since the cut.
-      if (!judged && probe.sent > 0 && (probe.refused < 2 || 2 * probe.refused <= probe.sent)) return;
+      // Not judged yet: wait, unless refusals since the cut are already above what noise could be.
+      if (!judged && probe.sent > 0 && (probe.refused < 4 || probe.refused <= MAX_NOISE * probe.sent)) return;
     }
     const { sent, refused } = this.#recent(now);
     const fraction = refused / Math.max(1, sent);
     // Once noise is known, only a clearly higher fraction over a full window of requests is a crowd.
-    if (probe === undefined && this.#noise > 0 && (sent < level || fraction <= 2 * this.#noise + 0.05)) return;
+    if (probe === undefined && this.#noise > 0 && (sent < 2 * level || fraction <= 2 * this.#noise + 0.05)) return;
     const before = this.#share;
     this.#share = shrinkShare(this.#ruleLimit, this.#windowMs, this.#share, now, { recoverWindows: this.#recoverWindows });
-    if (this.#share !== before) this.#probe = { top: probe?.top ?? level, before: fraction, since: now, sent: 0, refused: 0 };
+    if (this.#share !== before) {
+      const since = (Math.floor(now / this.#windowMs) + 1) * this.#windowMs;
+      this.#probe = { previous: level, before: [...this.#counts], since, sent: 0, refused: 0 };
+    }
   }
 
   /**
-   * `true` (and the share restored, the fraction learnt) when refusals went on after the cut at no less
-   * than half the fraction before it, and at most {@link MAX_NOISE}: the cut did not help.
+   * `true` (and the share restored, the fraction learnt) when refusals went on after the cut at three
+   * quarters of the fraction before it or more, and at most {@link MAX_NOISE}: the cut did not help.
    */
   #isNoise(probe: Probe): boolean {
-    const after = probe.refused / probe.sent;
-    if (after > MAX_NOISE || after < probe.before / 2) return false;
-    this.#noise = after;
-    this.#share = probe.top >= this.#ruleLimit ? undefined : { limit: probe.top, since: 0 };
+    // Both fractions leave out the refusal that triggered the cut or the judgement: counting it would
+    // bias each upwards, the small samples of a low pace most.
+    const after = (probe.refused - 1) / probe.sent;
+    const sent = probe.before.reduce((sum, count) => sum + count.sent, 0);
+    const before = (probe.before.reduce((sum, count) => sum + count.refused, 0) - 1) / Math.max(1, sent);
+    if (after > MAX_NOISE || after < 0.75 * before) return false;
+    // Learnt with the triggering refusal counted: a floor on the high side cuts less for noise.
+    this.#noise = probe.refused / probe.sent;
+    this.#share = probe.previous >= this.#ruleLimit ? undefined : { limit: probe.previous, since: 0 };
     this.#probe = undefined;
     return true;
   }
 
-  /** Counts of the last {@link JUDGE_WINDOWS} windows up to `now`. */
+  /** Counts of the last {@link HISTORY_WINDOWS} windows up to `now`. */
   #recent(now: number): { sent: number; refused: number } {
-    const first = Math.floor(now / this.#windowMs) - JUDGE_WINDOWS + 1;
+    const first = Math.floor(now / this.#windowMs) - HISTORY_WINDOWS + 1;
     let sent = 0;
     let refused = 0;
     for (const count of this.#counts) {
@@ -143,7 +159,7 @@ export class ShareTracker {
     if (last !== undefined && last.window === window) return last;
     const count = { window, sent: 0, refused: 0 };
     this.#counts.push(count);
-    if (this.#counts.length > JUDGE_WINDOWS) this.#counts.shift();
+    if (this.#counts.length > HISTORY_WINDOWS) this.#counts.shift();
     return count;
   }
 }
