@@ -56,8 +56,17 @@ async function startSimulators(): Promise<{ urls: Record<ExchangeId, { restUrl: 
   };
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
+/** `read()`, or a `RangeError` with its message and the usage (unknown options, missing values, unknown exchange). */
+function withUsage<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error: unknown) {
+    throw new RangeError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  }
+}
+
+function parseOptions() {
+  return parseArgs({
     options: {
       exchange: { type: 'string', default: DEFAULT_EXCHANGE },
       live: { type: 'boolean', default: false },
@@ -69,6 +78,10 @@ async function main(): Promise<void> {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
+}
+
+async function main(): Promise<void> {
+  const { values } = withUsage(parseOptions);
   if (values.help) {
     console.log(USAGE);
     return;
@@ -78,7 +91,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(rounds) || rounds < 0 || !(intervalMs > 0)) {
     throw new RangeError(`--rounds takes a whole number (0: run until Ctrl-C) and --interval a positive number of ms\n${USAGE}`);
   }
-  const exchange = toExchangeId(values.exchange);
+  const exchange = withUsage(() => toExchangeId(values.exchange));
   const markets = (values.markets ?? DEFAULT_MARKETS[exchange].join(',')).split(',').map((m) => m.trim().toUpperCase()).filter((m) => m !== '');
   if (markets.length === 0) throw new RangeError(`--markets names no market\n${USAGE}`);
   const urls = { restUrl: values['rest-url'], wsUrl: values['ws-url'] };

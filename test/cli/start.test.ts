@@ -58,7 +58,18 @@ describe('npm start --exchange and unreachable exchanges', () => {
     const { code, stdout, stderr } = await runStart(['--exchange', 'kraken']);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^RangeError: unknown exchange kraken \(upbit, coinone, binance\)/);
+    expect(stderr).toContain('usage: npm start');
     expect(stdout).toBe('');
+  });
+
+  it('should refuse an unknown option or a missing value with the usage, exit code 1', async () => {
+    for (const args of [['--bogus'], ['--markets']]) {
+      const { code, stdout, stderr } = await runStart(args);
+      expect(code, args.join(' ')).toBe(1);
+      expect(stderr).toMatch(/^RangeError: /);
+      expect(stderr).toContain('usage: npm start');
+      expect(stdout).toBe('');
+    }
   });
 
   it('should say the exchange cannot be reached and exit 1 when the network is not there, instead of empty tables', async () => {
