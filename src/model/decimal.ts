@@ -258,5 +258,7 @@ const MAX_FINITE_EXPONENT = 308;
  */
 export function isAmount(value: Big): boolean {
   const { s, e, c } = value as unknown as BigFields;
-  return e <= MAX_FINITE_EXPONENT && (s > 0 || c[0] === 0);
+  if (s < 0 && c[0] !== 0) return false;
+  // Below 1e308 every value is a finite double; from 1.8e308 on (exponent 308 too) it is Infinity.
+  return e < MAX_FINITE_EXPONENT || (e === MAX_FINITE_EXPONENT && Number(value) !== Infinity);
 }

@@ -33,7 +33,7 @@ const BAD = ['-1', '1e400', '-0.5e-3'];
 describe('isAmount', () => {
   it('should accept zero and positive finite decimals, and refuse negatives and values beyond a double', () => {
     expect(['0', '-0', '0.00000001', '109847000', '1e308', '1.7e308'].map((v) => isAmount(toBig(v)))).toEqual([true, true, true, true, true, true]);
-    expect(['-1', '-0.00000001', '1e309', '1e400'].map((v) => isAmount(toBig(v)))).toEqual([false, false, false, false]);
+    expect(['-1', '-0.00000001', '1e309', '1e400', '1.8e308', '9.99e308'].map((v) => isAmount(toBig(v)))).toEqual([false, false, false, false, false, false]);
   });
 });
 

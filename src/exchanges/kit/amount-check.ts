@@ -4,11 +4,11 @@
  * so it never reaches a subscriber. Signed fields (`change`, `changeRate`) are not checked. Streams report
  * the error on `streamErrors()` and go on with the next frame; REST calls reject with it.
  */
-import { ParseError } from '../../errors/index.js';
 import type { WsMessage } from '../../core/exchange-adapter.js';
 import { isAmount, type Big } from '../../model/decimal.js';
 import type { OrderBookLevel } from '../../model/order-book.js';
 import type { MarketEvent } from '../../model/market-event.js';
+import { toFieldParseError } from './field-kit.js';
 
 /** What is checked: a market event, or a book without a type (a depth snapshot). */
 type Checkable = MarketEvent | { readonly bids: readonly OrderBookLevel[]; readonly asks: readonly OrderBookLevel[]; readonly type?: undefined };
@@ -16,21 +16,28 @@ type Checkable = MarketEvent | { readonly bids: readonly OrderBookLevel[]; reado
 /** The ticker fields that are amounts (not `change`, `changeRate`: those are signed). */
 const TICKER_AMOUNTS = ['last', 'open', 'high', 'low', 'prevClose', 'baseVolume', 'quoteVolume', 'baseVolume24h', 'quoteVolume24h', 'lastAmount'] as const;
 const CANDLE_AMOUNTS = ['open', 'high', 'low', 'close', 'baseVolume', 'quoteVolume'] as const;
+const TRADE_AMOUNTS = ['price', 'amount'] as const;
+
+/** A field that is not an amount: its path in the event and its value (for the message). */
+interface BadAmount {
+  readonly path: string;
+  readonly value: Big;
+}
 
 /** The first level side/index whose price or amount is not an amount, as a field path. */
-function badLevel(side: 'bids' | 'asks', levels: readonly OrderBookLevel[]): string | undefined {
+function badLevel(side: 'bids' | 'asks', levels: readonly OrderBookLevel[]): BadAmount | undefined {
   for (let i = 0; i < levels.length; i++) {
-    const level = levels[i]!;
-    if (!isAmount(level.price)) return `${side}[${i}].price`;
-    if (!isAmount(level.amount)) return `${side}[${i}].amount`;
+    const { price, amount } = levels[i]!;
+    if (!isAmount(price)) return { path: `${side}[${i}].price`, value: price };
+    if (!isAmount(amount)) return { path: `${side}[${i}].amount`, value: amount };
   }
   return undefined;
 }
 
-function badField<K extends string>(record: Readonly<Partial<Record<K, Big>>>, keys: readonly K[]): K | undefined {
+function badField<K extends string>(record: Readonly<Partial<Record<K, Big>>>, keys: readonly K[]): BadAmount | undefined {
   for (const key of keys) {
     const value = record[key];
-    if (value !== undefined && !isAmount(value)) return key;
+    if (value !== undefined && !isAmount(value)) return { path: key, value };
   }
   return undefined;
 }
@@ -44,11 +51,15 @@ function badField<K extends string>(record: Readonly<Partial<Record<K, Big>>>, k
  * ```
  */
 export function findBadAmount(value: Checkable): string | undefined {
+  return badAmount(value)?.path;
+}
+
+function badAmount(value: Checkable): BadAmount | undefined {
   switch (value.type) {
     case 'ticker':
       return badField(value, TICKER_AMOUNTS);
     case 'trade':
-      return badField(value, ['price', 'amount'] as const);
+      return badField(value, TRADE_AMOUNTS);
     case 'candle':
       return badField(value, CANDLE_AMOUNTS);
     default:
@@ -56,9 +67,8 @@ export function findBadAmount(value: Checkable): string | undefined {
   }
 }
 
-function fail(exchange: string, channel: string, path: string, value: unknown, raw: unknown): never {
-  const text = typeof raw === 'string' ? raw : JSON.stringify(raw) ?? String(raw);
-  throw new ParseError(`${exchange} ${channel} could not be parsed: "${path}" is not a price or amount (${String(value)})`, { exchange, channel, raw: text });
+function fail(exchange: string, channel: string, { path, value }: BadAmount, raw: unknown): never {
+  throw toFieldParseError(exchange, channel, `"${path}" is not a price or amount (${String(value)})`, raw);
 }
 
 /**
@@ -73,8 +83,8 @@ function fail(exchange: string, channel: string, path: string, value: unknown, r
 export function checkWsAmounts(message: WsMessage, exchange: string, raw: string): WsMessage {
   if (message.kind !== 'events') return message;
   for (const event of message.events) {
-    const path = findBadAmount(event);
-    if (path !== undefined) fail(exchange, `ws ${event.type}`, path, pathValue(event, path), raw);
+    const bad = badAmount(event);
+    if (bad !== undefined) fail(exchange, `ws ${event.type}`, bad, raw);
   }
   return message;
 }
@@ -108,18 +118,11 @@ export function withAmountsChecked<A extends unknown[], T extends Checkable | re
     const result = parse(body, ...rest);
     const values: readonly Checkable[] = isList(result) ? result : [result];
     for (const value of values) {
-      const path = findBadAmount(value);
-      if (path !== undefined) fail(exchange, `rest ${channel}`, path, pathValue(value, path), body);
+      const bad = badAmount(value);
+      if (bad !== undefined) fail(exchange, `rest ${channel}`, bad, body);
     }
     return result;
   };
 }
 
 const isList = (value: Checkable | readonly Checkable[]): value is readonly Checkable[] => Array.isArray(value);
-
-/** The value at a path `findBadAmount` returned, for the message. */
-function pathValue(value: object, path: string): unknown {
-  let current: unknown = value;
-  for (const key of path.split(/[.[\]]+/).filter((k) => k !== '')) current = (current as Record<string, unknown> | undefined)?.[key];
-  return current;
-}
