@@ -35,7 +35,7 @@ export type { RateLimitLease } from './core/rate-limit/rate-limiter.js';
 
 // Streams
 export { StreamHub } from './streams/stream-hub.js';
-export type { SourceCounters, StreamRestSource } from './streams/stream-hub.js';
+export type { StreamRestSource } from './streams/stream-hub.js';
 
 // JSON
 export { parseJsonExact } from './transport/json/json.js';

@@ -196,6 +196,9 @@ function readPayload(text: string, i: number, combined: boolean): number {
       if (i < 0) return -1;
       if (key === 101 /* e */) {
         if (f.type >= 0 || text.charCodeAt(start) !== QUOTE) return -1;
+        // Binance sends the event type first: anything but a depth update is declined here, not after
+        // scanning the rest of the frame.
+        if (i - 1 - (start + 1) !== 11 || !text.startsWith('depthUpdate', start + 1)) return -1;
         f.type = start + 1;
         f.typeEnd = i - 1;
       } else if (key === 115 /* s */) {
