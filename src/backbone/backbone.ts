@@ -8,7 +8,7 @@ import type { MarketDataError } from '../errors/index.js';
 import { downloadCandles, type CandleDownloadEvent, type CandleRangeOptions } from '../client/candle-history.js';
 import { streamArbitrage, type StreamArbitrageOptions } from './arbitrage-stream.js';
 import type { Balance, MyAssetEvent, MyOrderEvent, Order } from '../model/account.js';
-import { CANDLE_INTERVALS, type ArbitrageSnapshot, type Candle, type CandleInterval, type Market, type OrderBook, type StatusEvent, type Ticker, type Trade } from '../model/index.js';
+import { CANDLE_INTERVALS, isCandleInterval, type ArbitrageSnapshot, type Candle, type CandleInterval, type Market, type OrderBook, type StatusEvent, type Ticker, type Trade } from '../model/index.js';
 import { Big as BigClass, type Big } from '../model/decimal.js';
 import { tickSizeAt, type PriceBand } from '../model/price-bands.js';
 import type { PrivateClient } from '../private/private-client.js';
@@ -308,7 +308,7 @@ export class MarketDataBackbone {
   streamCandles(symbol: string, interval: CandleInterval, options: ExchangeSelector = {}): Observable<CandleUpdate> {
     return this.#stream(options, symbol, (client, market) => client.streams.candles(market, interval), () => {
       // Which intervals the socket streams is the stream's to say; here only what is no interval at all.
-      if (!(CANDLE_INTERVALS as readonly unknown[]).includes(interval)) invalid('interval', interval, `an interval is one of ${CANDLE_INTERVALS.join(', ')}`);
+      if (!isCandleInterval(interval)) invalid('interval', interval, `an interval is one of ${CANDLE_INTERVALS.join(', ')}`);
     });
   }
 

@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { downloadCandles, isFilledCandle, type CandleDownloadEvent } from '../client/candle-history.js';
 import { ExchangeClient } from '../client/exchange-client.js';
 import { DEFAULT_EXCHANGE, exchangeAdapters, type ExchangeId } from '../exchanges/registry.js';
-import { CANDLE_INTERVALS, type Candle, type CandleInterval } from '../model/candle.js';
+import { CANDLE_INTERVALS, isCandleInterval, type Candle, type CandleInterval } from '../model/candle.js';
 import { openDataSource } from './data-source.js';
 
 /** Where progress goes: `process.stderr` or anything with `write` (and `isTTY` for a terminal). */
@@ -90,7 +90,7 @@ export interface CandlesDownloadFlags {
 export function toDownloadCommand(args: readonly string[], flags: CandlesDownloadFlags): CandlesDownloadCommand {
   const [symbol, interval] = args;
   if (symbol === undefined) throw new RangeError('mdb candles: a symbol is required (e.g. KRW-BTC)');
-  if (!(CANDLE_INTERVALS as readonly string[]).includes(interval ?? '')) {
+  if (!isCandleInterval(interval)) {
     throw new RangeError(`unknown candle interval ${String(interval)} (${CANDLE_INTERVALS.join(', ')})`);
   }
   if (flags.from === undefined || flags.to === undefined || flags.out === undefined) {

@@ -66,6 +66,7 @@ const SIMULATORS: Record<ExchangeId, () => Promise<{ readonly url: string; reado
  */
 export async function openDataSource(exchange: ExchangeId, flags: DataSourceFlags): Promise<DataSource> {
   const { restUrl, wsUrl } = flags;
+  if (flags.live === true && (restUrl !== undefined || wsUrl !== undefined)) throw new RangeError('--live and --rest-url/--ws-url exclude each other');
   if (restUrl !== undefined || wsUrl !== undefined) {
     const origin = [restUrl, wsUrl].filter((url) => url !== undefined).join(' and ');
     return { exchange, restUrl, wsUrl, origin, remote: true, close: async () => undefined };

@@ -18,7 +18,7 @@
 import { parseArgs } from 'node:util';
 import { MarketDataBackbone } from '../backbone/backbone.js';
 import { DEFAULT_EXCHANGE, type ExchangeId } from '../exchanges/registry.js';
-import { CANDLE_INTERVALS, type CandleInterval } from '../model/candle.js';
+import { CANDLE_INTERVALS, isCandleInterval } from '../model/candle.js';
 import { runCandlesDownload, toDownloadCommand, type ProgressSink } from './candles.js';
 import { DEFAULT_SYMBOL, describeFailure, EXCHANGE_IDS, openDataSource, toExchangeId, type DataSource } from './data-source.js';
 import { renderTable, TICKER_HEADER, tickerRow } from './format.js';
@@ -40,9 +40,6 @@ const USAGE = `usage: mdb <${COMMANDS.join('|')}> [symbol ...] [--exchange ID] [
   --json                              print JSON instead of a table
   -h, --help                          this text`;
 
-function isInterval(value: string | undefined): value is CandleInterval {
-  return (CANDLE_INTERVALS as readonly string[]).includes(value ?? '');
-}
 
 async function run(
   backbone: MarketDataBackbone,
@@ -74,7 +71,8 @@ async function run(
     }
     case 'candles': {
       const interval = args[1];
-      if (!isInterval(interval)) throw new RangeError(`unknown candle interval ${String(interval)} (${CANDLE_INTERVALS.join(', ')})`);
+      // Checked before anything started (runMdb): this only narrows the type.
+      if (!isCandleInterval(interval)) throw new RangeError(`unknown candle interval ${String(interval)}`);
       const candles = await backbone.getCandles(symbol, interval, { exchange, count: opts.count });
       if (opts.json) return json(candles);
       return renderTable(['open time (UTC)', 'open', 'high', 'low', 'close', 'volume'], candles.map((c) => [new Date(c.openTime).toISOString().slice(0, 19), c.open.toFixed(), c.high.toFixed(), c.low.toFixed(), c.close.toFixed(), c.baseVolume.toFixed()]));
@@ -155,7 +153,7 @@ async function mdb(argv: readonly string[], output: MdbOutput, state: { source?:
   // Every argument is checked before a simulator starts or a request leaves.
   const downloadCommand = download ? toDownloadCommand(args, { ...values, exchange }) : undefined;
   const counts = { depth: toCount('depth', values.depth, 1, 500), count: toCount('count', values.count, 1, 10_000) };
-  if (command === 'candles' && !isInterval(args[1])) throw new RangeError(`unknown candle interval ${String(args[1])} (${CANDLE_INTERVALS.join(', ')})`);
+  if (command === 'candles' && !isCandleInterval(args[1])) throw new RangeError(`unknown candle interval ${String(args[1])} (${CANDLE_INTERVALS.join(', ')})`);
   const opened = await openDataSource(exchange, { live: values.live, restUrl: values['rest-url'] });
   state.source = opened;
   try {

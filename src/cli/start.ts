@@ -96,7 +96,6 @@ async function main(): Promise<void> {
   if (markets.length === 0) throw new RangeError(`--markets names no market\n${USAGE}`);
   const urls = { restUrl: values['rest-url'], wsUrl: values['ws-url'] };
   const custom = urls.restUrl !== undefined || urls.wsUrl !== undefined;
-  if (custom && values.live) throw new RangeError(`--live and --rest-url/--ws-url exclude each other\n${USAGE}`);
 
   const simulators = values.live || custom ? undefined : await startSimulators();
   const remote = simulators === undefined ? await openDataSource(exchange, { live: values.live, ...urls }) : undefined;

@@ -4,7 +4,7 @@
  * callers rarely get here; JavaScript callers, form inputs and CLI flags do.
  */
 import { InvalidArgumentError } from '../errors/index.js';
-import { CANDLE_INTERVALS, type CandleInterval } from '../model/candle.js';
+import { CANDLE_INTERVALS, isCandleInterval, type CandleInterval } from '../model/candle.js';
 import type { ExchangeAdapter, ExchangeRestAdapter } from '../core/exchange-adapter.js';
 
 /** What a symbol may look like: `KRW-BTC`, `BTC/KRW`, `BTCUSDT`, `1000SATS/USDT`. */
@@ -129,10 +129,8 @@ export function checkRange(from: unknown, to: unknown, prefix = 'options.'): { f
  * ```
  */
 export function checkInterval(value: unknown, rest: Pick<ExchangeRestAdapter, 'candles'>, exchange?: string, argument = 'interval'): CandleInterval {
-  if (typeof value !== 'string' || !(CANDLE_INTERVALS as readonly string[]).includes(value)) {
-    return invalid(argument, value, `an interval is one of ${CANDLE_INTERVALS.join(', ')}`, exchange);
-  }
-  const interval = value as CandleInterval;
+  if (!isCandleInterval(value)) return invalid(argument, value, `an interval is one of ${CANDLE_INTERVALS.join(', ')}`, exchange);
+  const interval = value;
   try {
     // Request builders are pure: one that cannot express the interval says so by throwing.
     rest.candles('CHECK-CHECK', interval, {});

@@ -10,6 +10,19 @@ export const CANDLE_INTERVALS = [
 export type CandleInterval = (typeof CANDLE_INTERVALS)[number];
 
 /**
+ * `true` when `value` is one of {@link CANDLE_INTERVALS} (whether an exchange has it is its adapter's say).
+ *
+ * @example
+ * ```ts
+ * isCandleInterval('1m'); // true
+ * isCandleInterval('2m'); // false
+ * ```
+ */
+export function isCandleInterval(value: unknown): value is CandleInterval {
+  return typeof value === 'string' && (CANDLE_INTERVALS as readonly string[]).includes(value);
+}
+
+/**
  * One OHLCV candle. `openTime` is the period start (ms, UTC); `timestamp` the time of its last trade.
  * `baseVolume` is the traded amount, `quoteVolume` the traded value in quote currency.
  */

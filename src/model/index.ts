@@ -6,7 +6,7 @@ export type { PriceBand, TickRounding } from './price-bands.js';
 export type { Ticker } from './ticker.js';
 export type { Trade } from './trade.js';
 export type { OrderBook, OrderBookLevel } from './order-book.js';
-export { CANDLE_INTERVALS } from './candle.js';
+export { CANDLE_INTERVALS, isCandleInterval } from './candle.js';
 export { periodStart, nextPeriod, previousPeriod } from './candle-periods.js';
 export type { Candle, CandleInterval } from './candle.js';
 export { toUnifiedSymbol, parseUnifiedSymbol } from './symbol.js';

@@ -85,6 +85,7 @@ describe('mdb arguments', () => {
     ['an unknown interval', ['candles', 'KRW-BTC', '2m'], /^mdb: unknown candle interval 2m/m],
     ['a range that ends before it starts', ['candles', 'KRW-BTC', '1h', '--from', '2026-01-02', '--to', '2026-01-01', '--out', 'x.csv'], /^mdb: mdb candles: --from \(2026-01-02\) must be before --to/m],
     ['--sim with --live', ['ticker', '--sim', '--live'], /^mdb: --sim excludes --live/m],
+    ['--live with --rest-url', ['ticker', '--live', '--rest-url', 'http://127.0.0.1:9'], /^mdb: --live and --rest-url\/--ws-url exclude each other/m],
   ];
   for (const [what, args, message] of refused) {
     it(`should refuse ${what} with the usage line and exit code 1, printing nothing else`, async () => {
