@@ -14,7 +14,7 @@
 import { toPlainBigAt, type Big } from '../../model/decimal.js';
 import type { DepthDiffEvent } from '../../model/market-event.js';
 import type { OrderBookLevel } from '../../model/order-book.js';
-import { STRING_STOP } from '../../transport/json/json-scan.js';
+import { skipSpace, STRING_STOP } from '../../transport/json/json-scan.js';
 import { BINANCE_ID, toBinanceSymbol } from './symbols.js';
 
 const QUOTE = 34;
@@ -25,13 +25,6 @@ const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
-
-/** Index of the first non-whitespace character at or after `i`. */
-function skipSpace(text: string, i: number): number {
-  let c = text.charCodeAt(i);
-  while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++i);
-  return i;
-}
 
 /** Index of the closing quote of the string whose content starts at `i`, or -1 (escape, control character, end of text). */
 function stringClose(text: string, i: number): number {

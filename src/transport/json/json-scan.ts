@@ -334,8 +334,15 @@ STRING_STOP[QUOTE] = 1;
 STRING_STOP[BACKSLASH] = 1;
 STRING_STOP[0xffff] = 1;
 
-/** Index after the JSON whitespace (space, tab, line feed, carriage return) starting at `i`. */
-function skipSpace(text: string, i: number): number {
+/**
+ * Index after the JSON whitespace (space, tab, line feed, carriage return) starting at `i`.
+ *
+ * @example
+ * ```ts
+ * skipSpace('{ "a": 1 }', 1); // 2
+ * ```
+ */
+export function skipSpace(text: string, i: number): number {
   for (let c = text.charCodeAt(i); c === 32 || c === 10 || c === 13 || c === 9; c = text.charCodeAt(++i));
   return i;
 }
