@@ -221,7 +221,7 @@ export class MarketDataBackbone {
   /**
    * Candles, oldest first. Periods without a trade have no candle (Upbit sends none; `fill: true`
    * inserts flat `filled: true` candles for them). With `from`, pages back from `to` (default now)
-   * 200 candles a request under the rate limiter and returns the whole range `from <= openTime < to`
+   * as many candles a request as the exchange serves (Upbit 200) under the rate limiter and returns the whole range `from <= openTime < to`
    * without duplicates; without it, one request of `count` candles before `to`.
    *
    * @example

@@ -15,8 +15,8 @@ import type { Candle, CandleInterval } from '../model/candle.js';
 import { nextPeriod, periodStart, previousPeriod } from '../model/candle-periods.js';
 import { toBig } from '../model/decimal.js';
 
-/** The largest page Upbit serves (`count` ≤ 200); larger page sizes are clamped to it. */
-const MAX_PAGE_SIZE = 200;
+/** The page size of an exchange that states no maximum (Upbit's, the smallest of ours). */
+const DEFAULT_PAGE_SIZE = 200;
 
 /** Options of {@link fetchCandleRange} and {@link downloadCandles}. */
 export interface CandleRangeOptions {
@@ -29,7 +29,7 @@ export interface CandleRangeOptions {
   readonly to: number | Date;
   /** Insert a {@link FilledCandle} for each period without a trade. @default false */
   readonly fill?: boolean | undefined;
-  /** Candles asked for per request (1-200). @default 200 */
+  /** Candles asked for per request, at most the exchange's maximum (Upbit 200, Coinone 500, Binance 1000). @default that maximum */
   readonly pageSize?: number | undefined;
   /** Clock used to clamp `to` and to stop filling at the current period. @default the client's clock */
   readonly now?: (() => number) | undefined;
@@ -183,7 +183,8 @@ function checkRangeArguments(client: ExchangeClient, symbol: unknown, interval: 
   if (from === undefined) return invalid('options.from', options.from, 'a range needs a start');
   if (to === undefined) return invalid('options.to', options.to, 'a range needs an end');
   checkFlag(options.fill, 'options.fill');
-  const pageSize = checkCount(options.pageSize, 'options.pageSize', MAX_PAGE_SIZE) ?? MAX_PAGE_SIZE;
+  const maxPage = client.adapter.rest.maxCount?.candles ?? DEFAULT_PAGE_SIZE;
+  const pageSize = checkCount(options.pageSize, 'options.pageSize', maxPage, client.adapter.id) ?? maxPage;
   if (options.now !== undefined && typeof options.now !== 'function') invalid('options.now', options.now, 'a clock is a function returning ms');
   return { from, to, pageSize };
 }

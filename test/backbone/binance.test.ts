@@ -43,6 +43,17 @@ describe('Binance through the facade, against the Binance simulator', () => {
     expect(error).toBeInstanceOf(UnknownSymbolError);
   });
 
+  it('pages a candle range at the 1000 candles Binance serves a request, not at the 200 of Upbit', async () => {
+    const { simulator, backbone } = await setup();
+    const to = Math.floor(Date.now() / 60_000) * 60_000 - 60 * 60_000;
+    const from = to - 2_500 * 60_000;
+    const candles = await backbone.getCandles('BTCUSDT', '1m', { exchange: 'binance', from, to });
+    expect(candles.length).toBeGreaterThan(2_000);
+    expect(candles.every((c, i) => c.openTime >= from && c.openTime < to && (i === 0 || c.openTime > candles[i - 1]!.openTime))).toBe(true);
+    const pages = simulator.requests.filter((r) => r.path === '/api/v3/klines');
+    expect(pages.map((r) => r.query['limit'])).toEqual(['1000', '1000', '1000']);
+  });
+
   it('links USDT prices on Binance to KRW prices on Upbit through the FX rate and the premium', async () => {
     const binance = await startBinanceSimulator({ premium: 0.02, fxRate: 1400 });
     const upbit = await startUpbitSimulator({ model: binance.model });
