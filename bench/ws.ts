@@ -18,6 +18,8 @@ import type { Observable } from 'rxjs';
 import { WebSocket, WebSocketServer } from 'ws';
 import { MarketDataBackbone } from '../src/index.js';
 import { upbitWs } from '../src/exchanges/upbit/index.js';
+import { DecimalPacker } from '../src/model/packed-value.js';
+import { TICKER_DECIMALS, type Ticker } from '../src/model/ticker.js';
 import { nodeWebSocketFactory, type WebSocketFactory, type WebSocketLike } from '../src/transport/ws/websocket-factory.js';
 import { plainTicker } from './plain-chains.js';
 import { TICKER_FRAME, TRADE_FRAME } from './frames.js';
@@ -123,6 +125,9 @@ async function runLibrary(url: string, kind: 'ticker' | 'trade', count: number):
   return { meter, latencies };
 }
 
+/** The packer of the hub's ticker streams. */
+const TICKER_PACKER = new DecimalPacker<Ticker>(TICKER_DECIMALS);
+
 /** Opens the ticker stream of one market: the library's, or the plain-chain baseline. */
 type OpenTicker = (backbone: MarketDataBackbone, code: string) => Observable<unknown>;
 
@@ -175,13 +180,19 @@ async function measureHeap(markets: number, open: OpenTicker): Promise<number> {
  * Heap per market of the replayed values alone: the same ticker frames decoded by the adapter and kept,
  * with nothing else, so the report can tell the value from the stream machinery around it.
  */
-function measureValueHeap(markets: number): number {
+function measureValueHeap(markets: number, keep: (ticker: Ticker) => unknown = (ticker) => ticker): number {
   const texts = Array.from({ length: markets }, (_, i) => tickerTemplate.replace('"code": "KRW-BTC"', `"code": "KRW-V${i}"`));
+  const decode = (text: string): unknown => {
+    const decoded = upbitWs.decode(text, Date.now());
+    const event = decoded.kind === 'events' ? decoded.events[0] : undefined;
+    if (event?.type !== 'ticker') throw new Error('the ticker frame did not decode to a ticker');
+    return keep(event);
+  };
   // Decoded once before measuring, so the decoder's compiled code and its market-symbol cache are not counted.
-  for (const text of texts) upbitWs.decode(text, Date.now());
+  for (const text of texts) decode(text);
   collectGarbage();
   const before = process.memoryUsage().heapUsed;
-  const kept = texts.map((text) => upbitWs.decode(text, Date.now()));
+  const kept = texts.map(decode);
   collectGarbage();
   const after = process.memoryUsage().heapUsed;
   if (kept.length !== markets) throw new Error('decode lost a frame');
@@ -251,12 +262,14 @@ export async function benchStreamMemory(): Promise<void> {
   const perMarket = quantile(library, 0.5);
   const chain = quantile(plain, 0.5);
   const value = measureValueHeap(markets);
+  const packed = measureValueHeap(markets, (ticker) => TICKER_PACKER.pack(ticker));
   report(`memory: ${markets} ticker streams subscribed, median of ${rounds} alternating rounds`, [
     ['library streams: heap per subscribed market (bytes, target <= 3072)', fmt(perMarket, 0)],
     ['plain RxJS chain of the same operators (bytes)', fmt(chain, 0)],
     ['ratio library / plain chain', fmt(perMarket / chain, 2)],
-    ['of which the replayed ticker itself (decoded alone)', fmt(value, 0)],
-    ['library stream machinery per market (difference)', fmt(perMarket - value, 0)],
+    ['a decoded ticker alone', fmt(value, 0)],
+    ['of which the library keeps: the ticker packed (DecimalPacker)', fmt(packed, 0)],
+    ['library stream machinery per market (difference)', fmt(perMarket - packed, 0)],
     ['plain chain machinery per market (difference)', fmt(chain - value, 0)],
     ['gc exposed (exact numbers need --expose-gc)', String(typeof (globalThis as { gc?: unknown }).gc === 'function')],
   ]);

@@ -159,6 +159,38 @@ describe('cacheReplay', () => {
     });
   });
 
+  it('should keep the last value packed and replay it unpacked', () => {
+    testScheduler.run(({ hot, expectObservable }) => {
+      const packed: string[] = [];
+      const packer = {
+        pack: (value: { readonly n: number }): string => {
+          packed.push(String(value.n));
+          return String(value.n);
+        },
+        unpack: (text: string): { readonly n: number } => ({ n: Number(text) }),
+      };
+      const a = { n: 1 };
+      const b = { n: 2 };
+      const e1 = hot('   --a---b-----', { a, b });
+      const expected1 = '--a---b-----';
+      const sub2 = '     ----^       ';
+      const expected2 = '----a-b-----';
+      const sub3 = '     --------^   ';
+      const expected3 = '--------b---';
+
+      const result = e1.pipe(cacheReplay({ ttlMs: 100, scheduler: testScheduler, packer }));
+      const late: unknown[] = [];
+      testScheduler.schedule(() => result.subscribe((value) => late.push(value)).unsubscribe(), 8);
+      expectObservable(result).toBe(expected1, { a, b });
+      expectObservable(result, sub2).toBe(expected2, { a, b });
+      expectObservable(result, sub3).toBe(expected3, { b });
+      testScheduler.flush();
+      expect(packed).toEqual(['1', '2']);
+      expect(late).toEqual([b]);
+      expect(late[0]).not.toBe(b); // an equal copy, built by unpack
+    });
+  });
+
   it('should complete with an empty source and stay silent with a never source', () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const empty = cold('|');

@@ -244,6 +244,24 @@ describe('fallbackSwitch', () => {
     });
   });
 
+  it('should hand isNewer what keep kept of the last emitted value, not the value', () => {
+    testScheduler.run(({ hot, cold, expectObservable }) => {
+      const quotes = { a: q(10), b: q(9), c: q(11), d: q(10) };
+      const e1 = hot('  --a--b--------d--|', quotes);
+      const fb = cold('           -c--     ', quotes);
+      const kept: unknown[] = [];
+      const isNewer = (candidate: Quote, lastTimestamp: number): boolean => {
+        kept.push(lastTimestamp);
+        return candidate.timestamp >= lastTimestamp;
+      };
+
+      const result = e1.pipe(fallbackSwitch({ fallback: () => fb, staleAfterMs: 5, keep: (quote: Quote) => quote.timestamp, isNewer }));
+      expectObservable(result).toBe('--A--------C-----|', { A: P(q(10)), C: F(q(11)) });
+      testScheduler.flush();
+      expect(kept).toEqual([10, 10, 11]);
+    });
+  });
+
   it('should error when onSwitch throws, without subscribing the fallback', () => {
     testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
       const boom = new Error('onSwitch failed');

@@ -3,8 +3,17 @@ import type { MonoTypeOperatorFunction, Observable, SchedulerLike, Subscriber, U
 import { JoinedObservable } from '../src/core/joined-observable.js';
 import { Relay } from '../src/core/relay.js';
 
-/** Configuration of {@link cacheReplay}. */
-export interface CacheReplayConfig {
+/**
+ * How {@link cacheReplay} keeps its last value: packed into something smaller while it waits to be
+ * replayed, given back (an equal value) when it is.
+ */
+export interface ReplayPacker<T, P> {
+  pack(value: T): P;
+  unpack(packed: P): T;
+}
+
+/** Configuration of {@link cacheReplay}: `P` is how the last value is kept (see `packer`). */
+export interface CacheReplayConfig<T = unknown, P = T> {
   /**
    * How long the last value stays replayable, in ms of scheduler time. A late subscriber gets it only
    * while it is younger than `ttlMs` (a value of age exactly `ttlMs` is expired). `Infinity` = forever.
@@ -26,6 +35,12 @@ export interface CacheReplayConfig {
   readonly replayAfterComplete?: boolean;
   /** Scheduler that stamps values for the TTL and runs the grace timer. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
+  /**
+   * Keeps the last value packed (`pack` runs on every value) and replays `unpack` of it: late subscribers
+   * get an equal value rather than the same object. For streams held by the hundred whose values are
+   * large (a ticker's dozen `Big`s: `DecimalPacker` keeps them in a sixth of the heap). @default kept as is
+   */
+  readonly packer?: ReplayPacker<T, P>;
 }
 
 /**
@@ -57,19 +72,20 @@ export interface CacheReplayConfig {
  * @returns An operator that shares one subscription of the source with a TTL-bounded replay of one value.
  * @see {@link staleAfter} to detect a source that went quiet.
  */
-export function cacheReplay<T>(config: CacheReplayConfig): MonoTypeOperatorFunction<T> {
-  const { ttlMs, refCount = true, resetOnRefCountZeroDelayMs = 0, replayAfterComplete = true, scheduler = asyncScheduler } = config;
-  const settings: ReplaySettings = { ttlMs, refCount, graceMs: resetOnRefCountZeroDelayMs, replayAfterComplete, scheduler };
+export function cacheReplay<T, P = T>(config: CacheReplayConfig<T, P>): MonoTypeOperatorFunction<T> {
+  const { ttlMs, refCount = true, resetOnRefCountZeroDelayMs = 0, replayAfterComplete = true, scheduler = asyncScheduler, packer } = config;
+  const settings: ReplaySettings<T, P> = { ttlMs, refCount, graceMs: resetOnRefCountZeroDelayMs, replayAfterComplete, scheduler, packer };
   return (source) => new ReplayedStream(source, settings);
 }
 
 /** The settings of one `cacheReplay(config)`, shared by every stream it is applied to. */
-interface ReplaySettings {
+interface ReplaySettings<T, P> {
   readonly ttlMs: number;
   readonly refCount: boolean;
   readonly graceMs: number;
   readonly replayAfterComplete: boolean;
   readonly scheduler: SchedulerLike;
+  readonly packer: ReplayPacker<T, P> | undefined;
 }
 
 /**
@@ -77,23 +93,24 @@ interface ReplaySettings {
  * stream (its subscribers, the source subscription, the last value and its time) rather than share's
  * closures and subject, because hot streams are held by the hundred (`npm run bench -- stream-memory`).
  */
-class ReplayedStream<T> extends JoinedObservable<T> {
+class ReplayedStream<T, P> extends JoinedObservable<T> {
   readonly #source: Observable<T>;
-  readonly #settings: ReplaySettings;
+  readonly #settings: ReplaySettings<T, P>;
   /** Replaced, never mutated, so a delivery loop can walk it while subscribers leave. */
   #subscribers: readonly Subscriber<T>[] = [];
   #connection: Unsubscribable | undefined;
   /** Bumped by every reset, so a connection that ended while being made is not kept. */
   #generation = 0;
   #has = false;
-  #value: T | undefined;
+  /** The last value: packed when there is a packer, else the value itself. */
+  #value: P | T | undefined;
   #at = 0;
   /** The source completed and the cache still serves (`replayAfterComplete`). */
   #completed = false;
   /** The grace delay, or the cache's life after completion. */
   #timer: Unsubscribable | undefined;
 
-  constructor(source: Observable<T>, settings: ReplaySettings) {
+  constructor(source: Observable<T>, settings: ReplaySettings<T, P>) {
     super();
     this.#source = source;
     this.#settings = settings;
@@ -103,13 +120,13 @@ class ReplayedStream<T> extends JoinedObservable<T> {
   join(subscriber: Subscriber<T>): Unsubscribable | undefined {
     const fresh = this.#has && (this.#settings.ttlMs === Infinity || this.#settings.scheduler.now() - this.#at < this.#settings.ttlMs);
     if (this.#completed) {
-      if (fresh) subscriber.next(this.#value as T);
+      if (fresh) subscriber.next(this.#cached());
       subscriber.complete();
       return undefined;
     }
     if (this.#timer !== undefined) this.#cancelTimer();
     this.#subscribers = [...this.#subscribers, subscriber];
-    if (fresh) subscriber.next(this.#value as T);
+    if (fresh) subscriber.next(this.#cached());
     if (this.#connection === undefined) this.#connect();
     return new Leave(this, subscriber);
   }
@@ -124,8 +141,9 @@ class ReplayedStream<T> extends JoinedObservable<T> {
   }
 
   next(value: T): void {
+    const packer = this.#settings.packer;
     this.#has = true;
-    this.#value = value;
+    this.#value = packer === undefined ? value : packer.pack(value);
     if (this.#settings.ttlMs !== Infinity) this.#at = this.#settings.scheduler.now();
     const subscribers = this.#subscribers;
     for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(value);
@@ -148,6 +166,13 @@ class ReplayedStream<T> extends JoinedObservable<T> {
       if (ttlMs !== Infinity) this.#timer = scheduler.schedule(() => this.#reset(), ttlMs);
     }
     for (const subscriber of subscribers) subscriber.complete();
+  }
+
+  /** The cached value as it came (unpacked). */
+  #cached(): T {
+    const packer = this.#settings.packer;
+    // Set by next(): packed by this packer, or the value itself without one.
+    return packer === undefined ? (this.#value as T) : packer.unpack(this.#value as P);
   }
 
   #connect(): void {
@@ -183,10 +208,10 @@ class ReplayedStream<T> extends JoinedObservable<T> {
 
 /** A subscriber's teardown as one small object (a closure and its context cost twice the heap). */
 class Leave<T> implements Unsubscribable {
-  readonly #stream: ReplayedStream<T>;
+  readonly #stream: { leave(subscriber: Subscriber<T>): void };
   readonly #subscriber: Subscriber<T>;
 
-  constructor(stream: ReplayedStream<T>, subscriber: Subscriber<T>) {
+  constructor(stream: { leave(subscriber: Subscriber<T>): void }, subscriber: Subscriber<T>) {
     this.#stream = stream;
     this.#subscriber = subscriber;
   }

@@ -25,9 +25,10 @@ export type FallbackSwitchReason =
 
 /**
  * Configuration of {@link fallbackSwitch}: `T` is a value, `M` an in-band outage marker the primary may
- * carry besides its values (a socket's `disconnect` event).
+ * carry besides its values (a socket's `disconnect` event), `K` what is kept of the last emitted value
+ * for `isNewer` (see `keep`).
  */
-export interface FallbackSwitchConfig<T, M = never> {
+export interface FallbackSwitchConfig<T, M = never, K = T> {
   /**
    * Creates the fallback stream (e.g. REST polling); subscribed only while the primary is down. It is
    * handed the operator's source, so one config can serve many primaries.
@@ -41,7 +42,13 @@ export interface FallbackSwitchConfig<T, M = never> {
    * @default compares numeric `timestamp` properties (`candidate.timestamp >= lastEmitted.timestamp`,
    * so equal timestamps pass), else `true`
    */
-  readonly isNewer?: (candidate: T, lastEmitted: T) => boolean;
+  readonly isNewer?: (candidate: T, lastEmitted: K) => boolean;
+  /**
+   * What of each emitted value is kept for `isNewer` (its timestamp, its id) instead of the value itself,
+   * so a stream held for a long time does not keep its last value alive; give `isNewer` with it.
+   * @default the value itself
+   */
+  readonly keep?: (value: T) => K;
   /** Delay, in ms, before re-subscribing the primary after a retryable error. @default 1000 */
   readonly recoverAfter?: number;
   /** Which primary errors switch to the fallback; any other error is passed on. @default isRetryableError */
@@ -112,17 +119,17 @@ export interface FallbackSwitchConfig<T, M = never> {
  * @returns An operator from the primary's values to values tagged with their source.
  * @see {@link staleAfter} which detects the silence.
  */
-export function fallbackSwitch<T, M = never>(config: FallbackSwitchConfig<T, M>): OperatorFunction<T | M, FallbackValue<T>> {
-  const { fallback, staleAfterMs, isNewer = isNotOlder, recoverAfter = 1000, scheduler = asyncScheduler } = config;
+export function fallbackSwitch<T, M = never, K = T>(config: FallbackSwitchConfig<T, M, K>): OperatorFunction<T | M, FallbackValue<T>> {
+  const { fallback, staleAfterMs, isNewer = isNotOlder, keep, recoverAfter = 1000, scheduler = asyncScheduler } = config;
   const { isRetryable = isRetryableError, onSwitch, clock, isOutage, bridge } = config;
   const silence: SilenceSettings = { timeoutMs: staleAfterMs, scheduler, clock };
-  const settings: SwitchSettings<T, M> = { fallback, isNewer, recoverAfter, scheduler, isRetryable, onSwitch, isOutage, bridge, silence };
+  const settings: SwitchSettings<T, M, K> = { fallback, isNewer, keep, recoverAfter, scheduler, isRetryable, onSwitch, isOutage, bridge, silence };
   return (primary$) => new SwitchedStream(primary$, settings);
 }
 
 /** The settings of one `fallbackSwitch(config)`, shared by every primary it is applied to. */
-interface SwitchSettings<T, M> extends Pick<FallbackSwitchConfig<T, M>, 'fallback' | 'onSwitch' | 'isOutage' | 'bridge'> {
-  readonly isNewer: (candidate: T, lastEmitted: T) => boolean;
+interface SwitchSettings<T, M, K> extends Pick<FallbackSwitchConfig<T, M, K>, 'fallback' | 'onSwitch' | 'isOutage' | 'bridge' | 'keep'> {
+  readonly isNewer: (candidate: T, lastEmitted: K) => boolean;
   readonly recoverAfter: number;
   readonly scheduler: SchedulerLike;
   readonly isRetryable: (error: unknown) => boolean;
@@ -134,11 +141,11 @@ interface SwitchSettings<T, M> extends Pick<FallbackSwitchConfig<T, M>, 'fallbac
  * What `fallbackSwitch` returns: its state lives in one {@link Switcher} per subscription, with methods
  * rather than a closure per handler, because hot streams are held by the hundred.
  */
-class SwitchedStream<T, M> extends JoinedObservable<FallbackValue<T>> {
+class SwitchedStream<T, M, K> extends JoinedObservable<FallbackValue<T>> {
   readonly #primary$: Observable<T | M>;
-  readonly #settings: SwitchSettings<T, M>;
+  readonly #settings: SwitchSettings<T, M, K>;
 
-  constructor(primary$: Observable<T | M>, settings: SwitchSettings<T, M>) {
+  constructor(primary$: Observable<T | M>, settings: SwitchSettings<T, M, K>) {
     super();
     this.#primary$ = primary$;
     this.#settings = settings;
@@ -150,13 +157,14 @@ class SwitchedStream<T, M> extends JoinedObservable<FallbackValue<T>> {
 }
 
 /** One subscription of `fallbackSwitch`: the primary's observer, and the teardown of everything. */
-class Switcher<T, M> implements Observer<T | M>, SilenceOwner, Unsubscribable {
+class Switcher<T, M, K> implements Observer<T | M>, SilenceOwner, Unsubscribable {
   readonly #primary$: Observable<T | M>;
-  readonly #settings: SwitchSettings<T, M>;
+  readonly #settings: SwitchSettings<T, M, K>;
   readonly #subscriber: Subscriber<FallbackValue<T>>;
   #active: FallbackSource = 'primary';
   #hasLast = false;
-  #last: T | undefined;
+  /** What `keep` kept of the last emitted value (the value itself without `keep`). */
+  #last: K | undefined;
   #primarySub: Unsubscribable | undefined;
   #silence: Silence | undefined;
   #fallbackSub: Unsubscribable | undefined;
@@ -165,7 +173,7 @@ class Switcher<T, M> implements Observer<T | M>, SilenceOwner, Unsubscribable {
   /** Primary values waiting for the bridge, while it runs. */
   #held: T[] | undefined;
 
-  constructor(primary$: Observable<T | M>, settings: SwitchSettings<T, M>, subscriber: Subscriber<FallbackValue<T>>) {
+  constructor(primary$: Observable<T | M>, settings: SwitchSettings<T, M, K>, subscriber: Subscriber<FallbackValue<T>>) {
     this.#primary$ = primary$;
     this.#settings = settings;
     this.#subscriber = subscriber;
@@ -229,9 +237,10 @@ class Switcher<T, M> implements Observer<T | M>, SilenceOwner, Unsubscribable {
   }
 
   #emit(source: FallbackSource, value: T): void {
-    if (this.#hasLast && !this.#settings.isNewer(value, this.#last as T)) return;
+    const { isNewer, keep } = this.#settings;
+    if (this.#hasLast && !isNewer(value, this.#last as K)) return;
     this.#hasLast = true;
-    this.#last = value;
+    this.#last = keep === undefined ? (value as unknown as K) : keep(value); // without keep, K is T
     this.#subscriber.next({ source, value });
   }
 

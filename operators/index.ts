@@ -15,7 +15,7 @@ export type { StaleAfterConfig, StaleAfterErrorConfig, StaleAfterSignalConfig, S
 export { fallbackSwitch } from './fallbackSwitch.js';
 export type { FallbackSwitchConfig, FallbackSource, FallbackValue, FallbackSwitchReason } from './fallbackSwitch.js';
 export { cacheReplay } from './cacheReplay.js';
-export type { CacheReplayConfig } from './cacheReplay.js';
+export type { CacheReplayConfig, ReplayPacker } from './cacheReplay.js';
 export { dedupeBy, compareDecimalIds } from './dedupeBy.js';
 export type { DedupeByConfig } from './dedupeBy.js';
 

@@ -55,6 +55,8 @@ export type { StreamArbitrageOptions } from './backbone/arbitrage-stream.js';
 
 // Local order books
 export { OrderBookState, compareDecimals } from './model/order-book-state.js';
+export { DecimalPacker, type Packed } from './model/packed-value.js';
+export { TICKER_DECIMALS } from './model/ticker.js';
 export type { BookSide, DepthDiff, DepthSnapshot, OrderBookSnapshotEvent, UpdateId } from './model/order-book-state.js';
 
 // Private data (accounts, orders, myOrder/myAsset streams) with signed requests

@@ -240,6 +240,82 @@ export function isWireNumber(value: unknown): value is WireNumber {
   return typeof value === 'number' || isLosslessNumber(value);
 }
 
+/** Digits per double of a packed coefficient: nine decimal digits stay a 32-bit integer, so packing and unpacking use integer arithmetic. */
+const CHUNK_DIGITS = 9;
+/** Longest coefficient {@link packDecimal} takes (a 6-bit count in the header). */
+const MAX_PACKED_DIGITS = 63;
+/** Offset that keeps the header's exponent part non-negative, and the header a 28-bit integer. */
+const EXPONENT_OFFSET = 2 ** 20;
+
+/**
+ * Writes `value` at `out[at]` as small integers (a header with sign, exponent and digit count, then the
+ * digits nine to a number) and returns the index after them, or -1 when it cannot be packed (64 digits or
+ * more, an exponent of a million or more). The digits are taken as they are: every `Big` that big.js or
+ * this module builds holds integers 0-9 (checking each one doubled the cost of packing a ticker). {@link unpackDecimal} gives back a `Big` with the same sign,
+ * exponent and digits, negative zero included: packing is exact by construction. A ticker's dozen
+ * decimals take about 250 bytes packed instead of about 2 KB as `Big`s (an object and a digit array
+ * each), which is what a hot stream holds for replay.
+ *
+ * @example
+ * ```ts
+ * const out: number[] = [];
+ * const end = packDecimal(toBig('-0.0125'), out, 0); // 2: a header and one chunk
+ * unpackDecimal(out, 0).toString(); // '-0.0125'
+ * ```
+ */
+export function packDecimal(value: Big, out: number[], at: number): number {
+  const { s, e, c } = value as unknown as BigFields;
+  const n = c.length;
+  if (n === 0 || n > MAX_PACKED_DIGITS || (e | 0) !== e || e <= -EXPONENT_OFFSET || e >= EXPONENT_OFFSET) return -1;
+  out[at++] = (((e + EXPONENT_OFFSET) << 6) | n) * 2 + (s < 0 ? 1 : 0);
+  for (let i = 0; i < n; ) {
+    const stop = i + CHUNK_DIGITS < n ? i + CHUNK_DIGITS : n;
+    let chunk = 0;
+    for (; i < stop; i++) {
+      chunk = chunk * 10 + (c[i] as number);
+    }
+    out[at++] = chunk;
+  }
+  return at;
+}
+
+/**
+ * The `Big` {@link packDecimal} wrote at `packed[at]`.
+ *
+ * @example
+ * ```ts
+ * unpackDecimal(packed, 0).toFixed();
+ * ```
+ */
+export function unpackDecimal(packed: readonly number[], at: number): Big {
+  const header = packed[at] as number;
+  const rest = header >> 1;
+  const n = rest & 63;
+  const digits = new Array<number>(n);
+  for (let start = 0, k = at + 1; start < n; start += CHUNK_DIGITS, k++) {
+    let chunk = packed[k] as number;
+    for (let i = (start + CHUNK_DIGITS < n ? start + CHUNK_DIGITS : n) - 1; i >= start; i--) {
+      const next = (chunk / 10) | 0;
+      digits[i] = chunk - next * 10;
+      chunk = next;
+    }
+  }
+  return createBig((header & 1) === 1 ? -1 : 1, (rest >> 6) - EXPONENT_OFFSET, digits);
+}
+
+/**
+ * How many numbers the packed decimal at `packed[at]` takes (its header included).
+ *
+ * @example
+ * ```ts
+ * const next = at + packedDecimalLength(packed, at);
+ * ```
+ */
+export function packedDecimalLength(packed: readonly number[], at: number): number {
+  const n = ((packed[at] as number) >> 1) & 63;
+  return 1 + ((n + CHUNK_DIGITS - 1) / CHUNK_DIGITS | 0);
+}
+
 /** Largest decimal exponent of a finite double (`Number.MAX_VALUE` is about 1.8e308). */
 const MAX_FINITE_EXPONENT = 308;
 

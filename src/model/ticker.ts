@@ -24,3 +24,19 @@ export interface Ticker extends MarketRef {
   /** Size of the last trade, where the exchange reports it. */
   readonly lastAmount?: Big | undefined;
 }
+
+/** The `Big` fields of a {@link Ticker}, in the order the type lists them. */
+export const TICKER_DECIMALS = [
+  'last',
+  'open',
+  'high',
+  'low',
+  'prevClose',
+  'change',
+  'changeRate',
+  'baseVolume',
+  'quoteVolume',
+  'baseVolume24h',
+  'quoteVolume24h',
+  'lastAmount',
+] as const satisfies readonly (keyof Ticker)[];

@@ -24,13 +24,14 @@
  *
  * Memory (`npm run bench -- stream-memory`, 200 ticker markets): the operators keep a subscription's state
  * in one object, a kind's operators are built once per hub and shared by its streams (their configs name
- * no stream), and internal subscriptions go through {@link Relay}; about 4.6 KB per market, of which 2.3 KB
- * is the replayed ticker (the same chain built naively: about 7 KB; the hand-written object it replaced:
- * 3.7 KB).
+ * no stream), and internal subscriptions go through {@link Relay}. A ticker stream holds its last ticker
+ * packed (`cacheReplay`'s `packer`: its twelve `Big`s as small integers, ~0.4 KB instead of ~2.3 KB) and
+ * only its timestamp in `fallbackSwitch` (`keep`): about 2.9 KB per market in all (the same chain built
+ * naively: about 7 KB; the hand-written object it replaced: 3.7 KB).
  */
 import { catchError, distinctUntilChanged, EMPTY, exhaustMap, Observable, Subject, switchMap, throwError, timer } from 'rxjs';
 import type { MonoTypeOperatorFunction, Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Subscription as RxSubscription, Unsubscribable } from 'rxjs';
-import { cacheReplay } from '../../operators/cacheReplay.js';
+import { cacheReplay, type ReplayPacker } from '../../operators/cacheReplay.js';
 import { fallbackSwitch, type FallbackValue } from '../../operators/fallbackSwitch.js';
 import { JoinedObservable } from '../core/joined-observable.js';
 import { Relay } from '../core/relay.js';
@@ -47,7 +48,7 @@ export type HotSource = 'ws' | 'rest';
  * What a kind of stream does (ticker, trades, order books, candles), shared by every stream of that kind
  * in a hub: the functions take the stream's subscription, so a stream holds no closures of its own.
  */
-export interface HotStreamKind<W extends MarketEvent, T extends MarketEvent, R> {
+export interface HotStreamKind<W extends MarketEvent, T extends MarketEvent, R, K = T> {
   /** `true` for the socket events a stream of `subscription` reads. */
   isWire(event: StreamEvent, subscription: Subscription): event is W;
   /**
@@ -63,14 +64,21 @@ export interface HotStreamKind<W extends MarketEvent, T extends MarketEvent, R> 
    * between the last REST poll and the first socket value are emitted, in order, before it. @default none
    */
   readonly bridge?: ((subscription: Subscription) => Observable<T>) | undefined;
-  /** `true` when `value` may follow `last` (never older; trades: a newer id). */
-  follows(value: T, last: T): boolean;
+  /** `true` when `value` may follow `last`, what `keep` kept of the last value (never older; trades: a newer id). */
+  follows(value: T, last: K): boolean;
+  /** What of each value `follows` reads (tickers: the timestamp), so the stream does not hold the value for it. @default the value */
+  readonly keep?: ((value: T) => K) | undefined;
+  /**
+   * Packs the value a stream keeps for replay and for `hub.latest` (tickers: their `Big`s as numbers);
+   * only for kinds without `post`. @default kept as is
+   */
+  readonly packer?: ReplayPacker<T, unknown> | undefined;
   /** A new operator turning emitted values into what subscribers get (candle close flags); leave it out when `R` is `T`. */
   readonly post?: (() => OperatorFunction<T, R>) | undefined;
 }
 
 /** What a {@link HotStream} needs from its hub, fixed for the life of the stream. */
-export interface HotStreamSpec<W extends MarketEvent, T extends MarketEvent, R> {
+export interface HotStreamSpec<W extends MarketEvent, T extends MarketEvent, R, K = T> {
   /** The stream's key in its hub. */
   readonly key: string;
   /** The stream's own subscription (with its depth or interval), handed to the kind's functions. */
@@ -79,7 +87,7 @@ export interface HotStreamSpec<W extends MarketEvent, T extends MarketEvent, R> 
   readonly socket: Subscription;
   /** `subscriptionKey(socket)`: the same string as `key` when `socket` is the stream's subscription. */
   readonly socketKey: string;
-  readonly kind: HotStreamKind<W, T, R>;
+  readonly kind: HotStreamKind<W, T, R, K>;
   /** Told of each value emitted and of the stream stopping; one object for all of a hub's streams. */
   readonly owner: HotStreamOwner;
 }
@@ -133,20 +141,23 @@ function isOutage<T>(value: T | Outage): value is Outage {
  * const values$ = new Observable((subscriber) => stream.attach(subscriber));
  * ```
  */
-export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
-  readonly #spec: HotStreamSpec<W, T, R>;
+export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T, K = T> {
+  readonly #spec: HotStreamSpec<W, T, R, K>;
   readonly #values$: Observable<R>;
   /** Whether the stream has subscribers: REST polling waits for one. */
   readonly #watched = new Signal(true, false);
   #watchers = 0;
   readonly #ownClock: Signal<number> | undefined;
-  #last: T | undefined;
+  readonly #packer: ReplayPacker<T, unknown> | undefined;
+  /** The last value emitted, packed by the kind's packer. */
+  #last: unknown;
 
-  constructor(spec: HotStreamSpec<W, T, R>, timings: HotStreamTimings) {
+  constructor(spec: HotStreamSpec<W, T, R, K>, timings: HotStreamTimings) {
     this.#spec = spec;
     const { kind } = spec;
     this.#ownClock = timings.clock === undefined ? new Signal<number>(false) : undefined;
     const operators = timings.clock === undefined ? createOperators(kind, timings, this.#ownClock) : sharedOperators(kind, timings);
+    this.#packer = operators.packer;
     const values$ = new Values(this, new SocketEvents(spec, timings, this.#watched).pipe(operators.switch));
     // Without `post`, R is T (the kind's types say so).
     const output$ = kind.post === undefined ? (values$ as unknown as Observable<R>) : values$.pipe(kind.post());
@@ -155,7 +166,9 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
 
   /** The last value emitted, for channel selection. */
   get last(): T | undefined {
-    return this.#last;
+    const last = this.#last;
+    if (last === undefined || this.#packer === undefined) return last as T | undefined; // unpacked: a T
+    return this.#packer.unpack(last);
   }
 
   /** Adds a subscriber (replaying the latest value if fresh); returns its teardown. */
@@ -178,7 +191,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
 
   /** A value the stream emits, from `source`. */
   took({ source, value }: FallbackValue<T>): T {
-    this.#last = value;
+    this.#last = this.#packer === undefined ? value : this.#packer.pack(value);
     this.#spec.owner.counted(source === 'primary' ? 'ws' : 'rest');
     return value;
   }
@@ -194,6 +207,8 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T> {
 interface StreamOperators<T> {
   readonly switch: OperatorFunction<T | Outage, FallbackValue<T>>;
   readonly replay: MonoTypeOperatorFunction<unknown>;
+  /** The kind's packer, shared by the replay and the streams' `last`, so each value is packed once. */
+  readonly packer: ReplayPacker<T, unknown> | undefined;
 }
 
 /**
@@ -203,7 +218,7 @@ interface StreamOperators<T> {
  */
 const operatorsByKind = new WeakMap<object, StreamOperators<never>>();
 
-function sharedOperators<W extends MarketEvent, T extends MarketEvent, R>(kind: HotStreamKind<W, T, R>, timings: HotStreamTimings): StreamOperators<T> {
+function sharedOperators<W extends MarketEvent, T extends MarketEvent, R, K>(kind: HotStreamKind<W, T, R, K>, timings: HotStreamTimings): StreamOperators<T> {
   let operators = operatorsByKind.get(kind) as StreamOperators<T> | undefined; // stored by this function for this kind's T
   if (operators === undefined) {
     operators = createOperators(kind, timings, timings.clock);
@@ -212,20 +227,50 @@ function sharedOperators<W extends MarketEvent, T extends MarketEvent, R>(kind: 
   return operators;
 }
 
-function createOperators<W extends MarketEvent, T extends MarketEvent, R>(kind: HotStreamKind<W, T, R>, timings: HotStreamTimings, clock: Subscribable<unknown> | undefined): StreamOperators<T> {
+function createOperators<W extends MarketEvent, T extends MarketEvent, R, K>(kind: HotStreamKind<W, T, R, K>, timings: HotStreamTimings, clock: Subscribable<unknown> | undefined): StreamOperators<T> {
   const { scheduler, staleAfterMs, gracePeriodMs, replayTtlMs } = timings;
+  const packer = kind.packer === undefined || kind.post !== undefined ? undefined : new LatestPacker(kind.packer);
   return {
-    switch: fallbackSwitch<T, Outage>({
+    switch: fallbackSwitch<T, Outage, K>({
       fallback: pollSocket,
       ...(kind.bridge === undefined ? {} : { bridge: bridgeSocket }),
       staleAfterMs,
       ...(clock === undefined ? {} : { clock }),
       isOutage,
       isNewer: kind.follows,
+      ...(kind.keep === undefined ? {} : { keep: kind.keep }),
       scheduler,
     }),
-    replay: cacheReplay({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs, replayAfterComplete: false, scheduler }),
+    // Without `post` the replayed values are the kind's T.
+    replay: cacheReplay({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs, replayAfterComplete: false, scheduler, packer }) as MonoTypeOperatorFunction<unknown>,
+    packer,
   };
+}
+
+/**
+ * A kind's packer that remembers its last result: a value is packed by its stream's `took` and then again
+ * by the stream's `cacheReplay`, which this turns into a lookup (values flow through one at a time).
+ */
+class LatestPacker<T> implements ReplayPacker<T, unknown> {
+  readonly #packer: ReplayPacker<T, unknown>;
+  #value: T | undefined;
+  #packed: unknown;
+
+  constructor(packer: ReplayPacker<T, unknown>) {
+    this.#packer = packer;
+  }
+
+  pack(value: T): unknown {
+    if (value !== this.#value) {
+      this.#packed = this.#packer.pack(value);
+      this.#value = value;
+    }
+    return this.#packed;
+  }
+
+  unpack(packed: unknown): T {
+    return this.#packer.unpack(packed);
+  }
 }
 
 /** A subscriber's teardown as one small object; a second call does nothing. */
@@ -250,12 +295,12 @@ class Detach implements Unsubscribable {
  * {@link WireSink} to the hub's connection. It also makes the stream's REST requests, so the hub hands
  * `fallbackSwitch` one polling function for all streams ({@link pollSocket}) instead of a closure each.
  */
-class SocketEvents<W extends MarketEvent, T extends MarketEvent, R> extends JoinedObservable<T | Outage> {
-  readonly #spec: HotStreamSpec<W, T, R>;
+class SocketEvents<W extends MarketEvent, T extends MarketEvent, R, K> extends JoinedObservable<T | Outage> {
+  readonly #spec: HotStreamSpec<W, T, R, K>;
   readonly #timings: HotStreamTimings;
   readonly #watched: Signal<boolean>;
 
-  constructor(spec: HotStreamSpec<W, T, R>, timings: HotStreamTimings, watched: Signal<boolean>) {
+  constructor(spec: HotStreamSpec<W, T, R, K>, timings: HotStreamTimings, watched: Signal<boolean>) {
     super();
     this.#spec = spec;
     this.#timings = timings;
@@ -356,8 +401,8 @@ class ValuesLink<T extends MarketEvent> implements Observer<FallbackValue<T>>, U
  * into an outage marker. After a failed sync, socket events are ignored for `recoverAfterMs`, so the
  * snapshot endpoint is not hammered.
  */
-class WireSink<W extends MarketEvent, T extends MarketEvent, R> implements EventSink, Unsubscribable {
-  readonly #spec: HotStreamSpec<W, T, R>;
+class WireSink<W extends MarketEvent, T extends MarketEvent, R, K> implements EventSink, Unsubscribable {
+  readonly #spec: HotStreamSpec<W, T, R, K>;
   readonly #timings: HotStreamTimings;
   readonly #subscriber: Subscriber<T | Outage>;
   #wire$: Subject<W> | undefined;
@@ -365,7 +410,7 @@ class WireSink<W extends MarketEvent, T extends MarketEvent, R> implements Event
   #blockedUntil = 0;
   #closed = false;
 
-  constructor(spec: HotStreamSpec<W, T, R>, timings: HotStreamTimings, subscriber: Subscriber<T | Outage>) {
+  constructor(spec: HotStreamSpec<W, T, R, K>, timings: HotStreamTimings, subscriber: Subscriber<T | Outage>) {
     this.#spec = spec;
     this.#timings = timings;
     this.#subscriber = subscriber;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { filter, firstValueFrom, take, toArray, type Subscription } from 'rxjs';
-import { ExchangeError, MarketDataBackbone, MarketDataError, ParseError, UnknownSymbolError, type StatusEvent, type Ticker, type Trade } from 'market-data-backbone';
+import { Big, ExchangeError, MarketDataBackbone, MarketDataError, ParseError, UnknownSymbolError, type StatusEvent, type Ticker, type Trade } from 'market-data-backbone';
 import type { CandleUpdate } from 'market-data-backbone/operators';
 import { compareDecimalIds } from 'market-data-backbone/operators';
 import { ManualClock, startUpbitSimulator, type UpbitSimulator, type UpbitSimulatorOptions } from 'market-data-backbone/testing';
@@ -82,7 +82,11 @@ describe('hot streams against the Upbit simulator', () => {
     await until(() => seen.length > 0, 5000, 'the first ticker');
     const requestsBefore = simulator.ws.requests.length;
     const late = await firstValueFrom(backbone.streamTicker('BTC/KRW'));
-    expect(late).toBe(seen[seen.length - 1]); // the replayed value itself, not a new one
+    // The replayed ticker is kept packed (its Bigs as numbers) and given back as an equal copy.
+    const latest = seen[seen.length - 1];
+    expect(late).toEqual(latest);
+    expect(JSON.stringify(late)).toBe(JSON.stringify(latest));
+    expect(late.last).toBeInstanceOf(Big);
     expect(simulator.ws.requests).toHaveLength(requestsBefore);
     expect(simulator.ws.connections).toBe(1);
   });

@@ -11,7 +11,7 @@
  */
 import { toBigAt, type Big } from '../../model/decimal.js';
 import type { MarketEvent } from '../../model/market-event.js';
-import type { Ticker } from '../../model/ticker.js';
+import { TICKER_DECIMALS, type Ticker } from '../../model/ticker.js';
 import type { Trade } from '../../model/trade.js';
 import {
   FlatJsonScanner,
@@ -25,22 +25,6 @@ import { UPBIT_WS_DEFAULT_KEYS, UPBIT_WS_SIMPLE_KEYS, type UpbitWsKeySet } from 
 
 type TickerSlots = { readonly [K in keyof UpbitTickerKeys]: number };
 type TradeSlots = { readonly [K in keyof UpbitTradeKeys]: number };
-
-/** The decimal fields of a ticker, in the order the model lists them. */
-const TICKER_DECIMALS = [
-  'last',
-  'open',
-  'high',
-  'low',
-  'prevClose',
-  'change',
-  'changeRate',
-  'baseVolume',
-  'quoteVolume',
-  'baseVolume24h',
-  'quoteVolume24h',
-  'lastAmount',
-] as const satisfies readonly (keyof UpbitTickerKeys)[];
 
 /** Every key either format's ticker or trade mapping reads, plus the type and market keys. */
 const KEYS: readonly string[] = [
