@@ -34,3 +34,6 @@ export type { ArbitrageConfig } from './arbitrage.js';
 
 // Analytics: depth and liquidity, execution cost, risk and flow
 export { bookMetrics } from './bookMetrics.js';
+export type { BookMetrics, BookMetricsOptions } from '../src/model/book-metrics.js';
+export { slippage } from './slippage.js';
+export type { Slippage, SlippageOptions, SlippageOrder } from '../src/model/slippage.js';

@@ -26,6 +26,7 @@ export const isPositive = (value: number): boolean => Number.isFinite(value) && 
 
 function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(String).join(', ')}]`;
+  if (typeof value === 'object' && value !== null && !(value instanceof Big)) return 'an object';
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
@@ -33,14 +34,16 @@ function describeValue(value: unknown): string {
 export type Divide = (dividend: Big, divisor: Big) => Big;
 
 /**
- * A division rounded to `decimals` places, half-up, leaving the global `Big.DP`/`Big.RM` alone.
+ * A division rounded to `decimals` places (half-up unless `rounding` says otherwise), leaving the global
+ * `Big.DP`/`Big.RM` alone.
  *
  * @example
  * ```ts
- * createDivide(2)(toBig('1'), toBig('3')).toString(); // '0.33'
+ * createDivide(2)(toBig('2'), toBig('3')).toString(); // '0.67'
+ * createDivide(2, Big.roundDown)(toBig('2'), toBig('3')).toString(); // '0.66'
  * ```
  */
-export function createDivide(decimals: number): Divide {
-  const Dec = Object.assign(Big(), { DP: decimals, RM: Big.roundHalfUp });
+export function createDivide(decimals: number, rounding: Big.RoundingMode = Big.roundHalfUp): Divide {
+  const Dec = Object.assign(Big(), { DP: decimals, RM: rounding });
   return (dividend, divisor) => new Big(new Dec(dividend).div(divisor));
 }
