@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<void>> = {
   streams: benchStreamThroughput,
   'stream-memory': benchStreamMemory,
   'order-book': benchOrderBook,
+  analytics: async () => (await import('./analytics.js')).benchAnalytics(),
   'binance-depth': async () => (await import('./binance-depth.js')).benchBinanceDepth(),
   'redis-cache': async () => (await import('./redis-cache.js')).benchRedisCache(),
   churn: async () => (await import('./churn.js')).benchChurn(),

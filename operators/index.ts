@@ -31,3 +31,9 @@ export type { SyncOrderBookConfig } from './syncOrderBook.js';
 // Cross-exchange: premiums and executable spreads
 export { arbitrage, toFxRate } from './arbitrage.js';
 export type { ArbitrageConfig } from './arbitrage.js';
+
+// Analytics: depth and liquidity, execution cost, risk and flow
+export { bookMetrics } from './bookMetrics.js';
+export type { BookMetrics, BookMetricsOptions } from '../src/model/book-metrics.js';
+export { slippage } from './slippage.js';
+export type { Slippage, SlippageOptions, SlippageOrder } from '../src/model/slippage.js';

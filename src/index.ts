@@ -53,6 +53,12 @@ export type { PriceBand, TickRounding } from './model/index.js';
 export type { ArbitrageLegs, ArbitrageOptions, ArbitrageLeg, ArbitrageRoute, ArbitragePair, ArbitrageSnapshot, FxRate } from './model/index.js';
 export type { StreamArbitrageOptions } from './backbone/arbitrage-stream.js';
 
+// Market analytics: depth and liquidity, execution cost, risk and flow (operators in `market-data-backbone/operators`)
+export { computeBookMetrics, planBookMetrics } from './model/index.js';
+export type { BookMetrics, BookMetricsOk, BookMetricsOneSided, BookMetricsEmpty, BookMetricsCrossed, BookMetricsOptions, BookMetricsPlan, DepthBand, LevelImbalance } from './model/index.js';
+export { computeSlippage, planSlippage } from './model/index.js';
+export type { Slippage, SlippageOk, SlippageOneSided, SlippageCrossed, SlippageOrder, SlippageOptions, SlippagePlan } from './model/index.js';
+
 // Local order books
 export { OrderBookState, compareDecimals } from './model/order-book-state.js';
 export { DecimalPacker, type Packed } from './model/packed-value.js';

@@ -14,3 +14,7 @@ export type { SymbolParts } from './symbol.js';
 export type { DepthDiffEvent, MarketEvent, StatusEvent } from './market-event.js';
 export { computeArbitrage } from './arbitrage.js';
 export type { ArbitrageLegs, ArbitrageOptions, ArbitrageLeg, ArbitrageRoute, ArbitragePair, ArbitrageSnapshot, FxRate } from './arbitrage.js';
+export { computeBookMetrics, planBookMetrics } from './book-metrics.js';
+export type { BookMetrics, BookMetricsOk, BookMetricsOneSided, BookMetricsEmpty, BookMetricsCrossed, BookMetricsOptions, BookMetricsPlan, DepthBand, LevelImbalance } from './book-metrics.js';
+export { computeSlippage, planSlippage } from './slippage.js';
+export type { Slippage, SlippageOk, SlippageOneSided, SlippageCrossed, SlippageOrder, SlippageOptions, SlippagePlan } from './slippage.js';
