@@ -74,6 +74,20 @@ describe('arbitrage', () => {
     });
   });
 
+  it('should time an official rate by its own staleAfterMs, not by the age of its quote', () => {
+    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+      // The bank quoted at -1000 (closed market): only its arrival (2) + its staleAfterMs (3) makes binance stale at 5.
+      const official = { symbol: 'USD/KRW', rate: toBig('1400'), receivedAt: 2, quotedAt: -1_000, staleAfterMs: 3 };
+      const e1 = hot('  --a------', { a: { ...legs(2, 2), fx: undefined, official } });
+      const e1subs = '  ^--------';
+      const expected = '--A--S-T-';
+
+      const values = { A: summary(2), S: summary(5, 'binance'), T: summary(7, 'upbit,binance') };
+      expectObservable(e1.pipe(run({ bases: 'official' }))).toBe(expected, values);
+      expectSubscriptions(e1.subscriptions).toBe(e1subs);
+    });
+  });
+
   it('should wait out a timer that fires early instead of re-emitting too soon', () => {
     testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
       const e1 = hot('  --a--------', { a: legs(2, 2) });

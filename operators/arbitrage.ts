@@ -21,7 +21,9 @@ export interface ArbitrageConfig extends ArbitrageOptions {
  * new value arrives, the operator also re-emits the last snapshot, re-priced, at the exact moment the next
  * fresh leg turns stale (`nextStaleAt`); a new source value cancels that timer and starts over. Errors and
  * completion of the source pass through (a pending re-emission is dropped); a throw of the math (a fee that is
- * not a decimal) errors the output.
+ * not a decimal) errors the output. With `bases` (`'usdt'`, `'official'`, `'both'`) the legs' `official` rate
+ * prices a second base: each pair gets `premiums` per base and the snapshot the `tether` premium; a rate with
+ * its own `staleAfterMs` (the official one) turns stale by that, never by the age of its quote.
  *
  * ```
  * staleAfterMs: 5; a's books received at 2 and 4   A = a priced at 2, S = at 7 (a leg stale), T = at 9 (both)

@@ -3,30 +3,37 @@
  * and an FX stream, priced by the {@link arbitrage} operator. Names no exchange: the quote each exchange
  * trades the asset in is read from its market list.
  */
-import { combineLatest, defer, filter, from, map, of, switchMap, type Observable } from 'rxjs';
+import { combineLatest, defer, filter, from, map, of, switchMap, throwError, type Observable } from 'rxjs';
 import { arbitrage, toFxRate } from '../../operators/arbitrage.js';
 import { MarketDataError, UnknownSymbolError } from '../errors/index.js';
 import type { ExchangeId } from '../exchanges/registry.js';
 import { exchangeAdapters, isExchangeId } from '../exchanges/registry.js';
 import type { ArbitrageOptions, ArbitrageSnapshot, FxRate } from '../model/arbitrage.js';
+import type { OfficialFxRate } from '../model/fx.js';
+import type { PremiumBases } from '../model/premium-bases.js';
 import type { Market } from '../model/market.js';
 import type { OrderBook } from '../model/order-book.js';
 import { parseUnifiedSymbol, toUnifiedSymbol } from '../model/symbol.js';
 import type { Ticker } from '../model/ticker.js';
 
 /** Options of `streamArbitrage`. */
-export interface StreamArbitrageOptions extends Partial<Omit<ArbitrageOptions, 'quote'>> {
+export interface StreamArbitrageOptions extends Partial<Omit<ArbitrageOptions, 'quote' | 'bases'>> {
   /** The exchanges to compare (two or more). */
   readonly exchanges: readonly ExchangeId[];
   /** Quote currency every price is converted to. @default 'KRW' */
   readonly quote?: string | undefined;
   /**
-   * Where the conversion rate comes from, as `exchange:BASE/QUOTE` (`'upbit:USDT/KRW'`: KRW per USDT,
-   * the ticker's last price). Exchanges that do not list the asset in `quote` are read in `BASE` of this
-   * rate (`BTC/USDT` on Binance). @default the first pair the exchanges list that converts a quote an
-   * exchange trades the asset in to `quote` (none when every exchange lists the asset in `quote`)
+   * Where the conversion rate comes from. `'usdt'`: the exchanges' own market (the first pair they list
+   * that converts a quote an exchange trades the asset in to `quote`: Upbit's USDT/KRW for Binance's
+   * BTC/USDT); `'official'`: the bank's `USD/<quote>` from `streamFx` (USD, USDT and USDC at par);
+   * `'both'`: each, every pair reporting `premiums.usdt` and `premiums.official` and the snapshot the
+   * `tether` premium (USDT/KRW over the official rate). `exchange:BASE/QUOTE` (`'upbit:USDT/KRW'`)
+   * names the market rate (the ticker's last price). The three modes add `premiums`; a market rate alone
+   * (named or by default) does not. @default the exchanges' own market rate, as `'usdt'` without `premiums`
    */
-  readonly fx?: string | undefined;
+  readonly fx?: 'usdt' | 'official' | 'both' | (string & {}) | undefined;
+  /** Age (ms, from its arrival) at which the official rate is stale: only when polls keep failing, never because the bank market is closed. @default 180_000 */
+  readonly officialStaleAfterMs?: number | undefined;
   /** Levels per side of each book (the executable quantity looks this deep). @default 20 */
   readonly depth?: number | undefined;
 }
@@ -36,7 +43,11 @@ export interface ArbitrageSources {
   getMarkets(options: { readonly exchange: ExchangeId }): Promise<Market[]>;
   streamOrderBook(symbol: string, options: { readonly exchange: ExchangeId; readonly depth?: number }): Observable<OrderBook>;
   streamTicker(symbol: string, options: { readonly exchange: ExchangeId }): Observable<Ticker>;
+  /** The official rate (needed by the `official` and `both` modes only). */
+  streamFx?(pair: string): Observable<OfficialFxRate>;
 }
+
+const PREMIUM_BASES: readonly PremiumBases[] = ['usdt', 'official', 'both'];
 
 /**
  * The live premium and executable spreads of `base` across exchanges (see the facade's
@@ -48,23 +59,26 @@ export interface ArbitrageSources {
  * ```
  */
 export function streamArbitrage(sources: ArbitrageSources, base: string, options: StreamArbitrageOptions): Observable<ArbitrageSnapshot> {
-  const { exchanges, quote = 'KRW', fx, depth = 20, ...pricing } = options;
+  const { exchanges, quote = 'KRW', fx, depth = 20, officialStaleAfterMs = 180_000, ...pricing } = options;
   return defer(() => {
     if (exchanges.length < 2) throw new MarketDataError('streamArbitrage needs at least two exchanges');
     const asset = base.trim().toUpperCase();
-    const given = fx === undefined ? undefined : parseFxSource(fx);
-    return from(planLegs(sources, exchanges, asset, quote, given)).pipe(
+    const bases = PREMIUM_BASES.find((mode) => mode === fx);
+    const given = fx === undefined || bases !== undefined ? undefined : parseFxSource(fx);
+    return from(planLegs(sources, exchanges, asset, quote, given, bases === 'both')).pipe(
       switchMap(({ legs, rate }) => {
         const books$ = combineLatest(
           Object.fromEntries(legs.map(([exchange, symbol]) => [exchange, sources.streamOrderBook(symbol, { exchange, depth })])),
         );
         const fx$: Observable<FxRate | undefined> =
-          rate === undefined
+          rate === undefined || bases === 'official'
             ? of(undefined)
             : sources.streamTicker(toUnifiedSymbol(rate.symbol), { exchange: rate.exchange }).pipe(map(toFxRate), filter((r) => r !== undefined));
-        return combineLatest({ books: books$, fx: fx$ });
+        const official$: Observable<FxRate | undefined> =
+          bases === undefined || bases === 'usdt' ? of(undefined) : (sources.streamFx?.(`USD/${quote}`) ?? throwError(() => new MarketDataError('streamArbitrage: no official FX source'))).pipe(map((r) => ({ ...r, staleAfterMs: officialStaleAfterMs })));
+        return combineLatest({ books: books$, fx: fx$, official: official$ });
       }),
-      arbitrage({ quote, ...pricing }),
+      arbitrage({ quote, ...pricing, bases }),
     );
   });
 }
@@ -83,9 +97,11 @@ async function planLegs(
   asset: string,
   quote: string,
   given: FxSource | undefined,
+  withUsdt = false,
 ): Promise<{ readonly legs: readonly (readonly [ExchangeId, string])[]; readonly rate: FxSource | undefined }> {
   const lists = await Promise.all(exchanges.map((exchange) => sources.getMarkets({ exchange })));
-  const rate = given ?? findFxSource(exchanges, lists, asset, quote);
+  // With both bases, the USDT/quote market prices the tether premium even when no leg needs converting.
+  const rate = given ?? findFxSource(exchanges, lists, asset, quote) ?? (withUsdt ? findListing(exchanges, lists, 'USDT', quote) : undefined);
   const quotes = rate === undefined ? [quote] : [quote, rate.symbol.base];
   const legs = exchanges.map((exchange, i) => {
     const listed = quotes.find((q) => (lists[i] ?? []).some((m) => m.base === asset && m.quote === q));
@@ -104,11 +120,16 @@ function findFxSource(exchanges: readonly ExchangeId[], lists: readonly (readonl
   if (lacking < 0) return undefined;
   for (const market of lists[lacking] ?? []) {
     if (market.base !== asset) continue;
-    const at = lists.findIndex((markets) => markets.some((m) => m.base === market.quote && m.quote === quote));
-    const exchange = exchanges[at];
-    if (exchange !== undefined) return { exchange, symbol: { base: market.quote, quote } };
+    const found = findListing(exchanges, lists, market.quote, quote);
+    if (found !== undefined) return found;
   }
   return undefined;
+}
+
+/** The first of `exchanges` listing `base/quote`. */
+function findListing(exchanges: readonly ExchangeId[], lists: readonly (readonly Market[])[], base: string, quote: string): FxSource | undefined {
+  const exchange = exchanges[lists.findIndex((markets) => markets.some((m) => m.base === base && m.quote === quote))];
+  return exchange === undefined ? undefined : { exchange, symbol: { base, quote } };
 }
 
 /** Parses `exchange:BASE/QUOTE`. */
@@ -116,7 +137,7 @@ function parseFxSource(fx: string): { readonly exchange: ExchangeId; readonly sy
   const [exchange = '', pair = ''] = fx.split(':');
   const symbol = parseUnifiedSymbol(pair);
   if (!isExchangeId(exchange) || symbol === undefined) {
-    throw new MarketDataError(`fx must be exchange:BASE/QUOTE with one of ${Object.keys(exchangeAdapters).join(', ')} as the exchange, got '${fx}'`);
+    throw new MarketDataError(`fx must be 'usdt', 'official', 'both' or exchange:BASE/QUOTE with one of ${Object.keys(exchangeAdapters).join(', ')} as the exchange, got '${fx}'`);
   }
   return { exchange, symbol };
 }

@@ -9,13 +9,14 @@ import { fetchCandleRange } from '../client/candle-history.js';
 import { privateAdapters } from '../exchanges/private-registry.js';
 import { PrivateClient, type PrivateClientOptions } from '../private/private-client.js';
 import { ExchangeClient, type ExchangeClientOptions, type ExchangeClientStats } from '../client/exchange-client.js';
+import { OfficialFxSource } from '../fx/fx-source.js';
 import { DEFAULT_EXCHANGE, exchangeAdapters, isExchangeId, type ExchangeId } from '../exchanges/registry.js';
 import type { Candle, CandleInterval } from '../model/index.js';
 import type { ExchangeOptions, GetCandlesOptions, MarketDataBackboneOptions } from './backbone-options.js';
 
 /** Shared settings overridden by the exchange's own. */
 function mergeSettings(options: MarketDataBackboneOptions, id: ExchangeId): ExchangeOptions {
-  const { exchanges, defaultExchange: _default, ...shared } = options;
+  const { exchanges, defaultExchange: _default, fx: _fx, ...shared } = options;
   return { ...shared, ...exchanges?.[id] };
 }
 
@@ -82,6 +83,7 @@ export class BackboneClients {
   readonly #options: MarketDataBackboneOptions;
   readonly #public = new Map<ExchangeId, ExchangeClient>();
   readonly #private = new Map<ExchangeId, PrivateClient>();
+  #fx: OfficialFxSource | undefined;
   #closed = false;
 
   constructor(options: MarketDataBackboneOptions) {
@@ -131,9 +133,18 @@ export class BackboneClients {
     return client;
   }
 
+  /** The official FX source (created on first use); throws once closed. */
+  fxSource(): OfficialFxSource {
+    if (this.#closed) throw new MarketDataError('MarketDataBackbone is closed');
+    const { fetch, scheduler, gracePeriodMs, fx } = this.#options;
+    this.#fx ??= new OfficialFxSource({ fetch, scheduler, gracePeriodMs, ...fx });
+    return this.#fx;
+  }
+
   /** Closes every client; later calls throw. */
   close(): void {
     this.#closed = true;
+    this.#fx?.close();
     for (const client of this.#public.values()) client.close();
     for (const client of this.#private.values()) client.close();
     this.#public.clear();

@@ -5,6 +5,7 @@
 import type { ExchangeClientOptions } from '../client/exchange-client.js';
 import type { CredentialSources } from '../core/private-adapter.js';
 import type { ExchangeId } from '../exchanges/registry.js';
+import type { OfficialFxOptions } from '../fx/fx-source.js';
 
 /**
  * Per-exchange settings: REST and WebSocket endpoints, timeouts, stream timings, and API keys for the
@@ -40,6 +41,12 @@ export interface MarketDataBackboneOptions extends ExchangeOptions {
   readonly exchanges?: Partial<Record<ExchangeId, ExchangeOptions>> | undefined;
   /** Exchange used when a call names none. @default 'upbit' */
   readonly defaultExchange?: ExchangeId | undefined;
+  /**
+   * The official FX source (`getFx`, `streamFx`, the `official` premium base): its URL, poll interval
+   * (at least a minute) and timeout; `fetch`, `scheduler` and `gracePeriodMs` default to the shared ones.
+   * @default the Dunamu forex quotation, polled once a minute
+   */
+  readonly fx?: OfficialFxOptions | undefined;
 }
 
 /**

@@ -7,6 +7,7 @@ import { defer, throwError, type Observable } from 'rxjs';
 import type { MarketDataError } from '../errors/index.js';
 import { downloadCandles, type CandleDownloadEvent, type CandleRangeOptions } from '../client/candle-history.js';
 import { streamArbitrage, type StreamArbitrageOptions } from './arbitrage-stream.js';
+import type { OfficialFxRate } from '../model/fx.js';
 import type { Balance, MyAssetEvent, MyOrderEvent, Order } from '../model/account.js';
 import { CANDLE_INTERVALS, isCandleInterval, type ArbitrageSnapshot, type Candle, type CandleInterval, type Market, type OrderBook, type StatusEvent, type Ticker, type Trade } from '../model/index.js';
 import { Big as BigClass, type Big } from '../model/decimal.js';
@@ -345,6 +346,35 @@ export class MarketDataBackbone {
     } catch (error) {
       return throwError(() => error);
     }
+  }
+
+  /**
+   * The official rate of a currency in KRW (`'USD/KRW'`), from the bank quotation Upbit's site shows
+   * (Dunamu forex): a reply less than a minute old is reused, else one request. `ageMs` says how old the
+   * bank's quote is: a closed bank market keeps its last rate, old but not broken.
+   *
+   * @example
+   * ```ts
+   * const { rate, ageMs } = await backbone.getFx('USD/KRW');
+   * console.log(`${rate.toFixed(2)} KRW per USD, quoted ${Math.round(ageMs / 60_000)} min ago`);
+   * ```
+   */
+  getFx(pair: string): Promise<OfficialFxRate> {
+    return attempt(() => this.#clients.fxSource().getFx(pair));
+  }
+
+  /**
+   * A hot stream of the official rate of `pair` (`'USD/KRW'`): polled at most once a minute, shared by
+   * every subscriber of the pair, each value carrying the quote's age. A failed poll keeps the last rate
+   * (its age grows); a pair the source does not quote errors the stream.
+   *
+   * @example
+   * ```ts
+   * backbone.streamFx('USD/KRW').subscribe(({ rate, ageMs }) => console.log(rate.toFixed(2), ageMs));
+   * ```
+   */
+  streamFx(pair: string): Observable<OfficialFxRate> {
+    return defer(() => this.#clients.fxSource().streamFx(pair));
   }
 
   /**

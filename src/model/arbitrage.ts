@@ -5,6 +5,7 @@
  */
 import { Big, toBig } from './decimal.js';
 import type { OrderBook, OrderBookLevel } from './order-book.js';
+import { DOLLAR_QUOTES, olderAge, toPremiumBases, type BasePremium, type PremiumBase, type PremiumBases, type TetherPremium } from './premium-bases.js';
 import { parseUnifiedSymbol } from './symbol.js';
 
 /**
@@ -15,6 +16,10 @@ export interface FxRate {
   readonly symbol: string;
   readonly rate: Big;
   readonly receivedAt: number;
+  /** The quote's own time at its source (a bank's timestamp), when it has one: reported as `fxQuoteAgeMs`. @default none */
+  readonly quotedAt?: number | undefined;
+  /** Age (ms, from `receivedAt`) from which this rate is stale, when not the options' `staleAfterMs`. @default the options' */
+  readonly staleAfterMs?: number | undefined;
 }
 
 /**
@@ -25,6 +30,11 @@ export interface ArbitrageLegs {
   readonly books: Readonly<Record<string, OrderBook>>;
   /** @default none (legs needing a rate are flagged `fxMissing`) */
   readonly fx?: FxRate | readonly FxRate[] | undefined;
+  /**
+   * The official rate (`USD/KRW`, from `streamFx`) of the `official` base: it converts USD and the dollar
+   * stablecoins (USDT, USDC) at par. @default none (the official base has no rate: its legs are `fxMissing`)
+   */
+  readonly official?: FxRate | undefined;
 }
 
 /** Options of {@link computeArbitrage}. */
@@ -37,6 +47,13 @@ export interface ArbitrageOptions {
   readonly staleAfterMs?: number;
   /** Decimal places of every division, rounded half-up. @default 8 */
   readonly decimals?: number;
+  /**
+   * The premium bases to price (see `premium-bases.ts`): `usdt` converts with `fx`, `official` with
+   * `official`, `both` with each (legs, routes and `premium` on the USDT base). Given, every pair gets
+   * `premiums` per base and the snapshot the `tether` premium when both rates are there.
+   * @default none: `fx` only, no `premiums`
+   */
+  readonly bases?: PremiumBases | undefined;
 }
 
 /**
@@ -54,6 +71,8 @@ export interface ArbitrageLeg {
   readonly mid: Big | undefined;
   readonly ageMs: number;
   readonly fxAgeMs: number | undefined;
+  /** Age of the rate at its source (`at − quotedAt`), when the rate has a `quotedAt`. */
+  readonly fxQuoteAgeMs?: number | undefined;
   readonly stale: boolean;
   readonly fxMissing: boolean;
 }
@@ -87,6 +106,8 @@ export interface ArbitragePair {
   readonly aToB: ArbitrageRoute | undefined;
   readonly bToA: ArbitrageRoute | undefined;
   readonly stale: boolean;
+  /** The premium of `a` over `b` on each base asked for with `bases`. */
+  readonly premiums?: Partial<Record<PremiumBase, BasePremium>> | undefined;
 }
 
 /**
@@ -99,6 +120,8 @@ export interface ArbitrageSnapshot {
   readonly legs: Readonly<Record<string, ArbitrageLeg>>;
   readonly pairs: readonly ArbitragePair[];
   readonly nextStaleAt: number | undefined;
+  /** USDT/KRW over the official rate, when `bases` is `both` and both rates are there. */
+  readonly tether?: TetherPremium | undefined;
 }
 
 /** A leg that can be priced: its book, fee and conversion into the target quote. */
@@ -125,27 +148,49 @@ const [ZERO, ONE, HALF, HUNDRED] = ['0', '1', '0.5', '100'].map((text) => new Bi
  * @returns Converted legs, pairs, and when the next leg turns stale.
  */
 export function computeArbitrage(legs: ArbitrageLegs, at: number, options: ArbitrageOptions): ArbitrageSnapshot {
-  const { quote, fees = {}, staleAfterMs = 5_000, decimals = 8 } = options;
+  const { quote, staleAfterMs = 5_000, decimals = 8, bases } = options;
   const target = quote.toUpperCase();
   // A private constructor rounds each quotient once, leaving the global Big.DP/RM alone.
   const Dec = Object.assign(Big(), { DP: decimals, RM: Big.roundHalfUp });
   const divide: Divide = (a, b) => new Big(new Dec(a).div(b));
-  const rates: readonly FxRate[] = legs.fx === undefined ? [] : 'symbol' in legs.fx ? [legs.fx] : legs.fx;
+  const market: readonly FxRate[] = legs.fx === undefined ? [] : 'symbol' in legs.fx ? [legs.fx] : legs.fx;
+  if (bases === undefined) return priceBooks(legs.books, market, at, options, divide);
+  const official = legs.official === undefined ? [] : DOLLAR_QUOTES.map((q) => ({ ...legs.official!, symbol: `${q}/${target}` }));
+  const snapshots = toPremiumBases(bases).map((base) => [base, priceBooks(legs.books, base === 'usdt' ? market : official, at, options, divide)] as const);
+  const [[, primary]] = snapshots as unknown as [[PremiumBase, ArbitrageSnapshot]];
+  const pairs = primary.pairs.map((pair, i): ArbitragePair => {
+    const premiums: Partial<Record<PremiumBase, BasePremium>> = {};
+    for (const [base, snapshot] of snapshots) premiums[base] = toBasePremium(snapshot, snapshot.pairs[i]!);
+    return { ...pair, premiums };
+  });
+  const usdt = findRate(market, 'USDT', target);
+  const bank = legs.official;
+  const tether = bases === 'both' && usdt !== undefined && !usdt.invert && bank !== undefined ? toTether(usdt, bank, at, staleAfterMs, divide) : undefined;
+  const staleTimes = [...snapshots.map(([, s]) => s.nextStaleAt ?? Infinity), ...(tether?.stale === false ? [tether.staleAt] : [])];
+  const nextStaleAt = Math.min(...staleTimes);
+  return { ...primary, pairs, nextStaleAt: Number.isFinite(nextStaleAt) ? nextStaleAt : undefined, ...(tether && { tether: tether.premium }) };
+}
+
+/** {@link computeArbitrage} with one set of rates. */
+function priceBooks(books: ArbitrageLegs['books'], rates: readonly FxRate[], at: number, options: ArbitrageOptions, divide: Divide): ArbitrageSnapshot {
+  const { quote, fees = {}, staleAfterMs = 5_000 } = options;
+  const target = quote.toUpperCase();
   let nextStaleAt = Infinity;
   const sides = new Map<string, Side>();
   const views: Record<string, ArbitrageLeg> = {};
-  for (const [name, book] of Object.entries(legs.books)) {
+  for (const [name, book] of Object.entries(books)) {
     const from = parseUnifiedSymbol(book.symbol)?.quote;
-    const fx = from === target ? { rate: ONE, invert: false, receivedAt: undefined } : findRate(rates, from, target);
+    const fx = from === target ? SAME : findRate(rates, from, target);
     const convert = fx && ((price: Big) => (fx.invert ? divide(price, fx.rate) : price.times(fx.rate)));
     const [bid, ask] = [book.bids[0]?.price, book.asks[0]?.price];
     // A leg turns stale with the older of its book and its rate; only fresh legs time the next re-pricing.
-    const staleAt = Math.min(book.receivedAt, fx?.receivedAt ?? Infinity) + staleAfterMs;
+    const staleAt = Math.min(book.receivedAt + staleAfterMs, fx?.receivedAt === undefined ? Infinity : fx.receivedAt + (fx.staleAfterMs ?? staleAfterMs));
     if (at < staleAt) nextStaleAt = Math.min(nextStaleAt, staleAt);
     views[name] = {
       exchange: book.exchange, symbol: book.symbol, fxRate: convert?.(ONE),
       bid: bid && convert?.(bid), ask: ask && convert?.(ask), mid: bid && ask && convert?.(bid.plus(ask).times(HALF)),
       ageMs: at - book.receivedAt, fxAgeMs: fx?.receivedAt === undefined ? undefined : at - fx.receivedAt,
+      ...(fx?.quotedAt !== undefined && { fxQuoteAgeMs: at - fx.quotedAt }),
       stale: at >= staleAt, fxMissing: convert === undefined,
     };
     const fee = fees[book.exchange] ?? ZERO;
@@ -187,13 +232,45 @@ function route(buyName: string, buy: Side, sellName: string, sell: Side, divide:
   return { buy: buyName, sell: sellName, buyPrice, sellPrice, spread, spreadPct, amount, profit };
 }
 
+/** A rate found for a leg: how to apply it, and its times. */
+interface FoundRate {
+  readonly rate: Big;
+  readonly invert: boolean;
+  readonly receivedAt: number | undefined;
+  readonly quotedAt?: number | undefined;
+  readonly staleAfterMs?: number | undefined;
+}
+
+/** The "rate" of a book already in the target quote. */
+const SAME: FoundRate = { rate: ONE, invert: false, receivedAt: undefined };
+
 /** The rate turning `from` into `to`, inverted when quoted the other way round. */
-function findRate(rates: readonly FxRate[], from: string | undefined, to: string) {
-  for (const { symbol, rate, receivedAt } of rates) {
+function findRate(rates: readonly FxRate[], from: string | undefined, to: string): FoundRate | undefined {
+  for (const { symbol, ...fx } of rates) {
     const parts = parseUnifiedSymbol(symbol);
     if (parts === undefined || from === undefined) continue;
-    if (parts.base === from && parts.quote === to) return { rate, invert: false, receivedAt };
-    if (parts.base === to && parts.quote === from) return { rate, invert: true, receivedAt };
+    if (parts.base === from && parts.quote === to) return { ...fx, invert: false };
+    if (parts.base === to && parts.quote === from) return { ...fx, invert: true };
   }
   return undefined;
+}
+
+/** One base's premium of a pair, from that base's snapshot. */
+function toBasePremium({ legs }: ArbitrageSnapshot, pair: ArbitragePair): BasePremium {
+  const [a, b] = [legs[pair.a]!, legs[pair.b]!];
+  return {
+    premium: pair.premium, price: a.mid, reference: b.mid, bookAgeMs: Math.max(a.ageMs, b.ageMs),
+    fxAgeMs: olderAge(a.fxAgeMs, b.fxAgeMs), fxQuoteAgeMs: olderAge(a.fxQuoteAgeMs, b.fxQuoteAgeMs), stale: pair.stale,
+  };
+}
+
+/** USDT/KRW over the official rate, and when it turns stale. */
+function toTether(usdt: FoundRate, bank: FxRate, at: number, staleAfterMs: number, divide: Divide) {
+  const [price, reference, usdtAt] = [usdt.rate, bank.rate, usdt.receivedAt ?? at];
+  const staleAt = Math.min(usdtAt + (usdt.staleAfterMs ?? staleAfterMs), bank.receivedAt + (bank.staleAfterMs ?? staleAfterMs));
+  const premium: TetherPremium = {
+    premium: divide(price.minus(reference).times(HUNDRED), reference), price, reference, ageMs: at - usdtAt,
+    fxQuoteAgeMs: bank.quotedAt === undefined ? undefined : at - bank.quotedAt, stale: at >= staleAt,
+  };
+  return { premium, staleAt, stale: premium.stale };
 }

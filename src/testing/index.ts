@@ -63,3 +63,5 @@ export type {
   BinanceDepthBookOptions, BinanceDepthStep, BinanceLimitDecision, BinanceRateLimitOptions, BinanceInterval, BinanceKline,
   BinanceTickerStats, BinanceTop, BinanceStream, BinanceWsLogEntry, BinanceWsOptions as BinanceSimWsOptions,
 } from './binance/simulator.js';
+export { startFxSimulator, toFxWire, FX_SIM_PATH, FxMarket, FX_SIM_CURRENCIES } from './fx/simulator.js';
+export type { FxSimulator, FxSimulatorOptions, FxForcedReply, FxRequestLogEntry, FxMarketOptions, FxRound, FxSimCurrency, FxSimQuote } from './fx/simulator.js';

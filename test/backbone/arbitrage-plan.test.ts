@@ -59,6 +59,6 @@ describe('streamArbitrage: which markets and which FX rate', () => {
 
   it('should refuse an fx that names no registered exchange, listing them', async () => {
     const error = await plan({ upbit: ['BTC/KRW'], binance: ['BTC/USDT'] }, ['upbit', 'binance'], 'kraken:USDT/KRW');
-    expect((error as Error).message).toBe("fx must be exchange:BASE/QUOTE with one of upbit, coinone, binance as the exchange, got 'kraken:USDT/KRW'");
+    expect((error as Error).message).toBe("fx must be 'usdt', 'official', 'both' or exchange:BASE/QUOTE with one of upbit, coinone, binance as the exchange, got 'kraken:USDT/KRW'");
   });
 });

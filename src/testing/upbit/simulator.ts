@@ -16,6 +16,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MarketModel, type MarketModelOptions } from '../market/market-model.js';
 import type { SimClock } from '../market/model-types.js';
+import { ReplyGate } from '../server/reply-gate.js';
 import { requestTarget, SimHttpServer, writeReply } from '../server/sim-server.js';
 import {
   isUpbitExchangeGroup,
@@ -167,19 +168,16 @@ class RestSimulator implements UpbitSimulator {
   readonly #http: SimHttpServer;
   readonly #limits: UpbitRateLimits;
   readonly #limitClock: SimClock;
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #gate: ReplyGate;
   readonly #log: RequestLogEntry[] = [];
-  #held: Array<() => void> = [];
   #forced: ForcedReply[] = [];
   #rateLimited: RateLimitNextOptions[] = [];
-  #latencyMs: number;
-  #paused = false;
 
   constructor(options: UpbitSimulatorOptions) {
     this.model = options.model ?? new MarketModel(options);
     this.#limits = new UpbitRateLimits(options.rateLimits);
     this.#limitClock = options.limitClock ?? this.model.clock;
-    this.#latencyMs = options.latencyMs ?? 0;
+    this.#gate = new ReplyGate(options.latencyMs);
     this.#http = new SimHttpServer((request, response) => this.#serve(request, response));
     this.ws = attachUpbitWebSocket(this.#http.server, this.model, { limitClock: options.limitClock, ...options.ws });
     this.#privatePath = options.private?.path ?? '/websocket/v1/private';
@@ -213,14 +211,12 @@ class RestSimulator implements UpbitSimulator {
   async close(): Promise<void> {
     await this.ws.close();
     await this.private.close();
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
-    this.#held = [];
+    this.#gate.close();
     return this.#http.close();
   }
 
   setLatency(ms: number): void {
-    this.#latencyMs = Math.max(0, ms);
+    this.#gate.setLatency(ms);
   }
 
   failNext(n: number, reply: ForcedReply): void {
@@ -236,14 +232,11 @@ class RestSimulator implements UpbitSimulator {
   }
 
   pause(): void {
-    this.#paused = true;
+    this.#gate.pause();
   }
 
   resume(): void {
-    this.#paused = false;
-    const held = this.#held;
-    this.#held = [];
-    for (const send of held) send();
+    this.#gate.resume();
   }
 
   clearLog(): void {
@@ -326,19 +319,7 @@ class RestSimulator implements UpbitSimulator {
 
   #deliver(response: ServerResponse, reply: Reply): void {
     const write = (): void => writeReply(response, reply.status, { ...reply.headers, ...CORS_HEADERS }, reply.body);
-    const send = (): void => {
-      if (this.#paused) this.#held.push(write);
-      else write();
-    };
-    if (this.#latencyMs <= 0) {
-      send();
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      send();
-    }, this.#latencyMs);
-    this.#timers.add(timer);
+    this.#gate.deliver(write);
   }
 }
 
