@@ -15,7 +15,7 @@ import type { ExchangeOptions, GetCandlesOptions, MarketDataBackboneOptions } fr
 
 /** Shared settings overridden by the exchange's own. */
 function mergeSettings(options: MarketDataBackboneOptions, id: ExchangeId): ExchangeOptions {
-  const { exchanges, defaultExchange: _default, ...shared } = options;
+  const { exchanges, defaultExchange: _default, gateway: _gateway, gatewayToken: _token, ...shared } = options;
   return { ...shared, ...exchanges?.[id] };
 }
 

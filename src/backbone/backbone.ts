@@ -4,7 +4,7 @@
  * live in `backbone-clients.ts` and `stream-once-resolved.ts`, its option types in `backbone-options.ts`.
  */
 import { defer, throwError, type Observable } from 'rxjs';
-import type { MarketDataError } from '../errors/index.js';
+import { GatewayError, type MarketDataError } from '../errors/index.js';
 import { downloadCandles, type CandleDownloadEvent, type CandleRangeOptions } from '../client/candle-history.js';
 import { streamArbitrage, type StreamArbitrageOptions } from './arbitrage-stream.js';
 import type { Balance, MyAssetEvent, MyOrderEvent, Order } from '../model/account.js';
@@ -13,7 +13,8 @@ import { Big as BigClass, type Big } from '../model/decimal.js';
 import { tickSizeAt, type PriceBand } from '../model/price-bands.js';
 import type { PrivateClient } from '../private/private-client.js';
 import type { ExchangeClient, ExchangeClientStats } from '../client/exchange-client.js';
-import { exchangeAdapters, isExchangeId, type ExchangeId } from '../exchanges/registry.js';
+import { DEFAULT_EXCHANGE, exchangeAdapters, isExchangeId, type ExchangeId } from '../exchanges/registry.js';
+import { RemoteCalls } from '../remote/remote-calls.js';
 import type { CandleUpdate } from '../../operators/candlesFromTrades.js';
 import type { ExchangeSelector, GetCandlesOptions, MarketDataBackboneOptions } from './backbone-options.js';
 import { attempt, BackboneClients, fetchCandles } from './backbone-clients.js';
@@ -41,9 +42,13 @@ export type { ExchangeOptions, ExchangeSelector, GetCandlesOptions, MarketDataBa
  */
 export class MarketDataBackbone {
   readonly #clients: BackboneClients;
+  /** Set when the backbone reads through gateways (`options.gateway`): every served call goes there. */
+  readonly #remote: RemoteCalls | undefined;
 
   constructor(options: MarketDataBackboneOptions = {}) {
     this.#clients = new BackboneClients(options);
+    const { gateway } = options;
+    this.#remote = gateway === undefined ? undefined : new RemoteCalls({ urls: typeof gateway === 'string' ? [gateway] : gateway, token: options.gatewayToken }, options.defaultExchange ?? DEFAULT_EXCHANGE);
   }
 
   /**
@@ -55,6 +60,7 @@ export class MarketDataBackbone {
    * ```
    */
   exchange(id: ExchangeId = this.#clients.defaultExchange): ExchangeClient {
+    this.#local('exchange()');
     return this.#clients.publicClient(id);
   }
 
@@ -68,6 +74,7 @@ export class MarketDataBackbone {
    * ```
    */
   private(id: ExchangeId = this.#clients.defaultExchange): PrivateClient {
+    this.#local('private()');
     return this.#clients.privateClient(id);
   }
 
@@ -106,6 +113,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamMyOrders(symbol?: string, options: ExchangeSelector = {}): Observable<MyOrderEvent | StatusEvent> {
+    if (this.#remote !== undefined) return this.#remote.streamMyOrders(symbol, options);
     return defer(() => this.private(checkOptions(options).exchange).streamMyOrders(symbol === undefined ? undefined : checkSymbol(symbol)));
   }
 
@@ -118,6 +126,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamMyAssets(options: ExchangeSelector = {}): Observable<MyAssetEvent | StatusEvent> {
+    if (this.#remote !== undefined) return this.#remote.streamMyAssets(options);
     return defer(() => this.private(checkOptions(options).exchange).streamMyAssets());
   }
 
@@ -130,6 +139,7 @@ export class MarketDataBackbone {
    * ```
    */
   getMarkets(options: ExchangeSelector = {}): Promise<Market[]> {
+    if (this.#remote !== undefined) return this.#remote.getMarkets(options);
     return this.#call(options, (client) => client.getMarkets());
   }
 
@@ -172,6 +182,7 @@ export class MarketDataBackbone {
    * ```
    */
   getTicker(symbol: string, options: ExchangeSelector & { readonly realtime?: boolean } = {}): Promise<Ticker> {
+    if (this.#remote !== undefined) return this.#remote.getTicker(symbol, options);
     return this.#call(options, (client) => client.getTicker(symbol, { realtime: checkFlag(options.realtime, 'options.realtime') }));
   }
 
@@ -184,6 +195,7 @@ export class MarketDataBackbone {
    * ```
    */
   getTickers(symbols: readonly string[], options: ExchangeSelector = {}): Promise<Ticker[]> {
+    if (this.#remote !== undefined) return this.#remote.getTickers(symbols, options);
     return this.#call(options, (client) => {
       if (!Array.isArray(symbols)) invalid('symbols', symbols, 'symbols are an array of strings');
       symbols.forEach((symbol, i) => checkSymbol(symbol, `symbols[${i}]`));
@@ -200,6 +212,7 @@ export class MarketDataBackbone {
    * ```
    */
   getOrderBook(symbol: string, options: ExchangeSelector & { readonly depth?: number } = {}): Promise<OrderBook> {
+    if (this.#remote !== undefined) return this.#remote.getOrderBook(symbol, options);
     return this.#call(options, (client) => client.getOrderBook(checkSymbol(symbol), client.checkDepth(options.depth, 'options.depth')));
   }
 
@@ -212,6 +225,7 @@ export class MarketDataBackbone {
    * ```
    */
   getTrades(symbol: string, options: ExchangeSelector & { readonly count?: number } = {}): Promise<Trade[]> {
+    if (this.#remote !== undefined) return this.#remote.getTrades(symbol, options);
     return this.#call(options, (client) => {
       const count = checkCount(options.count, 'options.count', client.adapter.rest.maxCount?.trades, client.adapter.id);
       return client.getTrades(checkSymbol(symbol), { count });
@@ -231,6 +245,7 @@ export class MarketDataBackbone {
    * ```
    */
   getCandles(symbol: string, interval: CandleInterval, options: GetCandlesOptions = {}): Promise<Candle[]> {
+    if (this.#remote !== undefined) return this.#remote.getCandles(symbol, interval, options);
     return this.#call(options, (client) => {
       checkSymbol(symbol);
       checkInterval(interval, client.adapter.rest, client.adapter.id);
@@ -266,6 +281,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamTicker(symbol: string, options: ExchangeSelector = {}): Observable<Ticker> {
+    if (this.#remote !== undefined) return this.#remote.streamTicker(symbol, options);
     return this.#stream(options, symbol, (client, market) => client.streams.ticker(market));
   }
 
@@ -278,6 +294,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamTrades(symbol: string, options: ExchangeSelector = {}): Observable<Trade> {
+    if (this.#remote !== undefined) return this.#remote.streamTrades(symbol, options);
     return this.#stream(options, symbol, (client, market) => client.streams.trades(market));
   }
 
@@ -290,6 +307,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamOrderBook(symbol: string, options: ExchangeSelector & { readonly depth?: number } = {}): Observable<OrderBook> {
+    if (this.#remote !== undefined) return this.#remote.streamOrderBook(symbol, options);
     return this.#stream(options, symbol, (client, market) => client.streams.orderBook(market, options.depth), (client) => checkStreamDepth(client.adapter, options.depth, 'options.depth'));
   }
 
@@ -306,6 +324,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamCandles(symbol: string, interval: CandleInterval, options: ExchangeSelector = {}): Observable<CandleUpdate> {
+    if (this.#remote !== undefined) return this.#remote.streamCandles(symbol, interval, options);
     return this.#stream(options, symbol, (client, market) => client.streams.candles(market, interval), () => {
       // Which intervals the socket streams is the stream's to say; here only what is no interval at all.
       if (!isCandleInterval(interval)) invalid('interval', interval, `an interval is one of ${CANDLE_INTERVALS.join(', ')}`);
@@ -340,6 +359,10 @@ export class MarketDataBackbone {
       const merged = isExchangeList(exchangesOrOptions) ? { ...checkOptions(options), exchanges: exchangesOrOptions } : checkOptions(exchangesOrOptions);
       const { exchanges } = merged;
       if (!Array.isArray(exchanges) || !exchanges.every((id) => isExchangeId(id))) invalid('exchanges', exchanges, `exchanges are an array of ids of ${Object.keys(exchangeAdapters).join(', ')}`);
+      if (this.#remote !== undefined) {
+        if (Object.keys(merged).some((name) => name !== 'exchanges')) invalid('options', merged, 'through a gateway, streamArbitrage takes the exchanges only (the gateway prices with its defaults)');
+        return this.#remote.streamArbitrage(base, exchanges);
+      }
       checkCount(merged.depth, 'options.depth');
       return streamArbitrage(this, base, merged as StreamArbitrageOptions);
     } catch (error) {
@@ -357,6 +380,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamStatus(options: ExchangeSelector = {}): Observable<StatusEvent> {
+    if (this.#remote !== undefined) return this.#remote.streamStatus(options);
     return defer(() => this.exchange(checkOptions(options).exchange).streams.status$);
   }
 
@@ -387,6 +411,7 @@ export class MarketDataBackbone {
    * ```
    */
   async close(): Promise<void> {
+    this.#remote?.close();
     this.#clients.close();
   }
 
@@ -421,6 +446,11 @@ export class MarketDataBackbone {
       symbol,
       open,
     );
+  }
+
+  /** Refuses `what` through a gateway: it needs an exchange client of this process. */
+  #local(what: string): void {
+    if (this.#remote !== undefined) throw new GatewayError(`${what} is not served through a gateway: use a MarketDataBackbone without the gateway option`, { code: 'not-found' });
   }
 
   #call<T>(options: ExchangeSelector, run: (client: ExchangeClient) => Promise<T>): Promise<T> {
