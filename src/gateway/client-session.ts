@@ -77,6 +77,9 @@ export class ClientSession implements FeedSubscriber {
     this.#allowance = context.limits.maxMessagesPerSecond;
     this.#allowanceAt = context.scheduler.now();
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    // A protocol error (an oversized or malformed frame) is followed by the close below; unhandled, it
+    // would be thrown and end the process.
+    ws.on('error', () => undefined);
     ws.on('pong', () => {
       this.#alive = true;
     });
