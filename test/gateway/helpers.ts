@@ -7,11 +7,22 @@ import WebSocket from 'ws';
 import { createGateway, type Gateway, type GatewayObserver, type GatewayOptions, type GatewaySource } from 'market-data-backbone/gateway';
 import { until } from '../helpers/wait.js';
 
-/** A gateway attached to its own server on 127.0.0.1 (any free port). */
-export async function startGateway(source: GatewaySource, options: GatewayOptions = {}): Promise<{ gateway: Gateway; server: Server; url: string; wsUrl: string; stop(): Promise<void> }> {
+/**
+ * A gateway attached to its own server on 127.0.0.1 (any free port); with `upgradeDelayMs`, embedded
+ * instead in a server that holds each WebSocket upgrade that long (a replica slow to take clients).
+ */
+export async function startGateway(
+  source: GatewaySource,
+  options: GatewayOptions = {},
+  upgradeDelayMs?: number,
+): Promise<{ gateway: Gateway; server: Server; url: string; wsUrl: string; stop(): Promise<void> }> {
   const gateway = createGateway(source, options);
   const server = createServer();
-  gateway.attach(server);
+  if (upgradeDelayMs === undefined) gateway.attach(server);
+  else {
+    server.on('request', (request, response) => gateway.handleRequest(request, response) || response.writeHead(404).end());
+    server.on('upgrade', (request, socket, head: Buffer) => setTimeout(() => gateway.handleUpgrade(request, socket, head), upgradeDelayMs));
+  }
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
