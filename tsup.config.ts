@@ -13,6 +13,8 @@ const entry = {
   'internals/index': 'src/internals.ts',
   'operators/index': 'operators/index.ts',
   'testing/index': 'src/testing/index.ts',
+  // Node only (node:http, node:crypto, ws): never reached from the browser-safe entries above.
+  'gateway/index': 'src/gateway/index.ts',
 };
 
 const library: Options = {
@@ -49,5 +51,7 @@ export default defineConfig([
     platform: 'node',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    // `mdb serve --redis` loads node-redis when asked; it is not a dependency of the package.
+    external: ['redis'],
   },
 ]);

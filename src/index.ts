@@ -98,9 +98,11 @@ export {
   SequenceGapError,
   AuthenticationError,
   PrivateStreamUnsupportedError,
+  GatewayError,
   isMarketDataError,
   isRetryableError,
 } from './errors/index.js';
+export type { GatewayErrorCode } from './errors/index.js';
 
 // Streams and transport options (the machinery itself is in `market-data-backbone/internals`)
 export type { StreamOptions, SourceCounters } from './streams/stream-hub.js';

@@ -16,7 +16,7 @@ import type { ExchangeOptions, GetCandlesOptions, MarketDataBackboneOptions } fr
 
 /** Shared settings overridden by the exchange's own. */
 function mergeSettings(options: MarketDataBackboneOptions, id: ExchangeId): ExchangeOptions {
-  const { exchanges, defaultExchange: _default, fx: _fx, ...shared } = options;
+  const { exchanges, defaultExchange: _default, fx: _fx, gateway: _gateway, gatewayToken: _token, ...shared } = options;
   return { ...shared, ...exchanges?.[id] };
 }
 

@@ -47,6 +47,16 @@ export interface MarketDataBackboneOptions extends ExchangeOptions {
    * @default the Dunamu forex quotation, polled once a minute
    */
   readonly fx?: OfficialFxOptions | undefined;
+  /**
+   * Gateways (`mdb serve`) to read through instead of the exchanges, tried in order: the same calls and
+   * streams, served by the first URL that works, moving to the next when it fails (a trade stream resumes
+   * from its last trade id, with no trade lost or repeated). Calls the gateway does not serve
+   * (`exchange()`, `private()`, price bands, candle downloads) reject with a `GatewayError`.
+   * @default none (the exchanges directly)
+   */
+  readonly gateway?: string | readonly string[] | undefined;
+  /** Token for `myOrder`/`myAsset` through the gateway (the operator's, not exchange keys). @default none */
+  readonly gatewayToken?: string | undefined;
 }
 
 /**

@@ -4,7 +4,7 @@
  * live in `backbone-clients.ts` and `stream-once-resolved.ts`, its option types in `backbone-options.ts`.
  */
 import { defer, throwError, type Observable } from 'rxjs';
-import type { MarketDataError } from '../errors/index.js';
+import { GatewayError, type MarketDataError } from '../errors/index.js';
 import { downloadCandles, type CandleDownloadEvent, type CandleRangeOptions } from '../client/candle-history.js';
 import { streamArbitrage, type StreamArbitrageOptions } from './arbitrage-stream.js';
 import type { OfficialFxRate } from '../model/fx.js';
@@ -14,7 +14,8 @@ import { Big as BigClass, type Big } from '../model/decimal.js';
 import { tickSizeAt, type PriceBand } from '../model/price-bands.js';
 import type { PrivateClient } from '../private/private-client.js';
 import type { ExchangeClient, ExchangeClientStats } from '../client/exchange-client.js';
-import { exchangeAdapters, isExchangeId, type ExchangeId } from '../exchanges/registry.js';
+import { DEFAULT_EXCHANGE, exchangeAdapters, isExchangeId, type ExchangeId } from '../exchanges/registry.js';
+import { RemoteCalls } from '../remote/remote-calls.js';
 import type { CandleUpdate } from '../../operators/candlesFromTrades.js';
 import type { ExchangeSelector, GetCandlesOptions, MarketDataBackboneOptions } from './backbone-options.js';
 import { attempt, BackboneClients, fetchCandles } from './backbone-clients.js';
@@ -42,9 +43,13 @@ export type { ExchangeOptions, ExchangeSelector, GetCandlesOptions, MarketDataBa
  */
 export class MarketDataBackbone {
   readonly #clients: BackboneClients;
+  /** Set when the backbone reads through gateways (`options.gateway`): every served call goes there. */
+  readonly #remote: RemoteCalls | undefined;
 
   constructor(options: MarketDataBackboneOptions = {}) {
     this.#clients = new BackboneClients(options);
+    const { gateway } = options;
+    this.#remote = gateway === undefined ? undefined : new RemoteCalls({ urls: typeof gateway === 'string' ? [gateway] : gateway, token: options.gatewayToken }, options.defaultExchange ?? DEFAULT_EXCHANGE);
   }
 
   /**
@@ -56,6 +61,7 @@ export class MarketDataBackbone {
    * ```
    */
   exchange(id: ExchangeId = this.#clients.defaultExchange): ExchangeClient {
+    this.#local('exchange()');
     return this.#clients.publicClient(id);
   }
 
@@ -69,6 +75,7 @@ export class MarketDataBackbone {
    * ```
    */
   private(id: ExchangeId = this.#clients.defaultExchange): PrivateClient {
+    this.#local('private()');
     return this.#clients.privateClient(id);
   }
 
@@ -107,6 +114,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamMyOrders(symbol?: string, options: ExchangeSelector = {}): Observable<MyOrderEvent | StatusEvent> {
+    if (this.#remote !== undefined) return this.#remote.streamMyOrders(symbol, options);
     return defer(() => this.private(checkOptions(options).exchange).streamMyOrders(symbol === undefined ? undefined : checkSymbol(symbol)));
   }
 
@@ -119,6 +127,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamMyAssets(options: ExchangeSelector = {}): Observable<MyAssetEvent | StatusEvent> {
+    if (this.#remote !== undefined) return this.#remote.streamMyAssets(options);
     return defer(() => this.private(checkOptions(options).exchange).streamMyAssets());
   }
 
@@ -131,6 +140,7 @@ export class MarketDataBackbone {
    * ```
    */
   getMarkets(options: ExchangeSelector = {}): Promise<Market[]> {
+    if (this.#remote !== undefined) return this.#remote.getMarkets(options);
     return this.#call(options, (client) => client.getMarkets());
   }
 
@@ -173,6 +183,7 @@ export class MarketDataBackbone {
    * ```
    */
   getTicker(symbol: string, options: ExchangeSelector & { readonly realtime?: boolean } = {}): Promise<Ticker> {
+    if (this.#remote !== undefined) return this.#remote.getTicker(symbol, options);
     return this.#call(options, (client) => client.getTicker(symbol, { realtime: checkFlag(options.realtime, 'options.realtime') }));
   }
 
@@ -185,6 +196,7 @@ export class MarketDataBackbone {
    * ```
    */
   getTickers(symbols: readonly string[], options: ExchangeSelector = {}): Promise<Ticker[]> {
+    if (this.#remote !== undefined) return this.#remote.getTickers(symbols, options);
     return this.#call(options, (client) => {
       if (!Array.isArray(symbols)) invalid('symbols', symbols, 'symbols are an array of strings');
       symbols.forEach((symbol, i) => checkSymbol(symbol, `symbols[${i}]`));
@@ -201,6 +213,7 @@ export class MarketDataBackbone {
    * ```
    */
   getOrderBook(symbol: string, options: ExchangeSelector & { readonly depth?: number } = {}): Promise<OrderBook> {
+    if (this.#remote !== undefined) return this.#remote.getOrderBook(symbol, options);
     return this.#call(options, (client) => client.getOrderBook(checkSymbol(symbol), client.checkDepth(options.depth, 'options.depth')));
   }
 
@@ -213,6 +226,7 @@ export class MarketDataBackbone {
    * ```
    */
   getTrades(symbol: string, options: ExchangeSelector & { readonly count?: number } = {}): Promise<Trade[]> {
+    if (this.#remote !== undefined) return this.#remote.getTrades(symbol, options);
     return this.#call(options, (client) => {
       const count = checkCount(options.count, 'options.count', client.adapter.rest.maxCount?.trades, client.adapter.id);
       return client.getTrades(checkSymbol(symbol), { count });
@@ -232,6 +246,7 @@ export class MarketDataBackbone {
    * ```
    */
   getCandles(symbol: string, interval: CandleInterval, options: GetCandlesOptions = {}): Promise<Candle[]> {
+    if (this.#remote !== undefined) return this.#remote.getCandles(symbol, interval, options);
     return this.#call(options, (client) => {
       checkSymbol(symbol);
       checkInterval(interval, client.adapter.rest, client.adapter.id);
@@ -267,6 +282,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamTicker(symbol: string, options: ExchangeSelector = {}): Observable<Ticker> {
+    if (this.#remote !== undefined) return this.#remote.streamTicker(symbol, options);
     return this.#stream(options, symbol, (client, market) => client.streams.ticker(market));
   }
 
@@ -279,6 +295,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamTrades(symbol: string, options: ExchangeSelector = {}): Observable<Trade> {
+    if (this.#remote !== undefined) return this.#remote.streamTrades(symbol, options);
     return this.#stream(options, symbol, (client, market) => client.streams.trades(market));
   }
 
@@ -291,6 +308,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamOrderBook(symbol: string, options: ExchangeSelector & { readonly depth?: number } = {}): Observable<OrderBook> {
+    if (this.#remote !== undefined) return this.#remote.streamOrderBook(symbol, options);
     return this.#stream(options, symbol, (client, market) => client.streams.orderBook(market, options.depth), (client) => checkStreamDepth(client.adapter, options.depth, 'options.depth'));
   }
 
@@ -307,6 +325,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamCandles(symbol: string, interval: CandleInterval, options: ExchangeSelector = {}): Observable<CandleUpdate> {
+    if (this.#remote !== undefined) return this.#remote.streamCandles(symbol, interval, options);
     return this.#stream(options, symbol, (client, market) => client.streams.candles(market, interval), () => {
       // Which intervals the socket streams is the stream's to say; here only what is no interval at all.
       if (!isCandleInterval(interval)) invalid('interval', interval, `an interval is one of ${CANDLE_INTERVALS.join(', ')}`);
@@ -341,6 +360,10 @@ export class MarketDataBackbone {
       const merged = isExchangeList(exchangesOrOptions) ? { ...checkOptions(options), exchanges: exchangesOrOptions } : checkOptions(exchangesOrOptions);
       const { exchanges } = merged;
       if (!Array.isArray(exchanges) || !exchanges.every((id) => isExchangeId(id))) invalid('exchanges', exchanges, `exchanges are an array of ids of ${Object.keys(exchangeAdapters).join(', ')}`);
+      if (this.#remote !== undefined) {
+        if (Object.keys(merged).some((name) => name !== 'exchanges')) invalid('options', merged, 'through a gateway, streamArbitrage takes the exchanges only (the gateway prices with its defaults)');
+        return this.#remote.streamArbitrage(base, exchanges);
+      }
       checkCount(merged.depth, 'options.depth');
       return streamArbitrage(this, base, merged as StreamArbitrageOptions);
     } catch (error) {
@@ -387,6 +410,7 @@ export class MarketDataBackbone {
    * ```
    */
   streamStatus(options: ExchangeSelector = {}): Observable<StatusEvent> {
+    if (this.#remote !== undefined) return this.#remote.streamStatus(options);
     return defer(() => this.exchange(checkOptions(options).exchange).streams.status$);
   }
 
@@ -417,6 +441,7 @@ export class MarketDataBackbone {
    * ```
    */
   async close(): Promise<void> {
+    this.#remote?.close();
     this.#clients.close();
   }
 
@@ -451,6 +476,11 @@ export class MarketDataBackbone {
       symbol,
       open,
     );
+  }
+
+  /** Refuses `what` through a gateway: it needs an exchange client of this process. */
+  #local(what: string): void {
+    if (this.#remote !== undefined) throw new GatewayError(`${what} is not served through a gateway: use a MarketDataBackbone without the gateway option`, { code: 'not-found' });
   }
 
   #call<T>(options: ExchangeSelector, run: (client: ExchangeClient) => Promise<T>): Promise<T> {

@@ -22,6 +22,7 @@ import { CANDLE_INTERVALS, isCandleInterval } from '../model/candle.js';
 import { runCandlesDownload, toDownloadCommand, type ProgressSink } from './candles.js';
 import { DEFAULT_SYMBOL, describeFailure, EXCHANGE_IDS, openDataSource, toExchangeId, type DataSource } from './data-source.js';
 import { renderTable, TICKER_HEADER, tickerRow } from './format.js';
+import { runServe } from './serve.js';
 
 const COMMANDS = ['ticker', 'orderbook', 'trades', 'candles', 'markets'] as const;
 
@@ -33,6 +34,7 @@ const USAGE = `usage: mdb <${COMMANDS.join('|')}> [symbol ...] [--exchange ID] [
   mdb candles KRW-BTC 1m --from 2026-01-01 --to 2026-01-31 --out btc.csv|btc.jsonl [--fill]
                                       a range into a file (UTC times, --to exclusive), progress on stderr
   mdb markets
+  mdb serve --simulate --port 8080   the gateway: HTTP and WebSocket over the exchanges (mdb serve --help)
   --exchange ${EXCHANGE_IDS.join('|')}    which exchange (default ${DEFAULT_EXCHANGE}), for every command:
                                       mdb ticker BTCUSDT --exchange binance
   --sim (the default) asks an embedded simulator of the exchange; --live asks the real exchange
@@ -110,6 +112,7 @@ export interface MdbOutput {
  * ```
  */
 export async function runMdb(argv: readonly string[], output: MdbOutput): Promise<number> {
+  if (argv[0] === 'serve') return runServe(argv.slice(1), output);
   const state: { source?: DataSource } = {};
   try {
     await mdb(argv, output, state);

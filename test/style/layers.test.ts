@@ -26,16 +26,18 @@ export const LAYERS = {
   fx: { paths: ['src/fx/'], imports: ['exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'] },
   client: { paths: ['src/client/'], imports: ['streams', 'transport', 'cache', 'operators', 'core', 'model', 'errors'] },
   private: { paths: ['src/private/'], imports: ['client', 'transport', 'operators', 'core', 'model', 'errors'] },
+  remote: { paths: ['src/remote/'], imports: ['transport', 'operators', 'core', 'model', 'errors'] },
   backbone: {
     paths: ['src/backbone/'],
-    imports: ['private', 'client', 'fx', 'streams', 'exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'],
+    imports: ['remote', 'private', 'client', 'fx', 'streams', 'exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'],
   },
   testing: { paths: ['src/testing/'], imports: ['transport', 'core', 'model', 'errors'] },
   entry: {
     paths: ['src/index.ts', 'src/internals.ts'],
     imports: ['backbone', 'private', 'client', 'fx', 'streams', 'exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'],
   },
-  cli: { paths: ['src/cli/'], imports: ['entry', 'testing', 'backbone', 'client', 'exchanges', 'core', 'model', 'errors'] },
+  gateway: { paths: ['src/gateway/'], imports: ['backbone', 'remote', 'exchanges', 'model', 'errors'] },
+  cli: { paths: ['src/cli/'], imports: ['gateway', 'entry', 'testing', 'backbone', 'client', 'exchanges', 'core', 'model', 'errors'] },
 } as const satisfies Record<string, { readonly paths: readonly string[]; readonly imports: readonly string[] }>;
 
 type Layer = keyof typeof LAYERS;
