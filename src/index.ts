@@ -12,7 +12,7 @@
 export { MarketDataBackbone } from './backbone/backbone.js';
 export type { MarketDataBackboneOptions, ExchangeOptions, ExchangeSelector } from './backbone/backbone.js';
 export { ExchangeClient } from './client/exchange-client.js';
-export type { ExchangeClientOptions, ExchangeClientStats, RestAccessOptions } from './client/exchange-client.js';
+export type { ExchangeClientEvent, ExchangeClientOptions, ExchangeClientStats, RestAccessOptions } from './client/exchange-client.js';
 
 // Exchanges
 export { exchangeAdapters, isExchangeId, DEFAULT_EXCHANGE } from './exchanges/registry.js';
@@ -83,6 +83,9 @@ export { MemoryReplyCache, replyCacheKey } from './cache/reply-cache.js';
 export type { ReplyCache, CachedReply, CacheableRequest, MemoryReplyCacheOptions } from './cache/reply-cache.js';
 export { RedisReplyCache } from './cache/redis-reply-cache.js';
 export type { RedisCommand, RedisReplyCacheOptions, RedisReplyCacheStats } from './cache/redis-reply-cache.js';
+export { RedisRateBudget } from './cache/redis-rate-budget.js';
+export type { RedisRateBudgetOptions, RedisRateBudgetStats } from './cache/redis-rate-budget.js';
+export type { SharedRateBudget, SharedTake, SharedBudgetLink } from './core/rate-limit/shared-budget.js';
 
 // Errors
 export {

@@ -8,33 +8,13 @@
  * `timeoutMs`, or an error, is a miss, and after one the cache stands aside for `pauseMs` instead of
  * piling commands onto a store that is down (node-redis queues commands while it reconnects).
  */
-import { ConnectionError } from '../errors/index.js';
+import { RedisLink, type RedisLinkOptions } from './redis-link.js';
 import type { CachedReply, ReplyCache } from './reply-cache.js';
 
-/** Runs one Redis command given as its words (`['SET', key, value, 'PX', '1000']`) and answers its reply. */
-export type RedisCommand = (args: string[]) => Promise<unknown>;
+export type { RedisCommand } from './redis-link.js';
 
-/** Options of a {@link RedisReplyCache}. */
-export interface RedisReplyCacheOptions {
-  /**
-   * Runs a Redis command: `(args) => client.sendCommand(args)` with node-redis,
-   * `(args) => redis.call(...args)` with ioredis.
-   */
-  readonly command: RedisCommand;
-  /** Prefix of every key, to share one Redis with other users. @default 'mdb:reply:' */
-  readonly prefix?: string | undefined;
-  /** A `GET` slower than this is a miss (the request goes to the exchange instead). @default 100 */
-  readonly timeoutMs?: number | undefined;
-  /** How long the cache stands aside after an error or a timeout. @default 5_000 */
-  readonly pauseMs?: number | undefined;
-  /**
-   * Told of every failed command as a {@link ConnectionError} (`reason` 'timeout' for a slow `GET`,
-   * else 'network' with the client's error as `cause`); the cache itself never throws.
-   */
-  readonly onError?: ((error: ConnectionError) => void) | undefined;
-  /** Clock of the pause. @default Date.now */
-  readonly now?: (() => number) | undefined;
-}
+/** Options of a {@link RedisReplyCache}: `prefix` defaults to 'mdb:reply:', `timeoutMs` (of a `GET`) to 100. */
+export type RedisReplyCacheOptions = RedisLinkOptions;
 
 /** What a {@link RedisReplyCache} has done so far. */
 export interface RedisReplyCacheStats {
@@ -68,27 +48,16 @@ const UTF8 = new TextDecoder();
  * ```
  */
 export class RedisReplyCache implements ReplyCache {
-  readonly #command: RedisCommand;
-  readonly #prefix: string;
-  readonly #timeoutMs: number;
-  readonly #pauseMs: number;
-  readonly #onError: ((error: ConnectionError) => void) | undefined;
-  readonly #now: () => number;
-  #pausedUntil = 0;
-  #stats = { hits: 0, misses: 0, writes: 0, errors: 0, unreadable: 0, skipped: 0 };
+  readonly #link: RedisLink;
+  #stats = { hits: 0, misses: 0, writes: 0, unreadable: 0, skipped: 0 };
 
   constructor(options: RedisReplyCacheOptions) {
-    this.#command = options.command;
-    this.#prefix = options.prefix ?? 'mdb:reply:';
-    this.#timeoutMs = options.timeoutMs ?? 100;
-    this.#pauseMs = options.pauseMs ?? 5_000;
-    this.#onError = options.onError;
-    this.#now = options.now ?? Date.now;
+    this.#link = new RedisLink(options, { name: 'Redis reply cache', prefix: 'mdb:reply:', timeoutMs: 100 });
   }
 
   /** Counters since construction (a copy). */
   get stats(): RedisReplyCacheStats {
-    return { ...this.#stats };
+    return { ...this.#stats, errors: this.#link.errors };
   }
 
   /** The entry of `key`, or `undefined` when Redis has none, is slow, fails or holds something else. */
@@ -96,16 +65,15 @@ export class RedisReplyCache implements ReplyCache {
     if (this.#paused()) return undefined;
     let raw: unknown;
     try {
-      raw = await this.#withTimeout(this.#command(['GET', this.#prefix + key]));
-    } catch (error) {
-      this.#failed(error);
+      raw = await this.#link.run(['GET', this.#link.prefix + key]);
+    } catch {
       return undefined;
     }
     const entry = decodeEntry(raw);
     if (entry === undefined) {
       if (raw !== null && raw !== undefined) {
         this.#stats.unreadable += 1;
-        this.#send(['DEL', this.#prefix + key]);
+        this.#send(['DEL', this.#link.prefix + key]);
       }
       this.#stats.misses += 1;
       return undefined;
@@ -120,17 +88,17 @@ export class RedisReplyCache implements ReplyCache {
     if (!(ttlMs > 0)) return this.delete(key);
     this.#stats.writes += 1;
     const text = `${TAG} ${Math.round(value.storedAt)} ${value.status ?? 200}\n${value.text}`;
-    return this.#send(['SET', this.#prefix + key, text, 'PX', String(Math.max(1, Math.ceil(ttlMs)))]);
+    return this.#send(['SET', this.#link.prefix + key, text, 'PX', String(Math.max(1, Math.ceil(ttlMs)))]);
   }
 
   /** Deletes `key`. */
   delete(key: string): Promise<void> {
     if (this.#paused()) return Promise.resolve();
-    return this.#send(['DEL', this.#prefix + key]);
+    return this.#send(['DEL', this.#link.prefix + key]);
   }
 
   #paused(): boolean {
-    if (this.#now() < this.#pausedUntil) {
+    if (this.#link.paused) {
       this.#stats.skipped += 1;
       return true;
     }
@@ -139,32 +107,7 @@ export class RedisReplyCache implements ReplyCache {
 
   /** Runs a command whose reply nobody needs; its failure pauses the cache, never rejects. */
   #send(args: string[]): Promise<void> {
-    return this.#command(args).then(
-      () => undefined,
-      (error: unknown) => this.#failed(error),
-    );
-  }
-
-  #failed(error: unknown): void {
-    this.#stats.errors += 1;
-    this.#pausedUntil = this.#now() + this.#pauseMs;
-    this.#onError?.(error instanceof ConnectionError ? error : new ConnectionError(`Redis reply cache: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
-  }
-
-  #withTimeout<T>(promise: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new ConnectionError(`Redis reply cache: no answer within ${this.#timeoutMs} ms`, { reason: 'timeout' })), this.#timeoutMs);
-      promise.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-    });
+    return this.#link.send(args);
   }
 }
 

@@ -5,6 +5,7 @@
 import type { ReplyCache } from '../cache/reply-cache.js';
 import type { RestRequest } from '../core/exchange-adapter.js';
 import type { RateLimitRule } from '../core/rate-limit/rate-limiter.js';
+import type { SharedRateBudget } from '../core/rate-limit/shared-budget.js';
 import type { FetchLike } from '../transport/http/rest-client.js';
 import type { RetryBackoffConfig } from '../../operators/retryBackoff.js';
 import type { StreamOptions } from '../streams/stream-hub.js';
@@ -51,6 +52,13 @@ export interface ExchangeClientOptions extends StreamOptions, RestAccessOptions 
    * @default the adapter's, plus its `originLimits.rule` when `sendsOrigin`
    */
   readonly rateLimits?: readonly RateLimitRule[] | undefined;
+  /**
+   * A rate-limit budget counted with every other process on the same egress IP (a
+   * {@link RedisRateBudget}): each request also takes its units there. When the store fails, the client
+   * counts locally at its share of the limit and says so on {@link ExchangeClient.events} (`budget`).
+   * @default none (this process's own count)
+   */
+  readonly rateBudget?: SharedRateBudget | undefined;
   /** A live stream value younger than this answers `getTicker` without a request. @default 2_000 */
   readonly streamFreshMs?: number | undefined;
   /** Clock for `receivedAt`. @default Date.now */
@@ -92,3 +100,19 @@ export interface ExchangeClientStats {
   /** Values the hot streams delivered, by source (WebSocket, or REST polling during outages). */
   readonly streamed: { readonly ws: number; readonly rest: number };
 }
+
+/**
+ * What an {@link ExchangeClient} reports as it works (metrics, logs), on {@link ExchangeClient.events}:
+ * - `reply`: an HTTP exchange ended with `status`, counted in rate-limit `group`;
+ * - `wait`: a request waited `seconds` in the rate limiter of `group` before it was sent;
+ * - `budget`: `group` counts in the shared budget (`shared: true`) or fell back to its local share.
+ *
+ * @example
+ * ```ts
+ * client.events.subscribe((e) => e.type === 'budget' && !e.shared && console.warn(`${e.group}: local share`));
+ * ```
+ */
+export type ExchangeClientEvent =
+  | { readonly type: 'reply'; readonly group: string; readonly status: number }
+  | { readonly type: 'wait'; readonly group: string; readonly seconds: number }
+  | { readonly type: 'budget'; readonly group: string; readonly shared: boolean; readonly peers: number };

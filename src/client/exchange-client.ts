@@ -14,11 +14,11 @@ import type { PriceBand } from '../model/price-bands.js';
 import type { Ticker } from '../model/ticker.js';
 import type { Trade } from '../model/trade.js';
 import { Big } from '../model/decimal.js';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, Subject, type Observable } from 'rxjs';
 import { MarketDataError } from '../errors/index.js';
 import type { CandlesQuery, ExchangeAdapter, TradesQuery } from '../core/exchange-adapter.js';
 import { QuoteBatchers } from './quote-batchers.js';
-import type { ExchangeClientOptions, ExchangeClientStats } from './client-options.js';
+import type { ExchangeClientEvent, ExchangeClientOptions, ExchangeClientStats } from './client-options.js';
 import { SharedReplies } from './shared-replies.js';
 import { MarketDirectory } from './market-directory.js';
 import { PromiseCache } from '../cache/promise-cache.js';
@@ -29,7 +29,7 @@ import { compareDecimalIds } from '../../operators/dedupeBy.js';
 import { StreamHub } from '../streams/stream-hub.js';
 import { checkCount, checkFlag, checkInterval, checkOptions, checkSymbol, checkTime } from './arguments.js';
 
-export type { ExchangeClientOptions, ExchangeClientStats, RestAccessOptions } from './client-options.js';
+export type { ExchangeClientEvent, ExchangeClientOptions, ExchangeClientStats, RestAccessOptions } from './client-options.js';
 
 /**
  * REST access to one exchange, batched and rate-limited.
@@ -54,6 +54,8 @@ export class ExchangeClient {
   readonly #served = { stream: 0, rest: 0, realtime: 0 };
   #hub: StreamHub | undefined;
   #closed = false;
+  /** Reported only while observed: an unobserved client builds no event objects. */
+  readonly #events = new Subject<ExchangeClientEvent>();
   /** Fetched tick tables by market, kept as long as the market list (they change about as rarely). */
   readonly #bands: PromiseCache<string, readonly PriceBand[]>;
 
@@ -64,7 +66,18 @@ export class ExchangeClient {
     this.#now = now;
     // Browsers put an Origin on every request, and some exchanges give those one small shared budget.
     const origin = (options.sendsOrigin ?? sendsOriginByDefault()) ? adapter.rest.originLimits : undefined;
-    this.limiter = new RateLimiter(options.rateLimits ?? (origin === undefined ? adapter.rest.rateLimits : [...adapter.rest.rateLimits, origin.rule]));
+    const events = this.#events;
+    const budget = options.rateBudget;
+    this.limiter = new RateLimiter(options.rateLimits ?? (origin === undefined ? adapter.rest.rateLimits : [...adapter.rest.rateLimits, origin.rule]), {
+      onGrant: (group, waitedMs) => {
+        if (events.observed) events.next({ type: 'wait', group, seconds: waitedMs / 1000 });
+      },
+      shared:
+        budget === undefined
+          ? undefined
+          : { budget, scope: adapter.id, onState: (group, state, peers) => events.next({ type: 'budget', group, shared: state === 'shared', peers }) },
+    });
+    const groupOf = origin === undefined ? undefined : (group: string): string => (origin.groups.includes(group) ? origin.rule.group : group);
     this.rest = new RestClient({
       exchange: adapter.id,
       adapter: adapter.rest,
@@ -74,10 +87,11 @@ export class ExchangeClient {
       timeoutMs: options.timeoutMs,
       deadlineMs: options.deadlineMs,
       retry: options.retry,
-      groupOf: origin === undefined ? undefined : (group) => (origin.groups.includes(group) ? origin.rule.group : group),
-      onReply: (_request, status) => {
+      groupOf,
+      onReply: (request, status) => {
         this.#requests += 1;
         this.#statuses[status] = (this.#statuses[status] ?? 0) + 1;
+        if (events.observed) events.next({ type: 'reply', group: groupOf?.(request.group) ?? request.group, status });
       },
     });
     this.#replies = new SharedReplies({ exchange: adapter.id, rest: this.rest, cache: options, now });
@@ -115,6 +129,20 @@ export class ExchangeClient {
       served: { ...this.#served },
       streamed: this.#hub?.sources ?? { ws: 0, rest: 0 },
     };
+  }
+
+  /**
+   * What this client reports as it works: replies by rate-limit group and status, time waited in the
+   * rate limiter, the shared budget's state (see {@link ExchangeClientEvent}). Nothing is built while
+   * no one listens. Completes when the client closes.
+   *
+   * @example
+   * ```ts
+   * client.events.subscribe((e) => e.type === 'reply' && e.status === 429 && console.warn(`429 in ${e.group}`));
+   * ```
+   */
+  get events(): Observable<ExchangeClientEvent> {
+    return this.#events.asObservable();
   }
 
   /**
@@ -360,6 +388,7 @@ export class ExchangeClient {
   close(): void {
     this.#closed = true;
     this.#hub?.close();
+    this.#events.complete();
   }
 
   #assertOpen(): void {

@@ -32,12 +32,15 @@ export interface Waiter {
   readonly cost: number;
   /** Units stay spent until released (a lease), instead of coming back one window after the grant. */
   readonly held: boolean;
+  /** When the waiter joined the queue (limiter clock), for `RateLimiterOptions.onGrant`. */
+  readonly queuedAt: number;
   /** Called with the spend that holds the units (`undefined` when nothing is counted). */
   readonly grant: (spend: Spend | undefined) => void;
 }
 
 /** Everything the limiter knows of one group. */
 export interface GroupState {
+  readonly group: string;
   readonly rule: RateLimitRule | undefined;
   readonly spends: Spend[];
   inFlight: number;
@@ -58,9 +61,9 @@ export function limitNow(state: GroupState, now: number): number {
 }
 
 /** A group nothing has been spent in yet; `recoverWindows` paces its share's growth after refusals. */
-export function createGroupState(rule: RateLimitRule | undefined, recoverWindows: number): GroupState {
+export function createGroupState(group: string, rule: RateLimitRule | undefined, recoverWindows: number): GroupState {
   const share = rule === undefined ? undefined : new ShareTracker(rule, recoverWindows);
-  return { rule, spends: [], inFlight: 0, caps: [], blockedUntil: 0, queue: [], timer: undefined, draining: false, share };
+  return { group, rule, spends: [], inFlight: 0, caps: [], blockedUntil: 0, queue: [], timer: undefined, draining: false, share };
 }
 
 /** Returns spent units whose time has come and forgets expired caps. */

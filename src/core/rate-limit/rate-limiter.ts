@@ -1,7 +1,9 @@
 /**
  * The shared, per-group request budget of one exchange endpoint (see {@link RateLimiter}).
  */
-import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, map, Observable, Subscription as RxSubscription, type SchedulerLike } from 'rxjs';
+import type { SharedBudgetLink, SharedTake } from './shared-budget.js';
+import { takeShared, type SharedHold } from './shared-grant.js';
 import { computeWaitMs, createGroupState, limitNow, pruneGroup, spendUnits, type GroupState, type RateLimitRule, type Spend, type Waiter } from './rate-limit-group.js';
 
 export type { RateLimitRule };
@@ -29,6 +31,19 @@ export interface RateLimiterOptions {
    * (at least one unit) comes back; at least every 10 s for long windows. @default 5
    */
   readonly shareRecoverWindows?: number;
+  /**
+   * Told of every grant: the group, how long the caller waited in its queue (ms) and the units spent
+   * (metrics: the time spent waiting for the budget). @default undefined (nothing is told)
+   */
+  readonly onGrant?: ((group: string, waitedMs: number, cost: number) => void) | undefined;
+  /**
+   * A budget counted with other processes (every process on one egress IP: `RedisRateBudget`): each
+   * local grant of a group with a rule also takes its units there, waiting while the store says so.
+   * When the store cannot answer, grants are local only and the group assumes its share of the limit
+   * (the limit divided by the processes last seen), adapting from there as after refusals.
+   * @default undefined (this process's own count only)
+   */
+  readonly shared?: SharedBudgetLink | undefined;
 }
 
 
@@ -73,6 +88,10 @@ export class RateLimiter {
   readonly #marginMs: number;
   readonly #defaultRule: Omit<RateLimitRule, 'group'> | undefined;
   readonly #recoverWindows: number;
+  readonly #onGrant: RateLimiterOptions['onGrant'];
+  readonly #shared: SharedBudgetLink | undefined;
+  /** Where each group with a shared budget counts now. */
+  readonly #sharedStates = new Map<string, 'shared' | 'local'>();
 
   constructor(rules: readonly RateLimitRule[], options: RateLimiterOptions = {}) {
     const { scheduler = asyncScheduler, safetyMarginMs = 25, defaultRule, shareRecoverWindows = 5 } = options;
@@ -91,6 +110,8 @@ export class RateLimiter {
     this.#scheduler = scheduler;
     this.#marginMs = safetyMarginMs;
     this.#defaultRule = defaultRule;
+    this.#onGrant = options.onGrant;
+    this.#shared = options.shared;
   }
 
   /**
@@ -104,6 +125,8 @@ export class RateLimiter {
    * ```
    */
   acquire(group: string, cost = 1): Observable<void> {
+    // Taken in a shared store, units are counted like a lease given back at once.
+    if (this.#shared !== undefined) return this.lease(group, cost).pipe(map((lease) => lease.release()));
     return new Observable<void>((subscriber) => {
       const queued = this.#enqueue(group, cost, false, () => {
         subscriber.next();
@@ -130,6 +153,44 @@ export class RateLimiter {
    * ```
    */
   lease(group: string, cost = 1): Observable<RateLimitLease> {
+    const local$ = this.#localLease(group, cost);
+    const shared = this.#shared;
+    const rule = shared === undefined ? undefined : this.rule(group);
+    if (shared === undefined || rule === undefined) return local$;
+    // The local grant first (this process's FIFO and share), then the store's.
+    return new Observable<RateLimitLease>((subscriber) => {
+      let local: RateLimitLease | undefined;
+      let granted = false;
+      const onAnswer = (take: SharedTake): void => this.#sharedAnswer(group, take);
+      const grant = (lease: RateLimitLease, hold: SharedHold): void => {
+        granted = true;
+        subscriber.next({
+          release: () => {
+            lease.release();
+            hold?.release();
+          },
+        });
+        subscriber.complete();
+      };
+      const inner = new RxSubscription();
+      inner.add(
+        local$.subscribe({
+          next: (lease) => {
+            local = lease;
+            inner.add(takeShared(shared, rule, cost, { scheduler: this.#scheduler, onAnswer }).subscribe((hold) => grant(lease, hold)));
+          },
+          error: (error: unknown) => subscriber.error(error),
+        }),
+      );
+      return () => {
+        inner.unsubscribe();
+        if (!granted) local?.release();
+      };
+    });
+  }
+
+  /** {@link RateLimiter.lease} of this process's own count. */
+  #localLease(group: string, cost: number): Observable<RateLimitLease> {
     return new Observable<RateLimitLease>((subscriber) => {
       const queued = this.#enqueue(group, cost, true, (spend) => {
         let released = false;
@@ -176,6 +237,7 @@ export class RateLimiter {
    * ```
    */
   block(group: string, untilMs: number): void {
+    if (this.#shared !== undefined && untilMs > this.now()) this.#shared.budget.block(this.#shared.scope, group, untilMs - this.now());
     const state = this.#state(group);
     state.blockedUntil = Math.max(state.blockedUntil, untilMs);
     this.#drain(state);
@@ -279,12 +341,27 @@ export class RateLimiter {
     return this.#scheduler.now();
   }
 
+  /**
+   * A shared store's answer for `group`: on a change between counting there and counting locally, the
+   * group takes the whole rule (the store counts everyone) or its share of it (the limit over the
+   * processes last seen; refusals adapt it from there), and the link is told.
+   */
+  #sharedAnswer(group: string, take: SharedTake): void {
+    const where = take.kind === 'local' ? 'local' : 'shared';
+    if (this.#sharedStates.get(group) === where) return;
+    this.#sharedStates.set(group, where);
+    const state = this.#state(group);
+    const limit = state.rule === undefined || where === 'shared' || take.peers <= 1 ? undefined : state.rule.limit / take.peers;
+    state.share?.assume(limit, this.now());
+    this.#shared?.onState?.(group, where, take.peers);
+  }
+
   /** Queues a waiter; returns its teardown (leave the queue), or the error of a cost that can never fit. */
   #enqueue(group: string, cost: number, held: boolean, grant: Waiter['grant']): (() => void) | RangeError {
     const state = this.#state(group);
     const limit = state.rule?.limit ?? Infinity;
     if (!(cost >= 0) || cost > limit) return new RangeError(`Invalid cost for rate limit group ${group}: ${cost} (limit ${limit})`);
-    const waiter: Waiter = { cost, held, grant };
+    const waiter: Waiter = { cost, held, grant, queuedAt: this.#onGrant === undefined ? 0 : this.now() };
     state.queue.push(waiter);
     this.#drain(state);
     return () => {
@@ -310,7 +387,7 @@ export class RateLimiter {
     let state = this.#groups.get(group);
     if (state === undefined) {
       const rule = this.#rules.get(group) ?? (this.#defaultRule ? { ...this.#defaultRule, group } : undefined);
-      state = createGroupState(rule, this.#recoverWindows);
+      state = createGroupState(group, rule, this.#recoverWindows);
       this.#groups.set(group, state);
     }
     return state;
@@ -339,6 +416,7 @@ export class RateLimiter {
           return;
         }
         state.queue.shift();
+        this.#onGrant?.(state.group, now - head.queuedAt, head.cost);
         head.grant(spendUnits(state, head.cost, now, head.held ? Infinity : this.#marginMs));
         head = state.queue[0];
       }

@@ -89,6 +89,16 @@ export class ShareTracker {
     return limit;
   }
 
+  /**
+   * Takes `limit` units a window from `now` on (growing back as after a cut), or the whole rule again
+   * (`undefined`): the share a process assumes when the budget it counted with others becomes invisible
+   * (a shared store went down) or visible again.
+   */
+  assume(limit: number | undefined, now: number): void {
+    this.#probe = undefined;
+    this.#share = limit === undefined || limit >= this.#ruleLimit ? undefined : { limit: Math.max(1, Math.floor(limit)), since: now };
+  }
+
   /** A request of the group was granted at `now`. */
   sent(now: number): void {
     this.#count(now).sent += 1;
