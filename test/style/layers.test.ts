@@ -23,16 +23,17 @@ export const LAYERS = {
   transport: { paths: ['src/transport/'], imports: ['operators', 'core', 'model', 'errors'] },
   exchanges: { paths: ['src/exchanges/'], imports: ['transport', 'core', 'model', 'errors'] },
   streams: { paths: ['src/streams/'], imports: ['transport', 'operators', 'core', 'model', 'errors'] },
+  routing: { paths: ['src/routing/'], imports: ['core', 'model', 'errors'] },
   client: { paths: ['src/client/'], imports: ['streams', 'transport', 'cache', 'operators', 'core', 'model', 'errors'] },
   private: { paths: ['src/private/'], imports: ['client', 'transport', 'operators', 'core', 'model', 'errors'] },
   backbone: {
     paths: ['src/backbone/'],
-    imports: ['private', 'client', 'streams', 'exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'],
+    imports: ['private', 'client', 'routing', 'streams', 'exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'],
   },
   testing: { paths: ['src/testing/'], imports: ['transport', 'core', 'model', 'errors'] },
   entry: {
     paths: ['src/index.ts', 'src/internals.ts'],
-    imports: ['backbone', 'private', 'client', 'streams', 'exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'],
+    imports: ['backbone', 'private', 'client', 'routing', 'streams', 'exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'],
   },
   cli: { paths: ['src/cli/'], imports: ['entry', 'testing', 'backbone', 'client', 'exchanges', 'core', 'model', 'errors'] },
 } as const satisfies Record<string, { readonly paths: readonly string[]; readonly imports: readonly string[] }>;
