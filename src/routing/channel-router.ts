@@ -34,6 +34,7 @@ export const DEFAULT_ROUTING_TUNING: RoutingTuning = {
   backoffMs: 30_000,
   rateLimitPenalty: 10,
   maxWaitMs: 250,
+  lagMarginMs: 200,
 };
 
 /** A market not asked for this long (and not held) leaves the state. */
@@ -194,9 +195,8 @@ export class ChannelRouter {
   route(market: string, maxAgeMs: number, streamAgeMs: number | undefined): RouteDecision {
     const state = this.#markets.get(market);
     const rest = this.#network.restLatencyMs;
-    const lag = state?.streamLagMs;
-    if (lag !== undefined && lag > rest && this.#held.has(market)) {
-      return { source: 'rest', waitMs: 0, reason: `stream lag ${fmt(lag)} ms > REST latency ${fmt(rest)} ms` };
+    if (this.#lagging(state) && this.#held.has(market)) {
+      return { source: 'rest', waitMs: 0, reason: `stream lag ${fmt(state?.streamLagMs ?? 0)} ms > REST latency ${fmt(rest)} ms + ${this.#tuning.lagMarginMs} ms` };
     }
     if (streamAgeMs !== undefined && streamAgeMs <= maxAgeMs) return { source: 'stream', waitMs: 0, reason: `stream value ${fmt(streamAgeMs)} ms old <= ${fmt(maxAgeMs)} ms asked` };
     if (!this.#held.has(market) || this.#backoff()) return { source: 'rest', waitMs: 0, reason: this.#backoff() ? 'socket backing off' : 'not on the socket' };
@@ -309,8 +309,7 @@ export class ChannelRouter {
     const gap = Math.max(state.callGapMs, now - state.lastCallAt, 1);
     const callsPerMinute = 60_000 / gap;
     const streamGap = state.streamGapMs ?? this.#tuning.priorStreamGapMs;
-    const lagging = state.streamLagMs !== undefined && state.streamLagMs > this.#network.restLatencyMs;
-    const hitRate = lagging ? 0 : 1 - Math.exp(-state.maxAgeMs / streamGap);
+    const hitRate = this.#lagging(state) ? 0 : 1 - Math.exp(-state.maxAgeMs / streamGap);
     const saving = (callsPerMinute * hitRate * this.#costs.restRequest * this.#restPenalty()) / this.#costs.streamMinute;
     return { callsPerMinute, hitRate, saving };
   }
@@ -319,6 +318,12 @@ export class ChannelRouter {
     const { callsPerMinute, hitRate, saving } = this.#predict(market, now);
     const verdict = wanted ? 'worth a stream' : 'cheaper over REST';
     return `${fmt(callsPerMinute)} calls/min x ${fmt(hitRate * 100)} % stream hits: saving ${fmt(saving)} per stream-minute, ${verdict}`;
+  }
+
+  /** The stream delivers later than a REST reply would (exchange time to receipt, past the margin for clock skew). */
+  #lagging(state: MarketState | undefined): boolean {
+    const lag = state?.streamLagMs;
+    return lag !== undefined && lag > this.#network.restLatencyMs + this.#tuning.lagMarginMs;
   }
 
   /** REST requests weigh more while the exchange answers 429. */

@@ -67,6 +67,11 @@ export interface RoutingTuning {
   readonly rateLimitPenalty: number;
   /** Longest wait for the stream's next value before asking REST (ms). @default 250 */
   readonly maxWaitMs: number;
+  /**
+   * The socket counts as lagging when its delivery lag (exchange time to receipt) exceeds REST latency by
+   * more than this (exchange clocks and quiet markets' snapshots blur the lag by tens of ms). @default 200
+   */
+  readonly lagMarginMs: number;
 }
 
 /** Where one call is answered from. */
@@ -175,4 +180,24 @@ export interface RoutingExplanation {
   readonly network: NetworkEstimates;
   /** One sentence per rule that decided. */
   readonly reasons: readonly string[];
+}
+
+/**
+ * The `routing` option of a backbone: the cost model, the tuning, how often to re-plan, and saved state
+ * per exchange (what `backbone.routing.save()` returned) so a restart does not start cold.
+ *
+ * @example
+ * ```ts
+ * const backbone = new MarketDataBackbone({ routing: { costs: { streamMinute: 2 }, state: saved } });
+ * ```
+ */
+export interface RoutingOptions {
+  /** @default DEFAULT_ROUTING_COSTS (1 each) */
+  readonly costs?: Partial<RoutingCosts> | undefined;
+  /** @default DEFAULT_ROUTING_TUNING */
+  readonly tuning?: Partial<RoutingTuning> | undefined;
+  /** How often the plan is revisited while markets are asked for or held (ms). @default 1_000 */
+  readonly planIntervalMs?: number | undefined;
+  /** Saved state by exchange id. @default none */
+  readonly state?: Readonly<Record<string, RoutingSnapshot>> | undefined;
 }
