@@ -7,21 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { take, toArray, firstValueFrom } from 'rxjs';
 import { InvalidArgumentError, MarketDataBackbone, MemoryReplyCache, type MarketDataBackboneOptions } from 'market-data-backbone';
 import { startUpbitSimulator, type UpbitSimulator } from 'market-data-backbone/testing';
+import { sleep, until } from '../helpers/wait.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 async function setup(options: Partial<MarketDataBackboneOptions> = {}, upbit: Record<string, unknown> = {}) {
   const simulator = await startUpbitSimulator({ limitClock: { now: () => Date.now() } });
