@@ -11,6 +11,25 @@
 // Facade
 export { MarketDataBackbone } from './backbone/backbone.js';
 export type { MarketDataBackboneOptions, ExchangeOptions, ExchangeSelector } from './backbone/backbone.js';
+
+// Adaptive channel routing (docs/routing.md)
+export { ChannelRouter, DEFAULT_ROUTING_COSTS, DEFAULT_ROUTING_TUNING } from './routing/channel-router.js';
+export type { ChannelRouterOptions } from './routing/channel-router.js';
+export type { FreshnessOption, ExchangeRoutingChange } from './backbone/backbone.js';
+export type {
+  MarketEstimates,
+  NetworkEstimates,
+  RouteDecision,
+  RouteSource,
+  RoutingChange,
+  RoutingCosts,
+  RoutingExplanation,
+  RoutingLimits,
+  RoutingOptions,
+  RoutingSnapshot,
+  RoutingTuning,
+  RoutingWindowLimit,
+} from './routing/routing-types.js';
 export { ExchangeClient } from './client/exchange-client.js';
 export type { ExchangeClientEvent, ExchangeClientOptions, ExchangeClientStats, RestAccessOptions } from './client/exchange-client.js';
 

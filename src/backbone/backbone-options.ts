@@ -6,6 +6,7 @@ import type { ExchangeClientOptions } from '../client/exchange-client.js';
 import type { CredentialSources } from '../core/private-adapter.js';
 import type { ExchangeId } from '../exchanges/registry.js';
 import type { OfficialFxOptions } from '../fx/fx-source.js';
+import type { RoutingOptions } from '../routing/routing-types.js';
 
 /**
  * Per-exchange settings: REST and WebSocket endpoints, timeouts, stream timings, and API keys for the
@@ -57,6 +58,12 @@ export interface MarketDataBackboneOptions extends ExchangeOptions {
   readonly gateway?: string | readonly string[] | undefined;
   /** Token for `myOrder`/`myAsset` through the gateway (the operator's, not exchange keys). @default none */
   readonly gatewayToken?: string | undefined;
+  /**
+   * Adaptive channel routing of `getTicker`/`getTickers` (see `docs/routing.md`): `true` or its
+   * {@link RoutingOptions} turn it on; `false` keeps the static rule (a fresh open stream, else REST).
+   * @default false (opt-in: see the benchmark in docs/routing.md)
+   */
+  readonly routing?: boolean | RoutingOptions | undefined;
 }
 
 /**
@@ -90,4 +97,18 @@ export interface GetCandlesOptions extends ExchangeSelector {
   readonly from?: number | Date;
   /** With `from`, insert a flat `filled: true` candle for each period without a trade. @default false */
   readonly fill?: boolean;
+}
+
+/**
+ * Freshness asked of a `get*` call (`getTicker`, `getTickers`): the answer was received no earlier than
+ * `maxAgeMs` before the call, whatever source served it.
+ *
+ * @example
+ * ```ts
+ * const ticker = await backbone.getTicker('KRW-BTC', { maxAgeMs: 500 });
+ * ```
+ */
+export interface FreshnessOption {
+  /** Oldest acceptable answer (ms before the call). @default `streamFreshMs` (2_000) for a stream value; a REST reply is new */
+  readonly maxAgeMs?: number | undefined;
 }

@@ -17,12 +17,15 @@ import type { ExchangeClient, ExchangeClientStats } from '../client/exchange-cli
 import { DEFAULT_EXCHANGE, exchangeAdapters, isExchangeId, type ExchangeId } from '../exchanges/registry.js';
 import { RemoteCalls } from '../remote/remote-calls.js';
 import type { CandleUpdate } from '../../operators/candlesFromTrades.js';
-import type { ExchangeSelector, GetCandlesOptions, MarketDataBackboneOptions } from './backbone-options.js';
+import type { ExchangeSelector, FreshnessOption, GetCandlesOptions, MarketDataBackboneOptions } from './backbone-options.js';
 import { attempt, BackboneClients, fetchCandles } from './backbone-clients.js';
 import { streamOnceResolved } from './stream-once-resolved.js';
-import { checkFlag, checkOptions, checkRange, checkSymbol, checkCount, checkInterval, checkStreamDepth, invalid } from '../client/arguments.js';
+import { BackboneRouting, type ExchangeRoutingChange } from './backbone-routing.js';
+import type { RoutingExplanation, RoutingSnapshot } from '../routing/routing-types.js';
+import { checkFlag, checkMaxAge, checkOptions, checkRange, checkSymbol, checkCount, checkInterval, checkStreamDepth, invalid } from '../client/arguments.js';
 
-export type { ExchangeOptions, ExchangeSelector, GetCandlesOptions, MarketDataBackboneOptions } from './backbone-options.js';
+export type { ExchangeOptions, ExchangeSelector, FreshnessOption, GetCandlesOptions, MarketDataBackboneOptions } from './backbone-options.js';
+export type { ExchangeRoutingChange } from './backbone-routing.js';
 
 /**
  * One typed interface to crypto market data.
@@ -50,6 +53,34 @@ export class MarketDataBackbone {
     this.#clients = new BackboneClients(options);
     const { gateway } = options;
     this.#remote = gateway === undefined ? undefined : new RemoteCalls({ urls: typeof gateway === 'string' ? [gateway] : gateway, token: options.gatewayToken }, options.defaultExchange ?? DEFAULT_EXCHANGE);
+    const routing = options.routing === true ? {} : options.routing === false ? undefined : options.routing;
+    const scheduler = (id: ExchangeId) => options.exchanges?.[id]?.scheduler ?? options.scheduler;
+    this.#routing = new BackboneRouting(routing, (id) => this.exchange(id), () => this.#clients.defaultExchange, scheduler);
+  }
+
+  /**
+   * The adaptive router (with the `routing` option on): `explain(symbol)` says what it would do for a
+   * call now and why, `streamRouting()` emits each change of plan, `save()` returns its small state for
+   * the `routing.state` option of the next backbone.
+   *
+   * @example
+   * ```ts
+   * const backbone = new MarketDataBackbone({ routing: true });
+   * console.log(backbone.routing.explain('KRW-BTC').reasons.join('; '));
+   * backbone.routing.streamRouting().subscribe((c) => console.log(c.action, c.market, c.reason));
+   * ```
+   */
+  get routing(): {
+    explain(symbol: string, options?: ExchangeSelector): RoutingExplanation;
+    streamRouting(options?: ExchangeSelector): Observable<ExchangeRoutingChange>;
+    save(): Partial<Record<ExchangeId, RoutingSnapshot>>;
+  } {
+    const routing = this.#routing;
+    return {
+      explain: (symbol, options = {}) => routing.explain(checkSymbol(symbol), checkOptions(options).exchange),
+      streamRouting: (options = {}) => defer(() => routing.changes(checkOptions(options).exchange)),
+      save: () => routing.save(),
+    };
   }
 
   /**
@@ -175,16 +206,23 @@ export class MarketDataBackbone {
   /**
    * The ticker of one market, from the cheapest fresh source: a live ticker stream's latest value when
    * one is open and fresh (no request), else REST. `{ realtime: true }` opens the stream and resolves
-   * with its first value.
+   * with its first value. `maxAgeMs` bounds the answer's age (never older than asked). With the
+   * `routing` option the adaptive router picks the source and holds hot markets on the socket ahead.
    *
    * @example
    * ```ts
    * const { last, changeRate } = await backbone.getTicker('BTC/KRW');
+   * const recent = await backbone.getTicker('BTC/KRW', { maxAgeMs: 500 });
    * ```
    */
-  getTicker(symbol: string, options: ExchangeSelector & { readonly realtime?: boolean } = {}): Promise<Ticker> {
+  getTicker(symbol: string, options: ExchangeSelector & FreshnessOption & { readonly realtime?: boolean } = {}): Promise<Ticker> {
     if (this.#remote !== undefined) return this.#remote.getTicker(symbol, options);
-    return this.#call(options, (client) => client.getTicker(symbol, { realtime: checkFlag(options.realtime, 'options.realtime') }));
+    return this.#call(options, (client) => {
+      const realtime = checkFlag(options.realtime, 'options.realtime');
+      const maxAgeMs = checkMaxAge(options.maxAgeMs, 'options.maxAgeMs');
+      if (this.#routing.enabled && realtime !== true) return this.#routing.ticker(client, checkSymbol(symbol), maxAgeMs);
+      return client.getTicker(symbol, { realtime, maxAgeMs });
+    });
   }
 
   /**
@@ -195,12 +233,14 @@ export class MarketDataBackbone {
    * const [btc, eth] = await backbone.getTickers(['KRW-BTC', 'KRW-ETH']);
    * ```
    */
-  getTickers(symbols: readonly string[], options: ExchangeSelector = {}): Promise<Ticker[]> {
+  getTickers(symbols: readonly string[], options: ExchangeSelector & FreshnessOption = {}): Promise<Ticker[]> {
     if (this.#remote !== undefined) return this.#remote.getTickers(symbols, options);
     return this.#call(options, (client) => {
       if (!Array.isArray(symbols)) invalid('symbols', symbols, 'symbols are an array of strings');
       symbols.forEach((symbol, i) => checkSymbol(symbol, `symbols[${i}]`));
-      return Promise.all(symbols.map((symbol) => client.getTicker(symbol)));
+      const maxAgeMs = checkMaxAge(options.maxAgeMs, 'options.maxAgeMs');
+      if (this.#routing.enabled) return Promise.all(symbols.map((symbol) => this.#routing.ticker(client, symbol, maxAgeMs)));
+      return Promise.all(symbols.map((symbol) => client.getTicker(symbol, { maxAgeMs })));
     });
   }
 
@@ -442,6 +482,7 @@ export class MarketDataBackbone {
    */
   async close(): Promise<void> {
     this.#remote?.close();
+    this.#routing.close();
     this.#clients.close();
   }
 

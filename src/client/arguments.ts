@@ -90,6 +90,21 @@ export function checkFlag(value: unknown, argument: string): boolean | undefined
 }
 
 /**
+ * A freshness bound in ms (`maxAgeMs`): a finite number of at least 0, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * checkMaxAge(500, 'options.maxAgeMs'); // 500
+ * checkMaxAge(-1, 'options.maxAgeMs');  // throws InvalidArgumentError
+ * ```
+ */
+export function checkMaxAge(value: unknown, argument: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return invalid(argument, value, 'a maximum age is a number of ms, 0 or more');
+  return value;
+}
+
+/**
  * A point in time as ms since the epoch (a number or a `Date`), or `undefined`.
  *
  * @example

@@ -27,7 +27,7 @@ import { RestClient } from '../transport/http/rest-client.js';
 import { sendsOriginByDefault } from '../transport/environment.js';
 import { compareDecimalIds } from '../../operators/dedupeBy.js';
 import { StreamHub } from '../streams/stream-hub.js';
-import { checkCount, checkFlag, checkInterval, checkOptions, checkSymbol, checkTime } from './arguments.js';
+import { checkCount, checkFlag, checkInterval, checkMaxAge, checkOptions, checkSymbol, checkTime } from './arguments.js';
 
 export type { ExchangeClientEvent, ExchangeClientOptions, ExchangeClientStats, RestAccessOptions } from './client-options.js';
 
@@ -221,21 +221,26 @@ export class ExchangeClient {
   /**
    * The ticker of one market: the latest value of a fresh live stream when one is open (no request;
    * `useStream: false` skips it), else REST, batched with concurrent calls. `realtime: true` opens the
-   * stream and waits for its first value.
+   * stream and waits for its first value. `maxAgeMs` bounds the answer's age: it was received no earlier
+   * than `maxAgeMs` before the call (a stream value is fresh enough within it instead of `streamFreshMs`;
+   * a cached REST reply older than that is fetched again).
    *
    * @example
    * ```ts
    * const { last } = await client.getTicker('KRW-BTC');
+   * const recent = await client.getTicker('KRW-BTC', { maxAgeMs: 500 });
    * ```
    */
-  async getTicker(symbol: string, options: { readonly realtime?: boolean; readonly useStream?: boolean } = {}): Promise<Ticker> {
+  async getTicker(symbol: string, options: { readonly realtime?: boolean; readonly useStream?: boolean; readonly maxAgeMs?: number } = {}): Promise<Ticker> {
     this.#assertOpen();
+    const calledAt = this.#now();
     checkSymbol(symbol);
     checkOptions(options);
     checkFlag(options.realtime, 'options.realtime');
     checkFlag(options.useStream, 'options.useStream');
+    const maxAgeMs = checkMaxAge(options.maxAgeMs, 'options.maxAgeMs');
     const market = await this.resolveMarket(symbol);
-    const live = options.useStream === false ? undefined : this.#hub?.latest('ticker', market, this.#options.streamFreshMs ?? 2_000);
+    const live = options.useStream === false ? undefined : this.#hub?.latest('ticker', market, maxAgeMs ?? this.#options.streamFreshMs ?? 2_000);
     if (live?.type === 'ticker') {
       this.#served.stream += 1;
       return live;
@@ -245,7 +250,13 @@ export class ExchangeClient {
       return firstValueFrom(this.streams.ticker(market));
     }
     this.#served.rest += 1;
-    return this.#quotes.ticker(market);
+    const ticker = await this.#quotes.ticker(market);
+    if (maxAgeMs === undefined || ticker.receivedAt >= calledAt - maxAgeMs) return ticker;
+    // A cached reply older than asked: ask the exchange itself.
+    const reply = await this.rest.fetch(this.adapter.rest.tickers([market]));
+    const [fresh] = this.adapter.rest.parseTickers(reply.body, { receivedAt: this.#now() });
+    if (fresh === undefined) throw new MarketDataError(`${this.adapter.id} sent no ticker for ${market}`, { exchange: this.adapter.id });
+    return fresh;
   }
 
   /**

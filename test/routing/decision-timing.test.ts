@@ -1,0 +1,106 @@
+/**
+ * Marble specs of the router's decision timing, in virtual time: when it subscribes ahead (the
+ * predicted rate crosses the threshold), when it drops a market whose use faded, and how it backs off
+ * a flapping socket (and doubles the back-off on the next episode).
+ */
+import { describe, expect, it } from 'vitest';
+import { ignoreElements, interval, map, merge, tap, type Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { ChannelRouter } from '../../src/routing/channel-router.js';
+
+/**
+ * A run-mode marble with `token` at each time (ms, ascending): a token takes as many frames as it has
+ * characters (`'a'` one, `'(ab)'` four), which the time progressions between them make up for.
+ */
+function marbleOf(events: readonly (readonly [number, string])[]): string {
+  let cursor = 0;
+  const parts: string[] = [];
+  for (const [t, token] of events) {
+    if (t > cursor) parts.push(`${t - cursor}ms`);
+    parts.push(token);
+    cursor = t + token.length;
+  }
+  return parts.join(' ');
+}
+
+const marbleAt = (times: readonly number[], c: string): string => marbleOf(times.map((t) => [t, c] as const));
+
+const range = (from: number, to: number, step: number): number[] => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
+
+/** Runs `calls` and `drops` through a router that plans every second; returns the changes as `action:market`. */
+function plan(scheduler: TestScheduler, calls: Observable<string>, drops: Observable<string> = new TestScheduler(() => {}).createColdObservable('')) {
+  const router = new ChannelRouter({ now: () => scheduler.now() });
+  const effects$ = merge(
+    calls.pipe(tap(() => router.called('KRW-BTC', 2_000))),
+    drops.pipe(tap(() => router.socketDropped())),
+    interval(1_000).pipe(tap(() => router.tick())),
+  ).pipe(ignoreElements());
+  return { router, effects$, changes$: router.changes$.pipe(map((c) => `${c.action}:${c.market}`)) };
+}
+
+describe('router decision timing', () => {
+  it('should subscribe ahead at the first plan after the predicted rate crosses the threshold, and drop once use fades', () => {
+    const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
+    scheduler.run(({ cold, expectObservable }) => {
+      // Polled every 2 s from 0.5 s to 20.5 s, then never again.
+      const { changes$, effects$ } = plan(scheduler, cold(marbleAt(range(500, 20_500, 2_000), 'c')));
+      expectObservable(effects$, '^ 120s !').toBe('', {});
+      // After the 2nd call (2.5 s) the predicted 30 calls/min x 86 % hits is worth a stream: the 3 s plan subscribes.
+      // Dropped when 60 000 / (t - 20 500) x 0.865 falls under 1 / 1.5: first at the 99 s plan (98 s still keeps it).
+      expectObservable(changes$, '^ 120s !').toBe(marbleOf([[3_000, 's'], [99_000, 'u']]), {
+        s: 'subscribe:KRW-BTC',
+        u: 'unsubscribe:KRW-BTC',
+      });
+    });
+  });
+
+  it('should wait for the rate to cross the threshold when the caller speeds up gradually', () => {
+    const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
+    scheduler.run(({ cold, expectObservable }) => {
+      // Once a minute (0.86 hits/min: REST is cheaper), then every 20 s: the EWMA of the gaps falls
+      // 60 000 -> 48 000 -> 39 600 -> 33 720 ms, crossing 1.5 savings/stream-minute with the call at 180.5 s.
+      const calls = cold(marbleAt([500, 60_500, 120_500, 140_500, 160_500, 180_500, 200_500], 'c'));
+      const { changes$, effects$ } = plan(scheduler, calls);
+      expectObservable(effects$, '^ 200s !').toBe('', {});
+      expectObservable(changes$, '^ 200s !').toBe(marbleAt([181_000], 's'), { s: 'subscribe:KRW-BTC' });
+    });
+  });
+
+  it('should back off after flapping, serve REST meanwhile, resume after it, and double the next back-off', () => {
+    const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
+    scheduler.run(({ cold, expectObservable, flush }) => {
+      const calls = cold(marbleAt(range(500, 250_500, 2_000), 'c'));
+      const drops = cold(marbleAt([10_500, 20_500, 30_500, 70_500, 80_500, 90_500], 'd'));
+      const { router, changes$, effects$ } = plan(scheduler, calls, drops);
+      const routes: string[] = [];
+      const ask = (): void => {
+        const { source, reason } = router.route('KRW-BTC', 2_000, undefined);
+        routes.push(`${source}: ${reason}`);
+      };
+      scheduler.schedule(ask, 45_000);
+      scheduler.schedule(ask, 65_000);
+      expectObservable(effects$, '^ 250s !').toBe('', {});
+      // 3 drops within 60 s: back-off for 30 s at 30.5 s (the 31 s plan drops the market), resume and
+      // subscribe at the 61 s plan; 3 more drops at 90.5 s: 60 s back-off, back at the 151 s plan.
+      const expected = marbleOf([
+        [3_000, 's'],
+        [30_500, 'b'],
+        [31_000, 'u'],
+        [61_000, '(rs)'],
+        [90_500, 'b'],
+        [91_000, 'u'],
+        [151_000, '(rs)'],
+      ]);
+      expectObservable(changes$, '^ 250s !').toBe(expected, {
+        s: 'subscribe:KRW-BTC',
+        u: 'unsubscribe:KRW-BTC',
+        b: 'backoff:*',
+        r: 'resume:*',
+      });
+      flush();
+      // A call without a fresh value: REST during the back-off because of it, after it because the held
+      // stream's next value is not expected before a REST reply would arrive.
+      expect(routes).toEqual(['rest: socket backing off', expect.stringMatching(/^rest: stream value too old and next expected in 1000 ms/)]);
+    });
+  });
+});
