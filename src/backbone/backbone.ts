@@ -48,6 +48,7 @@ export class MarketDataBackbone {
   readonly #clients: BackboneClients;
   /** Set when the backbone reads through gateways (`options.gateway`): every served call goes there. */
   readonly #remote: RemoteCalls | undefined;
+  readonly #routing: BackboneRouting;
 
   constructor(options: MarketDataBackboneOptions = {}) {
     this.#clients = new BackboneClients(options);
