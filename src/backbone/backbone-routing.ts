@@ -66,16 +66,16 @@ export class BackboneRouting {
   }
 
   /**
-   * The ticker of `symbol` on the client's exchange, routed.
+   * The ticker of `symbol` on the client's exchange, routed (`restShare`: see {@link RoutedTickers.getTicker}).
    *
    * @example
    * ```ts
    * await routing.ticker(client, 'BTC/KRW', 1_000);
    * ```
    */
-  async ticker(client: ExchangeClient, symbol: string, maxAgeMs: number | undefined): Promise<Ticker> {
+  async ticker(client: ExchangeClient, symbol: string, maxAgeMs: number | undefined, restShare = 1): Promise<Ticker> {
     const market = await client.resolveMarket(symbol);
-    return this.#routed(client.adapter.id as ExchangeId).getTicker(market, maxAgeMs);
+    return this.#routed(client.adapter.id as ExchangeId).getTicker(market, maxAgeMs, restShare);
   }
 
   /**

@@ -108,24 +108,27 @@ export class ChannelRouter {
   }
 
   /**
-   * Records a call for `market` asking for a value at most `maxAgeMs` old.
+   * Records a call for `market` asking for a value at most `maxAgeMs` old; `restShare` is the share of a
+   * REST request it would cost (1 alone, 1/100 in a `getTickers` of 100 markets batched into one).
    *
    * @example
    * ```ts
    * router.called('KRW-BTC', 1_000);
    * ```
    */
-  called(market: string, maxAgeMs: number | undefined): void {
+  called(market: string, maxAgeMs: number | undefined, restShare = 1): void {
     const now = this.#now();
     const asked = maxAgeMs ?? this.#tuning.defaultMaxAgeMs;
     const state = this.#markets.get(market);
     if (state === undefined) {
-      this.#markets.set(market, { callGapMs: undefined, lastCallAt: now, maxAgeMs: asked, streamGapMs: undefined, streamLagMs: undefined, lastValueAt: undefined });
+      this.#markets.set(market, { callGapMs: undefined, lastCallAt: now, maxAgeMs: asked, restShare, streamGapMs: undefined, streamLagMs: undefined, lastValueAt: undefined });
       return;
     }
-    state.callGapMs = ewma(state.callGapMs, Math.max(0, now - state.lastCallAt), this.#tuning.alpha);
+    const { alpha } = this.#tuning;
+    state.callGapMs = ewma(state.callGapMs, Math.max(0, now - state.lastCallAt), alpha);
     state.lastCallAt = now;
-    state.maxAgeMs = ewma(state.maxAgeMs, asked, this.#tuning.alpha);
+    state.maxAgeMs = ewma(state.maxAgeMs, asked, alpha);
+    state.restShare = ewma(state.restShare, restShare, alpha);
   }
 
   /**
@@ -310,14 +313,14 @@ export class ChannelRouter {
     const callsPerMinute = 60_000 / gap;
     const streamGap = state.streamGapMs ?? this.#tuning.priorStreamGapMs;
     const hitRate = this.#lagging(state) ? 0 : 1 - Math.exp(-state.maxAgeMs / streamGap);
-    const saving = (callsPerMinute * hitRate * this.#costs.restRequest * this.#restPenalty()) / this.#costs.streamMinute;
+    const saving = (callsPerMinute * hitRate * state.restShare * this.#costs.restRequest * this.#restPenalty()) / this.#costs.streamMinute;
     return { callsPerMinute, hitRate, saving };
   }
 
   #why(market: string, now: number, wanted: boolean): string {
     const { callsPerMinute, hitRate, saving } = this.#predict(market, now);
     const verdict = wanted ? 'worth a stream' : 'cheaper over REST';
-    return `${fmt(callsPerMinute)} calls/min x ${fmt(hitRate * 100)} % stream hits: saving ${fmt(saving)} per stream-minute, ${verdict}`;
+    return `${fmt(callsPerMinute)} calls/min x ${fmt(hitRate * 100)} % stream hits x ${fmt(this.#markets.get(market)?.restShare ?? 1)} request each: saving ${fmt(saving)} per stream-minute, ${verdict}`;
   }
 
   /** The stream delivers later than a REST reply would (exchange time to receipt, past the margin for clock skew). */
@@ -354,8 +357,8 @@ export class ChannelRouter {
 }
 
 function toEstimates(state: MarketState): MarketEstimates {
-  const { callGapMs, lastCallAt, maxAgeMs, streamGapMs, streamLagMs } = state;
-  return { callGapMs, lastCallAt, maxAgeMs, streamGapMs, streamLagMs };
+  const { callGapMs, lastCallAt, maxAgeMs, restShare, streamGapMs, streamLagMs } = state;
+  return { callGapMs, lastCallAt, maxAgeMs, restShare, streamGapMs, streamLagMs };
 }
 
 /** A number for a reason text: whole above 10, two digits below. */

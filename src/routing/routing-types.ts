@@ -117,6 +117,8 @@ export interface MarketEstimates {
   readonly lastCallAt: number;
   /** EWMA of the `maxAgeMs` the callers asked for. */
   readonly maxAgeMs: number;
+  /** EWMA of the share of a REST request a call costs (batched calls share one). */
+  readonly restShare: number;
   /** EWMA of the time between the stream's values (ms); `undefined` before two values. */
   readonly streamGapMs: number | undefined;
   /** EWMA of exchange time to receipt of stream values (ms). */
