@@ -55,7 +55,7 @@ export interface ChannelRouterOptions {
 }
 
 /** One market's estimates, mutable inside the router. */
-type MarketState = { -readonly [K in keyof MarketEstimates]: MarketEstimates[K] } & { lastValueAt: number | undefined };
+type MarketState = { -readonly [K in keyof MarketEstimates]: MarketEstimates[K] };
 
 /**
  * Routes calls and plans subscriptions for one exchange.
@@ -287,7 +287,7 @@ export class ChannelRouter {
   #load(snapshot: RoutingSnapshot): void {
     this.#network = { ...snapshot.network, drops: [...snapshot.network.drops] };
     this.#backingOff = this.#network.backoffUntil > this.#now();
-    for (const [market, estimates] of Object.entries(snapshot.markets)) this.#markets.set(market, { ...estimates, lastValueAt: undefined });
+    for (const [market, estimates] of Object.entries(snapshot.markets)) this.#markets.set(market, { ...estimates });
   }
 
   /** The markets the plan wants held now, best first, at most `maxSubscriptions`. */
@@ -357,8 +357,7 @@ export class ChannelRouter {
 }
 
 function toEstimates(state: MarketState): MarketEstimates {
-  const { callGapMs, lastCallAt, maxAgeMs, restShare, streamGapMs, streamLagMs } = state;
-  return { callGapMs, lastCallAt, maxAgeMs, restShare, streamGapMs, streamLagMs };
+  return { ...state };
 }
 
 /** A number for a reason text: whole above 10, two digits below. */

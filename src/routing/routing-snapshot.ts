@@ -59,6 +59,7 @@ export function readSnapshot(value: unknown): RoutingSnapshot {
       restShare: Math.min(1, finite(m['restShare'] ?? 1, `${path}.restShare`)),
       streamGapMs: optional(m['streamGapMs'], `${path}.streamGapMs`),
       streamLagMs: optional(m['streamLagMs'], `${path}.streamLagMs`),
+      lastValueAt: optional(m['lastValueAt'], `${path}.lastValueAt`),
     };
   }
   return { version: 1, network, markets };

@@ -123,6 +123,8 @@ export interface MarketEstimates {
   readonly streamGapMs: number | undefined;
   /** EWMA of exchange time to receipt of stream values (ms). */
   readonly streamLagMs: number | undefined;
+  /** Receipt of the latest stream value (router clock, ms). */
+  readonly lastValueAt: number | undefined;
 }
 
 /** The exchange-wide estimates (the other part of the saved state). */
