@@ -34,6 +34,7 @@ export const DEFAULT_ROUTING_TUNING: RoutingTuning = {
   backoffMs: 30_000,
   rateLimitPenalty: 10,
   maxWaitMs: 250,
+  minWaitHit: 0.1,
   lagMarginMs: 200,
 };
 
@@ -204,12 +205,13 @@ export class ChannelRouter {
     if (streamAgeMs !== undefined && streamAgeMs <= maxAgeMs) return { source: 'stream', waitMs: 0, reason: `stream value ${fmt(streamAgeMs)} ms old <= ${fmt(maxAgeMs)} ms asked` };
     if (!this.#held.has(market) || this.#backoff()) return { source: 'rest', waitMs: 0, reason: this.#backoff() ? 'socket backing off' : 'not on the socket' };
     const gap = state?.streamGapMs ?? this.#tuning.priorStreamGapMs;
-    const restCost = rest * this.#restPenalty();
-    if (gap <= Math.min(this.#tuning.maxWaitMs, restCost)) {
-      const waitMs = Math.min(this.#tuning.maxWaitMs, Math.max(rest, 3 * gap));
-      return { source: 'wait', waitMs, reason: `next stream value expected in ${fmt(gap)} ms <= REST ${fmt(restCost)} ms` };
+    const { maxWaitMs, minWaitHit } = this.#tuning;
+    // Frames as a Poisson process: the chance the next one comes within the longest wait.
+    const hit = 1 - Math.exp(-maxWaitMs / gap);
+    if (hit >= minWaitHit) {
+      return { source: 'wait', waitMs: maxWaitMs, reason: `next stream value within ${maxWaitMs} ms with ${fmt(hit * 100)} % (gap ${fmt(gap)} ms)` };
     }
-    return { source: 'rest', waitMs: 0, reason: `stream value too old and next expected in ${fmt(gap)} ms > REST ${fmt(restCost)} ms` };
+    return { source: 'rest', waitMs: 0, reason: `stream value too old and next within ${maxWaitMs} ms only ${fmt(hit * 100)} % (gap ${fmt(gap)} ms)` };
   }
 
   /**

@@ -67,6 +67,8 @@ export interface RoutingTuning {
   readonly rateLimitPenalty: number;
   /** Longest wait for the stream's next value before asking REST (ms). @default 250 */
   readonly maxWaitMs: number;
+  /** A held market waits for its next value when it comes within `maxWaitMs` at least this likely. @default 0.1 */
+  readonly minWaitHit: number;
   /**
    * The socket counts as lagging when its delivery lag (exchange time to receipt) exceeds REST latency by
    * more than this (exchange clocks and quiet markets' snapshots blur the lag by tens of ms). @default 200
