@@ -132,15 +132,16 @@ export class BackboneRouting {
     if (routed === undefined) {
       const client = this.#client(id);
       const ws = client.adapter.ws;
-      // Half the socket's message budget: the caller's own streams share the other half.
+      // Half the socket's message budget and subscription cap: the caller's own streams share the rest.
       const messages = ws?.sendLimits.map(({ limit, windowMs }) => ({ limit: Math.max(1, Math.floor(limit / 2)), windowMs }));
+      const cap = ws?.maxSubscriptions === undefined ? undefined : Math.floor(ws.maxSubscriptions / 2);
       routed = new RoutedTickers(sourceOf(client), {
         costs: options.costs,
         tuning: options.tuning,
         planIntervalMs: options.planIntervalMs,
         state: options.state?.[id],
         scheduler: this.#scheduler(id) ?? asyncScheduler,
-        limits: { maxSubscriptions: ws === undefined ? 0 : ws.maxSubscriptions, messages },
+        limits: { maxSubscriptions: ws === undefined ? 0 : cap, messages },
       });
       this.#routers.set(id, routed);
     }
