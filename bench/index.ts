@@ -16,6 +16,7 @@ const suites: Record<string, () => Promise<void>> = {
   'redis-cache': async () => (await import('./redis-cache.js')).benchRedisCache(),
   churn: async () => (await import('./churn.js')).benchChurn(),
   peers: async () => (await import('./peers.js')).benchPeers(),
+  routing: async () => (await import('./routing.js')).benchRouting(),
 };
 
 const wanted = process.argv.slice(2);

@@ -66,16 +66,16 @@ export class BackboneRouting {
   }
 
   /**
-   * The ticker of `symbol` on the client's exchange, routed.
+   * The ticker of `symbol` on the client's exchange, routed (`restShare`: see {@link RoutedTickers.getTicker}).
    *
    * @example
    * ```ts
    * await routing.ticker(client, 'BTC/KRW', 1_000);
    * ```
    */
-  async ticker(client: ExchangeClient, symbol: string, maxAgeMs: number | undefined): Promise<Ticker> {
+  async ticker(client: ExchangeClient, symbol: string, maxAgeMs: number | undefined, restShare = 1): Promise<Ticker> {
     const market = await client.resolveMarket(symbol);
-    return this.#routed(client.adapter.id as ExchangeId).getTicker(market, maxAgeMs);
+    return this.#routed(client.adapter.id as ExchangeId).getTicker(market, maxAgeMs, restShare);
   }
 
   /**
@@ -132,15 +132,16 @@ export class BackboneRouting {
     if (routed === undefined) {
       const client = this.#client(id);
       const ws = client.adapter.ws;
-      // Half the socket's message budget: the caller's own streams share the other half.
+      // Half the socket's message budget and subscription cap: the caller's own streams share the rest.
       const messages = ws?.sendLimits.map(({ limit, windowMs }) => ({ limit: Math.max(1, Math.floor(limit / 2)), windowMs }));
+      const cap = ws?.maxSubscriptions === undefined ? undefined : Math.floor(ws.maxSubscriptions / 2);
       routed = new RoutedTickers(sourceOf(client), {
         costs: options.costs,
         tuning: options.tuning,
         planIntervalMs: options.planIntervalMs,
         state: options.state?.[id],
         scheduler: this.#scheduler(id) ?? asyncScheduler,
-        limits: { maxSubscriptions: ws === undefined ? 0 : ws.maxSubscriptions, messages },
+        limits: { maxSubscriptions: ws === undefined ? 0 : cap, messages },
       });
       this.#routers.set(id, routed);
     }

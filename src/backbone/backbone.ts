@@ -240,7 +240,7 @@ export class MarketDataBackbone {
       if (!Array.isArray(symbols)) invalid('symbols', symbols, 'symbols are an array of strings');
       symbols.forEach((symbol, i) => checkSymbol(symbol, `symbols[${i}]`));
       const maxAgeMs = checkMaxAge(options.maxAgeMs, 'options.maxAgeMs');
-      if (this.#routing.enabled) return Promise.all(symbols.map((symbol) => this.#routing.ticker(client, symbol, maxAgeMs)));
+      if (this.#routing.enabled) return Promise.all(symbols.map((symbol) => this.#routing.ticker(client, symbol, maxAgeMs, 1 / symbols.length)));
       return Promise.all(symbols.map((symbol) => client.getTicker(symbol, { maxAgeMs })));
     });
   }

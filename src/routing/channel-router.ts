@@ -34,6 +34,7 @@ export const DEFAULT_ROUTING_TUNING: RoutingTuning = {
   backoffMs: 30_000,
   rateLimitPenalty: 10,
   maxWaitMs: 250,
+  minWaitHit: 0.1,
   lagMarginMs: 200,
 };
 
@@ -55,7 +56,7 @@ export interface ChannelRouterOptions {
 }
 
 /** One market's estimates, mutable inside the router. */
-type MarketState = { -readonly [K in keyof MarketEstimates]: MarketEstimates[K] } & { lastValueAt: number | undefined };
+type MarketState = { -readonly [K in keyof MarketEstimates]: MarketEstimates[K] };
 
 /**
  * Routes calls and plans subscriptions for one exchange.
@@ -108,24 +109,27 @@ export class ChannelRouter {
   }
 
   /**
-   * Records a call for `market` asking for a value at most `maxAgeMs` old.
+   * Records a call for `market` asking for a value at most `maxAgeMs` old; `restShare` is the share of a
+   * REST request it would cost (1 alone, 1/100 in a `getTickers` of 100 markets batched into one).
    *
    * @example
    * ```ts
    * router.called('KRW-BTC', 1_000);
    * ```
    */
-  called(market: string, maxAgeMs: number | undefined): void {
+  called(market: string, maxAgeMs: number | undefined, restShare = 1): void {
     const now = this.#now();
     const asked = maxAgeMs ?? this.#tuning.defaultMaxAgeMs;
     const state = this.#markets.get(market);
     if (state === undefined) {
-      this.#markets.set(market, { callGapMs: undefined, lastCallAt: now, maxAgeMs: asked, streamGapMs: undefined, streamLagMs: undefined, lastValueAt: undefined });
+      this.#markets.set(market, { callGapMs: undefined, lastCallAt: now, maxAgeMs: asked, restShare, streamGapMs: undefined, streamLagMs: undefined, lastValueAt: undefined });
       return;
     }
-    state.callGapMs = ewma(state.callGapMs, Math.max(0, now - state.lastCallAt), this.#tuning.alpha);
+    const { alpha } = this.#tuning;
+    state.callGapMs = ewma(state.callGapMs, Math.max(0, now - state.lastCallAt), alpha);
     state.lastCallAt = now;
-    state.maxAgeMs = ewma(state.maxAgeMs, asked, this.#tuning.alpha);
+    state.maxAgeMs = ewma(state.maxAgeMs, asked, alpha);
+    state.restShare = ewma(state.restShare, restShare, alpha);
   }
 
   /**
@@ -201,12 +205,13 @@ export class ChannelRouter {
     if (streamAgeMs !== undefined && streamAgeMs <= maxAgeMs) return { source: 'stream', waitMs: 0, reason: `stream value ${fmt(streamAgeMs)} ms old <= ${fmt(maxAgeMs)} ms asked` };
     if (!this.#held.has(market) || this.#backoff()) return { source: 'rest', waitMs: 0, reason: this.#backoff() ? 'socket backing off' : 'not on the socket' };
     const gap = state?.streamGapMs ?? this.#tuning.priorStreamGapMs;
-    const restCost = rest * this.#restPenalty();
-    if (gap <= Math.min(this.#tuning.maxWaitMs, restCost)) {
-      const waitMs = Math.min(this.#tuning.maxWaitMs, Math.max(rest, 3 * gap));
-      return { source: 'wait', waitMs, reason: `next stream value expected in ${fmt(gap)} ms <= REST ${fmt(restCost)} ms` };
+    const { maxWaitMs, minWaitHit } = this.#tuning;
+    // Frames as a Poisson process: the chance the next one comes within the longest wait.
+    const hit = 1 - Math.exp(-maxWaitMs / gap);
+    if (hit >= minWaitHit) {
+      return { source: 'wait', waitMs: maxWaitMs, reason: `next stream value within ${maxWaitMs} ms with ${fmt(hit * 100)} % (gap ${fmt(gap)} ms)` };
     }
-    return { source: 'rest', waitMs: 0, reason: `stream value too old and next expected in ${fmt(gap)} ms > REST ${fmt(restCost)} ms` };
+    return { source: 'rest', waitMs: 0, reason: `stream value too old and next within ${maxWaitMs} ms only ${fmt(hit * 100)} % (gap ${fmt(gap)} ms)` };
   }
 
   /**
@@ -284,7 +289,7 @@ export class ChannelRouter {
   #load(snapshot: RoutingSnapshot): void {
     this.#network = { ...snapshot.network, drops: [...snapshot.network.drops] };
     this.#backingOff = this.#network.backoffUntil > this.#now();
-    for (const [market, estimates] of Object.entries(snapshot.markets)) this.#markets.set(market, { ...estimates, lastValueAt: undefined });
+    for (const [market, estimates] of Object.entries(snapshot.markets)) this.#markets.set(market, { ...estimates });
   }
 
   /** The markets the plan wants held now, best first, at most `maxSubscriptions`. */
@@ -310,14 +315,14 @@ export class ChannelRouter {
     const callsPerMinute = 60_000 / gap;
     const streamGap = state.streamGapMs ?? this.#tuning.priorStreamGapMs;
     const hitRate = this.#lagging(state) ? 0 : 1 - Math.exp(-state.maxAgeMs / streamGap);
-    const saving = (callsPerMinute * hitRate * this.#costs.restRequest * this.#restPenalty()) / this.#costs.streamMinute;
+    const saving = (callsPerMinute * hitRate * state.restShare * this.#costs.restRequest * this.#restPenalty()) / this.#costs.streamMinute;
     return { callsPerMinute, hitRate, saving };
   }
 
   #why(market: string, now: number, wanted: boolean): string {
     const { callsPerMinute, hitRate, saving } = this.#predict(market, now);
     const verdict = wanted ? 'worth a stream' : 'cheaper over REST';
-    return `${fmt(callsPerMinute)} calls/min x ${fmt(hitRate * 100)} % stream hits: saving ${fmt(saving)} per stream-minute, ${verdict}`;
+    return `${fmt(callsPerMinute)} calls/min x ${fmt(hitRate * 100)} % stream hits x ${fmt(this.#markets.get(market)?.restShare ?? 1)} request each: saving ${fmt(saving)} per stream-minute, ${verdict}`;
   }
 
   /** The stream delivers later than a REST reply would (exchange time to receipt, past the margin for clock skew). */
@@ -354,8 +359,7 @@ export class ChannelRouter {
 }
 
 function toEstimates(state: MarketState): MarketEstimates {
-  const { callGapMs, lastCallAt, maxAgeMs, streamGapMs, streamLagMs } = state;
-  return { callGapMs, lastCallAt, maxAgeMs, streamGapMs, streamLagMs };
+  return { ...state };
 }
 
 /** A number for a reason text: whole above 10, two digits below. */

@@ -66,17 +66,18 @@ export class RoutedTickers {
 
   /**
    * The ticker of `market` (native code), received no earlier than `maxAgeMs` before this call
-   * (`undefined`: the router's default freshness), from wherever the router says.
+   * (`undefined`: the router's default freshness), from wherever the router says; `restShare` is the
+   * share of a REST request the call costs (`1 / n` when n markets are asked for together).
    *
    * @example
    * ```ts
    * const { last } = await routed.getTicker('KRW-BTC', 500);
    * ```
    */
-  async getTicker(market: string, maxAgeMs: number | undefined): Promise<Ticker> {
+  async getTicker(market: string, maxAgeMs: number | undefined, restShare = 1): Promise<Ticker> {
     const calledAt = this.#scheduler.now();
     this.#lastCallAt = calledAt;
-    this.router.called(market, maxAgeMs);
+    this.router.called(market, maxAgeMs, restShare);
     this.#startPlanner();
     const asked = maxAgeMs ?? this.router.defaultMaxAgeMs;
     const live = this.#source.latest(market);

@@ -56,8 +56,10 @@ export function readSnapshot(value: unknown): RoutingSnapshot {
       callGapMs: optional(m['callGapMs'], `${path}.callGapMs`),
       lastCallAt: finite(m['lastCallAt'], `${path}.lastCallAt`),
       maxAgeMs: finite(m['maxAgeMs'], `${path}.maxAgeMs`),
+      restShare: Math.min(1, finite(m['restShare'] ?? 1, `${path}.restShare`)),
       streamGapMs: optional(m['streamGapMs'], `${path}.streamGapMs`),
       streamLagMs: optional(m['streamLagMs'], `${path}.streamLagMs`),
+      lastValueAt: optional(m['lastValueAt'], `${path}.lastValueAt`),
     };
   }
   return { version: 1, network, markets };

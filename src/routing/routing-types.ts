@@ -67,6 +67,8 @@ export interface RoutingTuning {
   readonly rateLimitPenalty: number;
   /** Longest wait for the stream's next value before asking REST (ms). @default 250 */
   readonly maxWaitMs: number;
+  /** A held market waits for its next value when it comes within `maxWaitMs` at least this likely. @default 0.1 */
+  readonly minWaitHit: number;
   /**
    * The socket counts as lagging when its delivery lag (exchange time to receipt) exceeds REST latency by
    * more than this (exchange clocks and quiet markets' snapshots blur the lag by tens of ms). @default 200
@@ -117,10 +119,14 @@ export interface MarketEstimates {
   readonly lastCallAt: number;
   /** EWMA of the `maxAgeMs` the callers asked for. */
   readonly maxAgeMs: number;
+  /** EWMA of the share of a REST request a call costs (batched calls share one). */
+  readonly restShare: number;
   /** EWMA of the time between the stream's values (ms); `undefined` before two values. */
   readonly streamGapMs: number | undefined;
   /** EWMA of exchange time to receipt of stream values (ms). */
   readonly streamLagMs: number | undefined;
+  /** Receipt of the latest stream value (router clock, ms). */
+  readonly lastValueAt: number | undefined;
 }
 
 /** The exchange-wide estimates (the other part of the saved state). */

@@ -98,9 +98,21 @@ describe('router decision timing', () => {
         r: 'resume:*',
       });
       flush();
-      // A call without a fresh value: REST during the back-off because of it, after it because the held
-      // stream's next value is not expected before a REST reply would arrive.
-      expect(routes).toEqual(['rest: socket backing off', expect.stringMatching(/^rest: stream value too old and next expected in 1000 ms/)]);
+      // A call without a fresh value: REST during the back-off because of it; after it the market is held
+      // again and waits for its next value (prior gap 1 s: within 250 ms 22 % of the time).
+      expect(routes).toEqual(['rest: socket backing off', 'wait: next stream value within 250 ms with 22 % (gap 1000 ms)']);
+    });
+  });
+
+  it('should lean on the stream while REST answers 429: a market too rare to stream alone is subscribed', () => {
+    const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
+    scheduler.run(({ cold, expectObservable }) => {
+      // Asked every 40 s (1.3 hits/min: REST is cheaper); from 100 s every REST reply is a 429.
+      const { router, changes$, effects$ } = plan(scheduler, cold(marbleAt(range(500, 240_500, 40_000), 'c')));
+      const limited$ = cold(marbleAt([100_200, 100_400, 100_600], 'l')).pipe(tap(() => router.restReply(900, 429)));
+      expectObservable(merge(effects$, limited$.pipe(ignoreElements())), '^ 200s !').toBe('', {});
+      // Three 429s raise the 429 share to 0.66: a request weighs 7.6 and the saving crosses 1.5 at the next plan.
+      expectObservable(changes$, '^ 200s !').toBe(marbleAt([101_000], 's'), { s: 'subscribe:KRW-BTC' });
     });
   });
 });
