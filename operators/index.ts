@@ -31,3 +31,5 @@ export type { SyncOrderBookConfig } from './syncOrderBook.js';
 // Cross-exchange: premiums and executable spreads
 export { arbitrage, toFxRate } from './arbitrage.js';
 export type { ArbitrageConfig } from './arbitrage.js';
+export { consolidateBooks } from './consolidateBooks.js';
+export type { ConsolidateBooksConfig } from './consolidateBooks.js';

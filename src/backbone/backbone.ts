@@ -7,6 +7,8 @@ import { defer, throwError, type Observable } from 'rxjs';
 import type { MarketDataError } from '../errors/index.js';
 import { downloadCandles, type CandleDownloadEvent, type CandleRangeOptions } from '../client/candle-history.js';
 import { streamArbitrage, type StreamArbitrageOptions } from './arbitrage-stream.js';
+import { streamConsolidatedBook, type StreamConsolidatedBookOptions } from './consolidated-stream.js';
+import type { ConsolidatedBook } from '../model/consolidated-book.js';
 import type { OfficialFxRate } from '../model/fx.js';
 import type { Balance, MyAssetEvent, MyOrderEvent, Order } from '../model/account.js';
 import { CANDLE_INTERVALS, isCandleInterval, type ArbitrageSnapshot, type Candle, type CandleInterval, type Market, type OrderBook, type StatusEvent, type Ticker, type Trade } from '../model/index.js';
@@ -343,6 +345,31 @@ export class MarketDataBackbone {
       if (!Array.isArray(exchanges) || !exchanges.every((id) => isExchangeId(id))) invalid('exchanges', exchanges, `exchanges are an array of ids of ${Object.keys(exchangeAdapters).join(', ')}`);
       checkCount(merged.depth, 'options.depth');
       return streamArbitrage(this, base, merged as StreamArbitrageOptions);
+    } catch (error) {
+      return throwError(() => error);
+    }
+  }
+
+  /**
+   * The books of one asset on several exchanges merged into one consolidated book: every level converted
+   * to `quote` (Binance's USDT through `fx`: the exchanges' own USDT/KRW by default, `'official'` for the
+   * bank's rate), equal prices joined and tagged with each venue and its size, and the best bid and ask
+   * across venues with their venues (an NBBO). A venue older than `staleAfterMs` is flagged (and re-emitted
+   * as stale when it turns so), its levels left out with `dropStale`.
+   *
+   * @example
+   * ```ts
+   * backbone.streamConsolidatedBook('BTC', { exchanges: ['upbit', 'coinone', 'binance'], depth: 30 })
+   *   .subscribe(({ bestBid, bestAsk }) => console.log(bestBid?.price.toFixed(), bestBid?.venues.map((v) => v.venue), bestAsk?.price.toFixed()));
+   * ```
+   */
+  streamConsolidatedBook(base: string, options: StreamConsolidatedBookOptions): Observable<ConsolidatedBook> {
+    try {
+      if (typeof base !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(base.trim())) invalid('base', base, 'a base asset is letters and digits such as "BTC"');
+      const { exchanges, depth } = checkOptions(options);
+      if (!Array.isArray(exchanges) || !exchanges.every((id) => isExchangeId(id))) invalid('exchanges', exchanges, `exchanges are an array of ids of ${Object.keys(exchangeAdapters).join(', ')}`);
+      checkCount(depth, 'options.depth');
+      return streamConsolidatedBook(this, base, options);
     } catch (error) {
       return throwError(() => error);
     }
