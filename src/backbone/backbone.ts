@@ -339,11 +339,8 @@ export class MarketDataBackbone {
     options: Omit<StreamArbitrageOptions, 'exchanges'> = {},
   ): Observable<ArbitrageSnapshot> {
     try {
-      if (typeof base !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(base.trim())) invalid('base', base, 'a base asset is letters and digits such as "BTC"');
       const merged = isExchangeList(exchangesOrOptions) ? { ...checkOptions(options), exchanges: exchangesOrOptions } : checkOptions(exchangesOrOptions);
-      const { exchanges } = merged;
-      if (!Array.isArray(exchanges) || !exchanges.every((id) => isExchangeId(id))) invalid('exchanges', exchanges, `exchanges are an array of ids of ${Object.keys(exchangeAdapters).join(', ')}`);
-      checkCount(merged.depth, 'options.depth');
+      checkLegOptions(base, merged);
       return streamArbitrage(this, base, merged as StreamArbitrageOptions);
     } catch (error) {
       return throwError(() => error);
@@ -365,10 +362,7 @@ export class MarketDataBackbone {
    */
   streamConsolidatedBook(base: string, options: StreamConsolidatedBookOptions): Observable<ConsolidatedBook> {
     try {
-      if (typeof base !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(base.trim())) invalid('base', base, 'a base asset is letters and digits such as "BTC"');
-      const { exchanges, depth } = checkOptions(options);
-      if (!Array.isArray(exchanges) || !exchanges.every((id) => isExchangeId(id))) invalid('exchanges', exchanges, `exchanges are an array of ids of ${Object.keys(exchangeAdapters).join(', ')}`);
-      checkCount(depth, 'options.depth');
+      checkLegOptions(base, checkOptions(options));
       return streamConsolidatedBook(this, base, options);
     } catch (error) {
       return throwError(() => error);
@@ -487,5 +481,12 @@ export class MarketDataBackbone {
 
 /** A non-negative decimal as a string. */
 const DECIMAL = /^\d+(?:\.\d+)?$/;
+
+/** The arguments every cross-exchange stream shares: a base asset, a list of exchange ids, a depth. */
+function checkLegOptions(base: unknown, { exchanges, depth }: { readonly exchanges?: unknown; readonly depth?: unknown }): void {
+  if (typeof base !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(base.trim())) invalid('base', base, 'a base asset is letters and digits such as "BTC"');
+  if (!Array.isArray(exchanges) || !exchanges.every((id) => isExchangeId(id))) invalid('exchanges', exchanges, `exchanges are an array of ids of ${Object.keys(exchangeAdapters).join(', ')}`);
+  checkCount(depth, 'options.depth');
+}
 
 const isExchangeList = (value: readonly ExchangeId[] | StreamArbitrageOptions): value is readonly ExchangeId[] => Array.isArray(value);

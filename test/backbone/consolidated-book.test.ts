@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { filter, firstValueFrom, timeout } from 'rxjs';
-import { Big, MarketDataBackbone } from 'market-data-backbone';
+import { Big, InvalidArgumentError, MarketDataBackbone, MarketDataError } from 'market-data-backbone';
 import { startBinanceSimulator, startCoinoneSimulator, startFxSimulator, startUpbitSimulator } from 'market-data-backbone/testing';
 import type { ConsolidatedBook } from '../../src/model/consolidated-book.js';
 
@@ -71,5 +71,18 @@ describe('streamConsolidatedBook across the three simulators', () => {
     expect(book.legs['binance']?.fxRate?.eq(official.rate)).toBe(true);
     expect(book.legs['binance']?.fxQuoteAgeMs).toBeGreaterThanOrEqual(0);
     checkLevels(book);
+  });
+
+  it('refuses bad arguments on subscription, before any request', async () => {
+    const backbone = new MarketDataBackbone({ restUrl: 'http://127.0.0.1:9' });
+    cleanups.push(() => backbone.close());
+    const failure = (options: Parameters<MarketDataBackbone['streamConsolidatedBook']>[1], base = 'BTC') =>
+      firstValueFrom(backbone.streamConsolidatedBook(base, options)).catch((error: unknown) => error);
+    expect(await failure({ exchanges: ['upbit'] }, 'BTC/KRW')).toBeInstanceOf(InvalidArgumentError);
+    expect(await failure({ exchanges: ['kraken' as 'upbit'] })).toBeInstanceOf(InvalidArgumentError);
+    expect(await failure({ exchanges: ['upbit'], depth: 0 })).toBeInstanceOf(InvalidArgumentError);
+    const both = await failure({ exchanges: ['upbit', 'binance'], fx: 'both' });
+    expect(both).toBeInstanceOf(MarketDataError);
+    expect((both as Error).message).toContain('one base');
   });
 });
