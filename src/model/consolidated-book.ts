@@ -158,18 +158,19 @@ function merge(cursors: readonly Cursor[], depth: number, better: (a: Big, b: Bi
     for (const c of cursors) if (c.head !== undefined && (best === undefined || better(c.head, best))) best = c.head;
     if (best === undefined) break;
     const venues: VenueSize[] = [];
-    let amount = new Big(0);
+    // Most levels have one venue: its size is the level's, with no addition.
+    let amount: Big | undefined;
     for (const c of cursors) {
       // A venue may list two levels that convert to one price (a division rounded): both join the level.
       while (c.head !== undefined && c.head.eq(best)) {
         const level = c.levels[c.index]!;
         venues.push({ venue: c.venue, amount: level.amount, price: level.price });
-        amount = amount.plus(level.amount);
+        amount = amount === undefined ? level.amount : amount.plus(level.amount);
         const next = c.levels[++c.index];
         c.head = next && c.convert(next.price);
       }
     }
-    out.push({ price: best, amount, venues });
+    out.push({ price: best, amount: amount!, venues });
   }
   return out;
 }
