@@ -82,3 +82,39 @@ describe('mergeBooks', () => {
     expect(show(inUsdt.asks).slice(0, 2)).toEqual(['100071.43 0.3 [upbit:0.3@140100000]', '100072 0.1 [binance:0.1@100072]']);
   });
 });
+
+describe('mergeBooks properties', () => {
+  it('keeps every unit of size, sorts each side strictly, and never puts a venue level on a wrong price', async () => {
+    const fc = (await import('fast-check')).default;
+    const level = fc.tuple(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 10_000 }));
+    const side = fc.uniqueArray(level, { selector: ([tick]) => tick, maxLength: 12 });
+    const venueBook = fc.record({ bids: side, asks: side, usdt: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(venueBook, { minLength: 1, maxLength: 4 }), (venues) => {
+        const books = Object.fromEntries(
+          venues.map(({ bids, asks, usdt }, i) => {
+            // KRW books on a 1,000 tick, USDT books on a 1-USDT tick (× 1,400 at the rate below).
+            const price = (tick: number) => (usdt ? String(100_000 - tick) : String(140_000_000 - tick * 1_000));
+            const ask = (tick: number) => (usdt ? String(100_000 + tick) : String(140_000_000 + tick * 1_000));
+            const sorted = (pairs: [number, number][]) => [...pairs].sort((x, y) => x[0] - y[0]);
+            const toLevels = (pairs: [number, number][], at: (tick: number) => string): [string, string][] => sorted(pairs).map(([tick, size]) => [at(tick), `0.${size}`]);
+            return [`v${i}`, book(`v${i}`, usdt ? 'BTC/USDT' : 'BTC/KRW', toLevels(bids, price), toLevels(asks, ask))];
+          }),
+        );
+        const merged = mergeBooks({ books, fx }, T, { quote: 'KRW' });
+        const total = (levels: readonly { amount: { toFixed(): string } }[]) => levels.reduce((sum, l) => sum.plus(l.amount.toFixed()), toBig('0'));
+        for (const key of ['bids', 'asks'] as const) {
+          const input = Object.values(books).flatMap((b) => b[key]);
+          if (!total(merged[key]).eq(total(input))) return false;
+          for (let i = 1; i < merged[key].length; i++) {
+            const [before, after] = [merged[key][i - 1]!.price, merged[key][i]!.price];
+            if (key === 'bids' ? !before.gt(after) : !before.lt(after)) return false;
+          }
+          for (const l of merged[key]) for (const v of l.venues) if (!v.price.times(merged.legs[v.venue]!.fxRate!).eq(l.price)) return false;
+        }
+        return true;
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
