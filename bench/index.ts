@@ -17,6 +17,7 @@ const suites: Record<string, () => Promise<void>> = {
   churn: async () => (await import('./churn.js')).benchChurn(),
   peers: async () => (await import('./peers.js')).benchPeers(),
   routing: async () => (await import('./routing.js')).benchRouting(),
+  consolidated: async () => (await import('./consolidated.js')).benchConsolidated(),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,5 +1,6 @@
-import { asyncScheduler, Observable } from 'rxjs';
-import type { OperatorFunction, SchedulerLike, Subscription } from 'rxjs';
+import { asyncScheduler } from 'rxjs';
+import type { OperatorFunction, SchedulerLike } from 'rxjs';
+import { priceUntilStale } from '../src/core/stale-pricing.js';
 import { computeArbitrage } from '../src/model/arbitrage.js';
 import type { ArbitrageLegs, ArbitrageOptions, ArbitrageSnapshot, FxRate } from '../src/model/arbitrage.js';
 import type { OrderBook } from '../src/model/order-book.js';
@@ -46,39 +47,7 @@ export interface ArbitrageConfig extends ArbitrageOptions {
 export function arbitrage(config: ArbitrageConfig): OperatorFunction<ArbitrageLegs, ArbitrageSnapshot> {
   const { scheduler = asyncScheduler, ...options } = config;
 
-  return (source) =>
-    new Observable<ArbitrageSnapshot>((subscriber) => {
-      let timer: Subscription | undefined;
-      const price = (legs: ArbitrageLegs): void => {
-        timer?.unsubscribe();
-        timer = undefined;
-        let snapshot: ArbitrageSnapshot;
-        try {
-          snapshot = computeArbitrage(legs, scheduler.now(), options);
-        } catch (error: unknown) {
-          subscriber.error(error);
-          return;
-        }
-        subscriber.next(snapshot);
-        // A consumer may have unsubscribed from inside `next`; a timer armed now would outlive the teardown.
-        if (snapshot.nextStaleAt !== undefined && !subscriber.closed) wait(legs, snapshot.nextStaleAt);
-      };
-      // Real timers may fire a little early by the wall clock: wait out the rest rather than re-emit unchanged flags.
-      const wait = (legs: ArbitrageLegs, staleAt: number): void => {
-        const left = staleAt - scheduler.now();
-        timer = left > 0 ? scheduler.schedule(() => wait(legs, staleAt), left) : undefined;
-        if (left <= 0) price(legs);
-      };
-      const subscription = source.subscribe({
-        next: price,
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-      return () => {
-        timer?.unsubscribe();
-        subscription.unsubscribe();
-      };
-    });
+  return (source) => priceUntilStale(source, (legs, at) => computeArbitrage(legs, at, options), scheduler);
 }
 
 /**

@@ -37,3 +37,5 @@ export { bookMetrics } from './bookMetrics.js';
 export type { BookMetrics, BookMetricsOptions } from '../src/model/book-metrics.js';
 export { slippage } from './slippage.js';
 export type { Slippage, SlippageOptions, SlippageOrder } from '../src/model/slippage.js';
+export { consolidateBooks } from './consolidateBooks.js';
+export type { ConsolidateBooksConfig } from './consolidateBooks.js';

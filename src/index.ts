@@ -71,6 +71,17 @@ export { bandAt, roundToTick, sortPriceBands, tickSizeAt } from './model/index.j
 export type { PriceBand, TickRounding } from './model/index.js';
 export type { ArbitrageLegs, ArbitrageOptions, ArbitrageLeg, ArbitrageRoute, ArbitragePair, ArbitrageSnapshot, FxRate } from './model/index.js';
 export type { StreamArbitrageOptions } from './backbone/arbitrage-stream.js';
+export type { BasePremium, PremiumBase, PremiumBases, TetherPremium } from './model/premium-bases.js';
+
+// Consolidated book across exchanges
+export { mergeBooks } from './model/consolidated-book.js';
+export type { ConsolidatedBook, ConsolidatedBookLegs, ConsolidatedLeg, ConsolidatedLevel, MergeBooksOptions, VenueSize } from './model/consolidated-book.js';
+export type { StreamConsolidatedBookOptions } from './backbone/consolidated-stream.js';
+
+// Official FX rate (Dunamu forex quotation)
+export { OfficialFxSource, MIN_FX_POLL_MS } from './fx/fx-source.js';
+export type { OfficialFxOptions } from './fx/fx-source.js';
+export type { OfficialFxRate } from './model/fx.js';
 
 // Market analytics: depth and liquidity, execution cost, risk and flow (operators in `market-data-backbone/operators`)
 export { computeBookMetrics, planBookMetrics } from './model/index.js';

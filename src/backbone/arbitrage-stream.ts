@@ -62,6 +62,41 @@ export function streamArbitrage(sources: ArbitrageSources, base: string, options
   const { exchanges, quote = 'KRW', fx, depth = 20, officialStaleAfterMs = 180_000, ...pricing } = options;
   return defer(() => {
     if (exchanges.length < 2) throw new MarketDataError('streamArbitrage needs at least two exchanges');
+    const bases = PREMIUM_BASES.find((mode) => mode === fx);
+    return openLegs(sources, base, { exchanges, quote, fx, depth, officialStaleAfterMs }).pipe(arbitrage({ quote, ...pricing, bases }));
+  });
+}
+
+/** What {@link openLegs} opens: the exchanges, the target quote, where rates come from, and the depth of each book. */
+export interface LegSources {
+  readonly exchanges: readonly ExchangeId[];
+  readonly quote: string;
+  readonly fx: StreamArbitrageOptions['fx'];
+  readonly depth: number;
+  readonly officialStaleAfterMs: number;
+}
+
+/** The latest books of every leg, with the market rate and the official one the `fx` mode asks for. */
+export interface LegValues {
+  readonly books: Readonly<Record<string, OrderBook>>;
+  readonly fx: FxRate | undefined;
+  readonly official: FxRate | undefined;
+}
+
+/**
+ * `combineLatest` of the order books of `base` on each exchange (in the quote each lists it in) and of the
+ * rates the `fx` mode needs: the exchanges' own market rate (`usdt`, `both`, `exchange:BASE/QUOTE`, or by
+ * default) and the official `USD/<quote>` (`official`, `both`), which turns stale only after
+ * `officialStaleAfterMs` from its arrival.
+ *
+ * @example
+ * ```ts
+ * openLegs(backbone, 'BTC', { exchanges: ['upbit', 'binance'], quote: 'KRW', fx: 'official', depth: 30, officialStaleAfterMs: 180_000 });
+ * ```
+ */
+export function openLegs(sources: ArbitrageSources, base: string, options: LegSources): Observable<LegValues> {
+  const { exchanges, quote, fx, depth, officialStaleAfterMs } = options;
+  return defer(() => {
     const asset = base.trim().toUpperCase();
     const bases = PREMIUM_BASES.find((mode) => mode === fx);
     const given = fx === undefined || bases !== undefined ? undefined : parseFxSource(fx);
@@ -75,10 +110,9 @@ export function streamArbitrage(sources: ArbitrageSources, base: string, options
             ? of(undefined)
             : sources.streamTicker(toUnifiedSymbol(rate.symbol), { exchange: rate.exchange }).pipe(map(toFxRate), filter((r) => r !== undefined));
         const official$: Observable<FxRate | undefined> =
-          bases === undefined || bases === 'usdt' ? of(undefined) : (sources.streamFx?.(`USD/${quote}`) ?? throwError(() => new MarketDataError('streamArbitrage: no official FX source'))).pipe(map((r) => ({ ...r, staleAfterMs: officialStaleAfterMs })));
+          bases === undefined || bases === 'usdt' ? of(undefined) : (sources.streamFx?.(`USD/${quote}`) ?? throwError(() => new MarketDataError('no official FX source'))).pipe(map((r) => ({ ...r, staleAfterMs: officialStaleAfterMs })));
         return combineLatest({ books: books$, fx: fx$, official: official$ });
       }),
-      arbitrage({ quote, ...pricing, bases }),
     );
   });
 }

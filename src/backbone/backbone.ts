@@ -7,6 +7,8 @@ import { defer, throwError, type Observable } from 'rxjs';
 import { GatewayError, type MarketDataError } from '../errors/index.js';
 import { downloadCandles, type CandleDownloadEvent, type CandleRangeOptions } from '../client/candle-history.js';
 import { streamArbitrage, type StreamArbitrageOptions } from './arbitrage-stream.js';
+import { streamConsolidatedBook, type StreamConsolidatedBookOptions } from './consolidated-stream.js';
+import type { ConsolidatedBook } from '../model/consolidated-book.js';
 import type { OfficialFxRate } from '../model/fx.js';
 import type { Balance, MyAssetEvent, MyOrderEvent, Order } from '../model/account.js';
 import { CANDLE_INTERVALS, isCandleInterval, type ArbitrageSnapshot, type Candle, type CandleInterval, type Market, type OrderBook, type StatusEvent, type Ticker, type Trade } from '../model/index.js';
@@ -397,16 +399,35 @@ export class MarketDataBackbone {
     options: Omit<StreamArbitrageOptions, 'exchanges'> = {},
   ): Observable<ArbitrageSnapshot> {
     try {
-      if (typeof base !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(base.trim())) invalid('base', base, 'a base asset is letters and digits such as "BTC"');
       const merged = isExchangeList(exchangesOrOptions) ? { ...checkOptions(options), exchanges: exchangesOrOptions } : checkOptions(exchangesOrOptions);
-      const { exchanges } = merged;
-      if (!Array.isArray(exchanges) || !exchanges.every((id) => isExchangeId(id))) invalid('exchanges', exchanges, `exchanges are an array of ids of ${Object.keys(exchangeAdapters).join(', ')}`);
+      checkLegOptions(base, merged);
       if (this.#remote !== undefined) {
         if (Object.keys(merged).some((name) => name !== 'exchanges')) invalid('options', merged, 'through a gateway, streamArbitrage takes the exchanges only (the gateway prices with its defaults)');
-        return this.#remote.streamArbitrage(base, exchanges);
+        return this.#remote.streamArbitrage(base, merged.exchanges ?? []);
       }
-      checkCount(merged.depth, 'options.depth');
       return streamArbitrage(this, base, merged as StreamArbitrageOptions);
+    } catch (error) {
+      return throwError(() => error);
+    }
+  }
+
+  /**
+   * The books of one asset on several exchanges merged into one consolidated book: every level converted
+   * to `quote` (Binance's USDT through `fx`: the exchanges' own USDT/KRW by default, `'official'` for the
+   * bank's rate), equal prices joined and tagged with each venue and its size, and the best bid and ask
+   * across venues with their venues (an NBBO). A venue older than `staleAfterMs` is flagged (and re-emitted
+   * as stale when it turns so), its levels left out with `dropStale`.
+   *
+   * @example
+   * ```ts
+   * backbone.streamConsolidatedBook('BTC', { exchanges: ['upbit', 'coinone', 'binance'], depth: 30 })
+   *   .subscribe(({ bestBid, bestAsk }) => console.log(bestBid?.price.toFixed(), bestBid?.venues.map((v) => v.venue), bestAsk?.price.toFixed()));
+   * ```
+   */
+  streamConsolidatedBook(base: string, options: StreamConsolidatedBookOptions): Observable<ConsolidatedBook> {
+    try {
+      checkLegOptions(base, checkOptions(options));
+      return streamConsolidatedBook(this, base, options);
     } catch (error) {
       return throwError(() => error);
     }
@@ -532,5 +553,12 @@ export class MarketDataBackbone {
 
 /** A non-negative decimal as a string. */
 const DECIMAL = /^\d+(?:\.\d+)?$/;
+
+/** The arguments every cross-exchange stream shares: a base asset, a list of exchange ids, a depth. */
+function checkLegOptions(base: unknown, { exchanges, depth }: { readonly exchanges?: unknown; readonly depth?: unknown }): void {
+  if (typeof base !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(base.trim())) invalid('base', base, 'a base asset is letters and digits such as "BTC"');
+  if (!Array.isArray(exchanges) || !exchanges.every((id) => isExchangeId(id))) invalid('exchanges', exchanges, `exchanges are an array of ids of ${Object.keys(exchangeAdapters).join(', ')}`);
+  checkCount(depth, 'options.depth');
+}
 
 const isExchangeList = (value: readonly ExchangeId[] | StreamArbitrageOptions): value is readonly ExchangeId[] => Array.isArray(value);

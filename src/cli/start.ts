@@ -18,7 +18,8 @@ import { MarketDataBackbone } from '../backbone/backbone.js';
 import { DEFAULT_EXCHANGE, type ExchangeId } from '../exchanges/registry.js';
 import type { StatusEvent } from '../model/market-event.js';
 import type { ArbitrageSnapshot } from '../model/arbitrage.js';
-import { startBinanceSimulator, startCoinoneSimulator, startUpbitSimulator } from '../testing/index.js';
+import { startBinanceSimulator, startCoinoneSimulator, startFxSimulator, startUpbitSimulator } from '../testing/index.js';
+import { PREMIUM_BASES_HEADER, premiumBasesRows } from './premium-format.js';
 import { describeFailure, EXCHANGE_IDS, openDataSource, toExchangeId, type DataSource } from './data-source.js';
 import { ARBITRAGE_HEADER, arbitrageRows, LIVE_HEADER, liveRow, renderTable, TRADE_HEADER, tradeRow, type LiveMarketView, type LiveSource, type LiveTrade } from './format.js';
 
@@ -43,15 +44,18 @@ On --live (or a URL) the program asks for one ticker first: if the exchange cann
 and exits with code 1, instead of drawing empty tables.`;
 
 /** The embedded simulators, all three on one market model (Coinone 0.1 % under Upbit, Upbit 2 % over Binance). */
-async function startSimulators(): Promise<{ urls: Record<ExchangeId, { restUrl: string; wsUrl: string }>; close(): Promise<void> }> {
+async function startSimulators(): Promise<{ urls: Record<ExchangeId, { restUrl: string; wsUrl: string }>; fxUrl: string; close(): Promise<void> }> {
   const upbit = await startUpbitSimulator();
   const coinone = await startCoinoneSimulator({ model: upbit.model, premium: -0.001 });
   const binance = await startBinanceSimulator({ model: upbit.model, premium: 0.02 });
+  // The bank's USD/KRW on the same model, USDT/KRW 0.5 % over it (quotes 09:00-21:00 KST on weekdays).
+  const fx = await startFxSimulator({ model: upbit.model });
   const at = (sim: { readonly url: string; readonly wsUrl: string }) => ({ restUrl: sim.url, wsUrl: sim.wsUrl });
   return {
     urls: { upbit: at(upbit), coinone: at(coinone), binance: at(binance) },
+    fxUrl: fx.url,
     close: async () => {
-      await Promise.all([upbit.close(), coinone.close(), binance.close()]);
+      await Promise.all([upbit.close(), coinone.close(), binance.close(), fx.close()]);
     },
   };
 }
@@ -101,7 +105,9 @@ async function main(): Promise<void> {
   const remote = simulators === undefined ? await openDataSource(exchange, { live: values.live, ...urls }) : undefined;
   source = remote;
   // No grace period: when the view stops, its streams are gone for good and the socket may close at once.
-  const backbone = new MarketDataBackbone({ gracePeriodMs: 0, defaultExchange: exchange, exchanges: simulators?.urls ?? { [exchange]: urls } });
+  const backbone = new MarketDataBackbone({
+    gracePeriodMs: 0, defaultExchange: exchange, exchanges: simulators?.urls ?? { [exchange]: urls }, fx: simulators && { restUrl: simulators.fxUrl },
+  });
   try {
     if (remote !== undefined) {
       // One request before anything streams: an exchange out of reach is an error now, not empty tables forever.
@@ -189,7 +195,7 @@ async function view(backbone: MarketDataBackbone, { exchange, markets, rounds, i
   for (const asset of arbitrageAssets) {
     subscriptions.add(
       backbone
-        .streamArbitrage(asset, { exchanges: ['upbit', 'coinone', 'binance'], fx: 'upbit:USDT/KRW', fees: { upbit: '0.0005', coinone: '0.002', binance: '0.001' } })
+        .streamArbitrage(asset, { exchanges: ['upbit', 'coinone', 'binance'], fx: 'both', fees: { upbit: '0.0005', coinone: '0.002', binance: '0.001' } })
         .subscribe({ next: (snapshot) => premiums.set(asset, snapshot), error: fail(`${asset} premium`) }),
     );
   }
@@ -235,6 +241,9 @@ async function view(backbone: MarketDataBackbone, { exchange, markets, rounds, i
           : [
               'cross-exchange premium (Binance USDT at Upbit USDT/KRW; taker fees upbit 0.05 %, coinone 0.2 %, binance 0.1 %)',
               renderTable(ARBITRAGE_HEADER, [...premiums].flatMap(([asset, snapshot]) => arbitrageRows(asset, snapshot))),
+              '',
+              'premium on both bases (A over B at Upbit USDT/KRW and at the bank\'s official USD/KRW; an old bank quote is a closed market, not stale)',
+              renderTable(PREMIUM_BASES_HEADER, [...premiums].flatMap(([asset, snapshot]) => premiumBasesRows(asset, snapshot))),
               '',
             ]),
       ].join('\n');

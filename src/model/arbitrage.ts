@@ -5,22 +5,10 @@
  */
 import { Big, toBig } from './decimal.js';
 import type { OrderBook, OrderBookLevel } from './order-book.js';
-import { DOLLAR_QUOTES, olderAge, toPremiumBases, type BasePremium, type PremiumBase, type PremiumBases, type TetherPremium } from './premium-bases.js';
-import { parseUnifiedSymbol } from './symbol.js';
+import { findRate, officialRates, toDivide, toLegConversion, type Divide, type FoundRate, type FxRate } from './fx-convert.js';
+import { olderAge, toPremiumBases, type BasePremium, type PremiumBase, type PremiumBases, type TetherPremium } from './premium-bases.js';
 
-/**
- * A conversion rate: 1 unit of the base of `symbol` (unified `BASE/QUOTE`) is worth `rate` of its quote
- * (`USDT/KRW` at 1400: 1,400 KRW per USDT); it converts both ways. `receivedAt` (ms, our clock) ages like a book's.
- */
-export interface FxRate {
-  readonly symbol: string;
-  readonly rate: Big;
-  readonly receivedAt: number;
-  /** The quote's own time at its source (a bank's timestamp), when it has one: reported as `fxQuoteAgeMs`. @default none */
-  readonly quotedAt?: number | undefined;
-  /** Age (ms, from `receivedAt`) from which this rate is stale, when not the options' `staleAfterMs`. @default the options' */
-  readonly staleAfterMs?: number | undefined;
-}
+export type { FxRate } from './fx-convert.js';
 
 /**
  * Input of the arbitrage math: books of one base (`BTC/KRW`, `BTC/USDT`) keyed by leg name (usually the exchange
@@ -126,7 +114,6 @@ export interface ArbitrageSnapshot {
 
 /** A leg that can be priced: its book, fee and conversion into the target quote. */
 type Side = { readonly book: OrderBook; readonly fee: Big; readonly convert: (price: Big) => Big };
-type Divide = (dividend: Big, divisor: Big) => Big;
 
 const [ZERO, ONE, HALF, HUNDRED] = ['0', '1', '0.5', '100'].map((text) => new Big(text)) as [Big, Big, Big, Big];
 
@@ -150,12 +137,10 @@ const [ZERO, ONE, HALF, HUNDRED] = ['0', '1', '0.5', '100'].map((text) => new Bi
 export function computeArbitrage(legs: ArbitrageLegs, at: number, options: ArbitrageOptions): ArbitrageSnapshot {
   const { quote, staleAfterMs = 5_000, decimals = 8, bases } = options;
   const target = quote.toUpperCase();
-  // A private constructor rounds each quotient once, leaving the global Big.DP/RM alone.
-  const Dec = Object.assign(Big(), { DP: decimals, RM: Big.roundHalfUp });
-  const divide: Divide = (a, b) => new Big(new Dec(a).div(b));
+  const divide = toDivide(decimals);
   const market: readonly FxRate[] = legs.fx === undefined ? [] : 'symbol' in legs.fx ? [legs.fx] : legs.fx;
   if (bases === undefined) return priceBooks(legs.books, market, at, options, divide);
-  const official = legs.official === undefined ? [] : DOLLAR_QUOTES.map((q) => ({ ...legs.official!, symbol: `${q}/${target}` }));
+  const official = officialRates(legs.official, target);
   const snapshots = toPremiumBases(bases).map((base) => [base, priceBooks(legs.books, base === 'usdt' ? market : official, at, options, divide)] as const);
   const [[, primary]] = snapshots as unknown as [[PremiumBase, ArbitrageSnapshot]];
   const pairs = primary.pairs.map((pair, i): ArbitragePair => {
@@ -179,12 +164,9 @@ function priceBooks(books: ArbitrageLegs['books'], rates: readonly FxRate[], at:
   const sides = new Map<string, Side>();
   const views: Record<string, ArbitrageLeg> = {};
   for (const [name, book] of Object.entries(books)) {
-    const from = parseUnifiedSymbol(book.symbol)?.quote;
-    const fx = from === target ? SAME : findRate(rates, from, target);
-    const convert = fx && ((price: Big) => (fx.invert ? divide(price, fx.rate) : price.times(fx.rate)));
+    const { fx, convert, staleAt } = toLegConversion(book.symbol, book.receivedAt, rates, target, divide, staleAfterMs);
     const [bid, ask] = [book.bids[0]?.price, book.asks[0]?.price];
-    // A leg turns stale with the older of its book and its rate; only fresh legs time the next re-pricing.
-    const staleAt = Math.min(book.receivedAt + staleAfterMs, fx?.receivedAt === undefined ? Infinity : fx.receivedAt + (fx.staleAfterMs ?? staleAfterMs));
+    // Only fresh legs time the next re-pricing.
     if (at < staleAt) nextStaleAt = Math.min(nextStaleAt, staleAt);
     views[name] = {
       exchange: book.exchange, symbol: book.symbol, fxRate: convert?.(ONE),
@@ -230,29 +212,6 @@ function route(buyName: string, buy: Side, sellName: string, sell: Side, divide:
   }
   const spreadPct = buyPrice.eq(0) ? ZERO : divide(spread.times(HUNDRED), buyPrice);
   return { buy: buyName, sell: sellName, buyPrice, sellPrice, spread, spreadPct, amount, profit };
-}
-
-/** A rate found for a leg: how to apply it, and its times. */
-interface FoundRate {
-  readonly rate: Big;
-  readonly invert: boolean;
-  readonly receivedAt: number | undefined;
-  readonly quotedAt?: number | undefined;
-  readonly staleAfterMs?: number | undefined;
-}
-
-/** The "rate" of a book already in the target quote. */
-const SAME: FoundRate = { rate: ONE, invert: false, receivedAt: undefined };
-
-/** The rate turning `from` into `to`, inverted when quoted the other way round. */
-function findRate(rates: readonly FxRate[], from: string | undefined, to: string): FoundRate | undefined {
-  for (const { symbol, ...fx } of rates) {
-    const parts = parseUnifiedSymbol(symbol);
-    if (parts === undefined || from === undefined) continue;
-    if (parts.base === from && parts.quote === to) return { ...fx, invert: false };
-    if (parts.base === to && parts.quote === from) return { ...fx, invert: true };
-  }
-  return undefined;
 }
 
 /** One base's premium of a pair, from that base's snapshot. */

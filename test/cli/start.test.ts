@@ -28,6 +28,13 @@ describe('npm start (src/cli/start.ts)', () => {
     const premium = /^BTC +upbit\/binance +[\d,]+ +[\d,]+ +\+(\d+\.\d\d)% .*fresh *$/m.exec(stdout);
     expect(premium, 'a BTC upbit/binance premium row').not.toBeNull();
     expect(Math.abs(Number(premium![1]) - 2)).toBeLessThan(0.3);
+    // ... and on both bases: the official USD/KRW sits 0.5 % under the model's USDT/KRW, so the premium over
+    // it is (1 + usdt base) × (1 + USDT vs official) − 1, give or take the simulators' moves.
+    expect(stdout).toContain('premium on both bases');
+    const bases = /^BTC +upbit\/binance +\+(\d+\.\d\d)% +\+(\d+\.\d\d)% +([+-]\d+\.\d\d)% +\S.* (fresh|STALE) *$/m.exec(stdout);
+    expect(bases, 'a BTC upbit/binance row on both bases').not.toBeNull();
+    const [usdtBase, officialBase, tether] = [bases![1], bases![2], bases![3]].map(Number) as [number, number, number];
+    expect(Math.abs((1 + officialBase / 100) - (1 + usdtBase / 100) * (1 + tether / 100))).toBeLessThan(0.0003);
   });
 
   it('should print its options on --help and refuse a bad number with them, exit code 1', async () => {
