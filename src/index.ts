@@ -10,7 +10,7 @@
 
 // Facade
 export { MarketDataBackbone } from './backbone/backbone.js';
-export type { MarketDataBackboneOptions, ExchangeOptions, ExchangeSelector } from './backbone/backbone.js';
+export type { MarketDataBackboneOptions, ExchangeOptions, ExchangeSelector, MarketDataSource } from './backbone/backbone.js';
 export { ExchangeClient } from './client/exchange-client.js';
 export type { ExchangeClientOptions, ExchangeClientStats, RestAccessOptions } from './client/exchange-client.js';
 

@@ -6,14 +6,14 @@
 import { defer, throwError, type Observable } from 'rxjs';
 import type { MarketDataError } from '../errors/index.js';
 import { downloadCandles, type CandleDownloadEvent, type CandleRangeOptions } from '../client/candle-history.js';
-import { streamArbitrage, type StreamArbitrageOptions } from './arbitrage-stream.js';
+import { checkArbitrageArguments, streamArbitrage, type StreamArbitrageOptions } from './arbitrage-stream.js';
 import type { Balance, MyAssetEvent, MyOrderEvent, Order } from '../model/account.js';
 import { CANDLE_INTERVALS, isCandleInterval, type ArbitrageSnapshot, type Candle, type CandleInterval, type Market, type OrderBook, type StatusEvent, type Ticker, type Trade } from '../model/index.js';
 import { Big as BigClass, type Big } from '../model/decimal.js';
 import { tickSizeAt, type PriceBand } from '../model/price-bands.js';
 import type { PrivateClient } from '../private/private-client.js';
 import type { ExchangeClient, ExchangeClientStats } from '../client/exchange-client.js';
-import { exchangeAdapters, isExchangeId, type ExchangeId } from '../exchanges/registry.js';
+import type { ExchangeId } from '../exchanges/registry.js';
 import type { CandleUpdate } from '../../operators/candlesFromTrades.js';
 import type { ExchangeSelector, GetCandlesOptions, MarketDataBackboneOptions } from './backbone-options.js';
 import { attempt, BackboneClients, fetchCandles } from './backbone-clients.js';
@@ -336,12 +336,7 @@ export class MarketDataBackbone {
     options: Omit<StreamArbitrageOptions, 'exchanges'> = {},
   ): Observable<ArbitrageSnapshot> {
     try {
-      if (typeof base !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(base.trim())) invalid('base', base, 'a base asset is letters and digits such as "BTC"');
-      const merged = isExchangeList(exchangesOrOptions) ? { ...checkOptions(options), exchanges: exchangesOrOptions } : checkOptions(exchangesOrOptions);
-      const { exchanges } = merged;
-      if (!Array.isArray(exchanges) || !exchanges.every((id) => isExchangeId(id))) invalid('exchanges', exchanges, `exchanges are an array of ids of ${Object.keys(exchangeAdapters).join(', ')}`);
-      checkCount(merged.depth, 'options.depth');
-      return streamArbitrage(this, base, merged as StreamArbitrageOptions);
+      return streamArbitrage(this, base, checkArbitrageArguments(base, exchangesOrOptions, options));
     } catch (error) {
       return throwError(() => error);
     }
@@ -431,4 +426,20 @@ export class MarketDataBackbone {
 /** A non-negative decimal as a string. */
 const DECIMAL = /^\d+(?:\.\d+)?$/;
 
-const isExchangeList = (value: readonly ExchangeId[] | StreamArbitrageOptions): value is readonly ExchangeId[] => Array.isArray(value);
+/**
+ * The market-data methods of {@link MarketDataBackbone} (markets, tickers, books, trades, candles, their
+ * streams, arbitrage, status and errors). Type a strategy against it and it runs on the live backbone and,
+ * in tests, on `createTestBackbone` of `market-data-backbone/testing`, which has these very signatures.
+ *
+ * @example
+ * ```ts
+ * import { map, type Observable } from 'rxjs';
+ * import type { MarketDataSource } from 'market-data-backbone';
+ * const lastPrice = (source: MarketDataSource, symbol: string): Observable<string> => source.streamTicker(symbol).pipe(map((t) => t.last.toFixed()));
+ * ```
+ */
+export type MarketDataSource = Pick<
+  MarketDataBackbone,
+  | 'getMarkets' | 'getTicker' | 'getTickers' | 'getOrderBook' | 'getTrades' | 'getCandles'
+  | 'streamTicker' | 'streamTrades' | 'streamOrderBook' | 'streamCandles' | 'streamArbitrage' | 'streamStatus' | 'streamErrors'
+>;

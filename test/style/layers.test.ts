@@ -29,7 +29,11 @@ export const LAYERS = {
     paths: ['src/backbone/'],
     imports: ['private', 'client', 'streams', 'exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'],
   },
-  testing: { paths: ['src/testing/'], imports: ['transport', 'core', 'model', 'errors'] },
+  harness: {
+    paths: ['src/testing/harness/'],
+    imports: ['backbone', 'client', 'exchanges', 'operators', 'core', 'model', 'errors'],
+  },
+  testing: { paths: ['src/testing/'], imports: ['harness', 'transport', 'core', 'model', 'errors'] },
   entry: {
     paths: ['src/index.ts', 'src/internals.ts'],
     imports: ['backbone', 'private', 'client', 'streams', 'exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'],
