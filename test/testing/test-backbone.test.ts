@@ -50,6 +50,23 @@ describe('createTestBackbone', () => {
     });
   });
 
+  it('should replay only a value younger than replayTtlMs, as the backbone does', () => {
+    scheduler.run(({ expectObservable }) => {
+      const backbone = createTestBackbone(scheduler, { replayTtlMs: 3 });
+      backbone.ticker('KRW-BTC', '-a-------b-', { a: { last: '1' }, b: { last: '2' } });
+      const young = '                 ---^-------';
+      const old = '                   -----^-----';
+
+      expectObservable(lastOf(backbone.streamTicker('KRW-BTC')), young).toBe('---a-----b-', { a: '1', b: '2' });
+      expectObservable(lastOf(backbone.streamTicker('KRW-BTC')), old).toBe('---------b-', { b: '2' });
+    });
+  });
+
+  it('should refuse what is not a TestScheduler and a negative replayTtlMs', () => {
+    expect(() => createTestBackbone({} as TestScheduler)).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', argument: 'scheduler' }));
+    expect(() => createTestBackbone(scheduler, { replayTtlMs: -1 })).toThrow(expect.objectContaining({ argument: 'options.replayTtlMs' }));
+  });
+
   it('should share one diagram per market and log each subscription for expectSubscriptions', () => {
     scheduler.run(({ expectObservable, expectSubscriptions }) => {
       const backbone = createTestBackbone(scheduler);

@@ -74,9 +74,12 @@ export class TestBackbone implements MarketDataSource {
   readonly #markets = new Map<ExchangeId, Map<string, ResolvedMarket>>();
 
   constructor(scheduler: TestScheduler, options: TestBackboneOptions = {}) {
-    if (!(scheduler instanceof TestScheduler)) invalid('scheduler', scheduler, "a TestScheduler from 'rxjs/testing'");
+    // Not `instanceof`: a test's `rxjs/testing` may be another copy than the library's (ESM beside CommonJS).
+    if (typeof (scheduler as Partial<TestScheduler> | undefined)?.createHotObservable !== 'function') invalid('scheduler', scheduler, "a TestScheduler from 'rxjs/testing'");
     this.#scheduler = scheduler;
-    this.#replayTtlMs = checkOptions(options).replayTtlMs ?? Infinity;
+    const { replayTtlMs = Infinity } = checkOptions(options);
+    if (typeof replayTtlMs !== 'number' || !(replayTtlMs >= 0)) invalid('options.replayTtlMs', replayTtlMs, 'a number of frames, at least 0 (Infinity: always)');
+    this.#replayTtlMs = replayTtlMs;
   }
 
   /**
@@ -145,7 +148,7 @@ export class TestBackbone implements MarketDataSource {
    */
   status(marbles: string, values: MarbleValues<StatusSpec> = {}, options: DriveOptions = {}): Driven {
     const { exchange, error } = this.#selector(options);
-    return this.#drive(this.#status, exchange, `status of ${exchange}`, marbles, values, error, (spec, char) => buildStatus(spec, { exchange, at: this.#scheduler.now(), field: `values.${char}` }));
+    return this.#drive(this.#status, exchange, exchange, `status of ${exchange}`, marbles, values, error, (spec, char) => buildStatus(spec, { exchange, at: this.#scheduler.now(), field: `values.${char}` }));
   }
 
   /**
@@ -160,7 +163,7 @@ export class TestBackbone implements MarketDataSource {
    */
   errors(marbles: string, values: MarbleValues<MarketDataError> = {}, options: DriveOptions = {}): Driven {
     const { exchange, error } = this.#selector(options);
-    return this.#drive(this.#errors, exchange, `errors of ${exchange}`, marbles, values, error, (value, char) =>
+    return this.#drive(this.#errors, exchange, exchange, `errors of ${exchange}`, marbles, values, error, (value, char) =>
       value instanceof MarketDataError ? value : invalid(`values.${char}`, value, 'streamErrors emits MarketDataErrors'),
     );
   }
@@ -284,7 +287,7 @@ export class TestBackbone implements MarketDataSource {
     const { exchange, error } = this.#selector(options);
     const market = resolveMarket(exchange, symbol);
     const name = `${kind} of ${exchange} ${market.market}${interval === undefined ? '' : ` ${interval}`}`;
-    const driven = this.#drive(this.#streams[kind], keyOf(market, interval), name, marbles, values, error, (spec, char, sequence) =>
+    const driven = this.#drive(this.#streams[kind], keyOf(market, interval), exchange, name, marbles, values, error, (spec, char, sequence) =>
       build(spec, { exchange, symbol: market.market, at: this.#scheduler.now(), sequence, interval, field: `values.${char}` }),
       kind === 'trades' || kind === 'candles',
     );
@@ -297,7 +300,17 @@ export class TestBackbone implements MarketDataSource {
    * Starts one diagram: checks every marble has a spec and every spec builds (at once, so a bad one fails
    * the line that drives it), then builds each value at the frame it is emitted at.
    */
-  #drive<S, T>(streams: Map<string, DrivenStream<T>>, key: string, name: string, marbles: string, values: MarbleValues<S>, error: MarketDataError | undefined, build: Build<S, T>, keepHistory = false): Driven {
+  #drive<S, T>(
+    streams: Map<string, DrivenStream<T>>,
+    key: string,
+    exchange: ExchangeId,
+    name: string,
+    marbles: string,
+    values: MarbleValues<S>,
+    error: MarketDataError | undefined,
+    build: Build<S, T>,
+    keepHistory = false,
+  ): Driven {
     if (typeof marbles !== 'string') invalid('marbles', marbles, "a marble diagram such as '--a--b--|'");
     if (streams.has(key)) invalid('marbles', marbles, `the ${name} is driven already: one diagram a stream`);
     const specs = checkOptions(values, 'values') as MarbleValues<S>;
@@ -305,7 +318,6 @@ export class TestBackbone implements MarketDataSource {
       if (!Object.prototype.hasOwnProperty.call(specs, char)) invalid(`values.${char}`, undefined, `the diagram emits '${char}' but values gives no spec for it`);
     }
     for (const [char, spec] of Object.entries(specs)) build(spec, char, 1);
-    const exchange = key.split(' ')[0];
     const thrown = error ?? new ExchangeError(`The ${name} errored: '#' in its marble diagram`, { code: 'marble_error', exchange });
     let sequence = 0;
     const diagram = this.#scheduler.createHotObservable<string>(marbles, undefined, thrown).pipe(map((char) => build(specs[char] as S, char, ++sequence)));
