@@ -126,6 +126,24 @@ describe('createTestBackbone', () => {
     });
   });
 
+  it('should stream trades numbered by position, and candles per interval', () => {
+    scheduler.run(({ expectObservable }) => {
+      const backbone = createTestBackbone(scheduler);
+      backbone.trades('KRW-BTC', '-a-b-', { a: { price: '100' }, b: { price: '101', amount: '0.5', side: 'sell' } });
+      backbone.candles('KRW-BTC', '1m', '-a-b', { a: { close: '100' }, b: { close: '101', open: '100', closed: true } });
+
+      expectObservable(backbone.streamTrades('BTC/KRW').pipe(map((t) => `${t.id} ${t.price.toFixed()} ${t.amount.toFixed()} ${t.side}`))).toBe('-a-b-', {
+        a: '1 100 1 buy',
+        b: '2 101 0.5 sell',
+      });
+      expectObservable(backbone.streamCandles('KRW-BTC', '1m').pipe(map((c) => `${c.interval} ${c.openTime} ${c.high.toFixed()} ${c.closed}`))).toBe('-a-b', {
+        a: '1m 0 100 false',
+        b: '1m 0 101 true',
+      });
+      expectObservable(backbone.streamCandles('KRW-BTC', '5m')).toBe('----');
+    });
+  });
+
   it('should cut order books to the depth asked, from one diagram', () => {
     scheduler.run(({ expectObservable }) => {
       const backbone = createTestBackbone(scheduler);
