@@ -14,7 +14,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts', 'marbles/**/*.spec.ts'],
+    include: ['test/**/*.test.ts', 'marbles/**/*.spec.ts', 'examples/**/*.spec.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -1,28 +1,15 @@
 /**
- * Shared helpers of the marble specs: a TestScheduler whose matcher shows `Big` values as strings,
- * the same way RxJS's own `observableMatcher` makes its diffs readable.
+ * Shared helpers of the marble specs: the public marble helpers of `market-data-backbone/testing`
+ * (`src/testing/harness/marbles.ts`, one copy) bound to vitest's `expect`.
  */
-import Big from 'big.js';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { expect } from 'vitest';
+import { createMarbleMatcher, createMarbleScheduler, normalizeForMatch, type AssertDeepEqual } from '../src/testing/harness/marbles.js';
 
-/**
- * Deeply replaces every `Big` in `value` with its string form (`new Big('1.50')` → `'1.5'`), so
- * `toEqual` compares decimal values and diffs print them readably. Other values are left as they are.
- *
- * @example
- * ```ts
- * normalizeForMatch({ price: new Big('100.0') }); // { price: '100' }
- * ```
- */
-export function normalizeForMatch(value: unknown): unknown {
-  if (value instanceof Big) return value.toString();
-  if (Array.isArray(value)) return value.map(normalizeForMatch);
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, normalizeForMatch(item)]));
-  }
-  return value;
-}
+export { normalizeForMatch };
+
+/** vitest's deep equality. */
+const toEqual: AssertDeepEqual = (actual, expected) => expect(actual).toEqual(expected);
 
 /**
  * The assertion a `TestScheduler` runs on each flushed expectation: `toEqual` after
@@ -33,9 +20,7 @@ export function normalizeForMatch(value: unknown): unknown {
  * const scheduler = new TestScheduler(observableMatcher);
  * ```
  */
-export function observableMatcher(actual: unknown, expected: unknown): void {
-  expect(normalizeForMatch(actual)).toEqual(normalizeForMatch(expected));
-}
+export const observableMatcher: AssertDeepEqual = createMarbleMatcher(toEqual);
 
 /**
  * A fresh `TestScheduler` for one test, asserting with {@link observableMatcher}.
@@ -50,5 +35,5 @@ export function observableMatcher(actual: unknown, expected: unknown): void {
  * ```
  */
 export function createScheduler(): TestScheduler {
-  return new TestScheduler(observableMatcher);
+  return createMarbleScheduler(toEqual);
 }

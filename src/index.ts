@@ -10,7 +10,7 @@
 
 // Facade
 export { MarketDataBackbone } from './backbone/backbone.js';
-export type { MarketDataBackboneOptions, ExchangeOptions, ExchangeSelector } from './backbone/backbone.js';
+export type { MarketDataBackboneOptions, ExchangeOptions, ExchangeSelector, MarketDataSource } from './backbone/backbone.js';
 
 // Adaptive channel routing (docs/routing.md)
 export { ChannelRouter, DEFAULT_ROUTING_COSTS, DEFAULT_ROUTING_TUNING } from './routing/channel-router.js';

@@ -3,8 +3,9 @@
  * and an FX stream, priced by the {@link arbitrage} operator. Names no exchange: the quote each exchange
  * trades the asset in is read from its market list.
  */
-import { combineLatest, defer, filter, from, map, of, switchMap, throwError, type Observable } from 'rxjs';
+import { combineLatest, defer, filter, from, map, of, switchMap, throwError, type Observable, type SchedulerLike } from 'rxjs';
 import { arbitrage, toFxRate } from '../../operators/arbitrage.js';
+import { checkCount, checkOptions, invalid } from '../client/arguments.js';
 import { MarketDataError, UnknownSymbolError } from '../errors/index.js';
 import type { ExchangeId } from '../exchanges/registry.js';
 import { exchangeAdapters, isExchangeId } from '../exchanges/registry.js';
@@ -38,9 +39,13 @@ export interface StreamArbitrageOptions extends Partial<Omit<ArbitrageOptions, '
   readonly depth?: number | undefined;
 }
 
-/** What `streamArbitrage` needs of the facade. */
+/**
+ * What `streamArbitrage` needs of the facade. A source that knows its markets at once (the test backbone
+ * of `market-data-backbone/testing`) lists them without a promise, and the legs are planned synchronously,
+ * within the same virtual frame.
+ */
 export interface ArbitrageSources {
-  getMarkets(options: { readonly exchange: ExchangeId }): Promise<Market[]>;
+  getMarkets(options: { readonly exchange: ExchangeId }): Promise<Market[]> | readonly Market[];
   streamOrderBook(symbol: string, options: { readonly exchange: ExchangeId; readonly depth?: number }): Observable<OrderBook>;
   streamTicker(symbol: string, options: { readonly exchange: ExchangeId }): Observable<Ticker>;
   /** The official rate (needed by the `official` and `both` modes only). */
@@ -58,12 +63,12 @@ const PREMIUM_BASES: readonly PremiumBases[] = ['usdt', 'official', 'both'];
  * streamArbitrage(backbone, 'BTC', { exchanges: ['upbit', 'binance'], fx: 'upbit:USDT/KRW' }).subscribe(render);
  * ```
  */
-export function streamArbitrage(sources: ArbitrageSources, base: string, options: StreamArbitrageOptions): Observable<ArbitrageSnapshot> {
+export function streamArbitrage(sources: ArbitrageSources, base: string, options: StreamArbitrageOptions, scheduler?: SchedulerLike): Observable<ArbitrageSnapshot> {
   const { exchanges, quote = 'KRW', fx, depth = 20, officialStaleAfterMs = 180_000, ...pricing } = options;
   return defer(() => {
     if (exchanges.length < 2) throw new MarketDataError('streamArbitrage needs at least two exchanges');
     const bases = PREMIUM_BASES.find((mode) => mode === fx);
-    return openLegs(sources, base, { exchanges, quote, fx, depth, officialStaleAfterMs }).pipe(arbitrage({ quote, ...pricing, bases }));
+    return openLegs(sources, base, { exchanges, quote, fx, depth, officialStaleAfterMs }).pipe(arbitrage({ quote, ...pricing, bases, ...(scheduler === undefined ? {} : { scheduler }) }));
   });
 }
 
@@ -100,7 +105,10 @@ export function openLegs(sources: ArbitrageSources, base: string, options: LegSo
     const asset = base.trim().toUpperCase();
     const bases = PREMIUM_BASES.find((mode) => mode === fx);
     const given = fx === undefined || bases !== undefined ? undefined : parseFxSource(fx);
-    return from(planLegs(sources, exchanges, asset, quote, given, bases === 'both')).pipe(
+    const listed = exchanges.map((exchange) => sources.getMarkets({ exchange }));
+    const lists$ = listed.some((list) => list instanceof Promise) ? from(Promise.all(listed)) : of(listed as readonly (readonly Market[])[]);
+    return lists$.pipe(
+      map((lists) => planLegs(lists, exchanges, asset, quote, given, bases === 'both')),
       switchMap(({ legs, rate }) => {
         const books$ = combineLatest(
           Object.fromEntries(legs.map(([exchange, symbol]) => [exchange, sources.streamOrderBook(symbol, { exchange, depth })])),
@@ -120,20 +128,19 @@ export function openLegs(sources: ArbitrageSources, base: string, options: LegSo
 type FxSource = ReturnType<typeof parseFxSource>;
 
 /**
- * The symbol each exchange trades `asset` in, and the FX rate that converts the others to `quote`:
+ * The symbol each exchange trades `asset` in (`lists`: each exchange's markets), and the FX rate that converts the others to `quote`:
  * the given one, or else the first the exchanges themselves list. With no `fx`, an exchange that does not
  * list `asset` in `quote` is read in a quote `Q` it does list, converted at `Q/quote` from the first of
  * `exchanges` trading that pair (Binance's BTC/USDT at Upbit's USDT/KRW).
  */
-async function planLegs(
-  sources: ArbitrageSources,
+function planLegs(
+  lists: readonly (readonly Market[])[],
   exchanges: readonly ExchangeId[],
   asset: string,
   quote: string,
   given: FxSource | undefined,
   withUsdt = false,
-): Promise<{ readonly legs: readonly (readonly [ExchangeId, string])[]; readonly rate: FxSource | undefined }> {
-  const lists = await Promise.all(exchanges.map((exchange) => sources.getMarkets({ exchange })));
+): { readonly legs: readonly (readonly [ExchangeId, string])[]; readonly rate: FxSource | undefined } {
   // With both bases, the USDT/quote market prices the tether premium even when no leg needs converting.
   const rate = given ?? findFxSource(exchanges, lists, asset, quote) ?? (withUsdt ? findListing(exchanges, lists, 'USDT', quote) : undefined);
   const quotes = rate === undefined ? [quote] : [quote, rate.symbol.base];
@@ -174,4 +181,38 @@ function parseFxSource(fx: string): { readonly exchange: ExchangeId; readonly sy
     throw new MarketDataError(`fx must be 'usdt', 'official', 'both' or exchange:BASE/QUOTE with one of ${Object.keys(exchangeAdapters).join(', ')} as the exchange, got '${fx}'`);
   }
   return { exchange, symbol };
+}
+
+/**
+ * The arguments of the facade's `streamArbitrage` (either overload), checked and merged into one
+ * {@link StreamArbitrageOptions}; an `InvalidArgumentError` names a bad one.
+ *
+ * @example
+ * ```ts
+ * checkArbitrageArguments('BTC', ['upbit', 'binance'], { fees: { binance: '0.001' } }).exchanges; // ['upbit', 'binance']
+ * ```
+ */
+export function checkArbitrageArguments(
+  base: string,
+  exchangesOrOptions: readonly ExchangeId[] | StreamArbitrageOptions,
+  options: Omit<StreamArbitrageOptions, 'exchanges'> = {},
+): StreamArbitrageOptions {
+  const merged = Array.isArray(exchangesOrOptions) ? { ...checkOptions(options), exchanges: exchangesOrOptions } : checkOptions(exchangesOrOptions as StreamArbitrageOptions);
+  checkLegOptions(base, merged);
+  return merged as StreamArbitrageOptions;
+}
+
+/**
+ * The arguments every cross-exchange stream shares (arbitrage, consolidated book): a base asset, a list of
+ * exchange ids, a depth; an `InvalidArgumentError` names a bad one.
+ *
+ * @example
+ * ```ts
+ * checkLegOptions('BTC', { exchanges: ['upbit', 'binance'], depth: 30 });
+ * ```
+ */
+export function checkLegOptions(base: unknown, { exchanges, depth }: { readonly exchanges?: unknown; readonly depth?: unknown }): void {
+  if (typeof base !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(base.trim())) invalid('base', base, 'a base asset is letters and digits such as "BTC"');
+  if (!Array.isArray(exchanges) || !exchanges.every((id) => isExchangeId(id))) invalid('exchanges', exchanges, `exchanges are an array of ids of ${Object.keys(exchangeAdapters).join(', ')}`);
+  checkCount(depth, 'options.depth');
 }

@@ -6,7 +6,7 @@
 import { defer, throwError, type Observable } from 'rxjs';
 import { GatewayError, type MarketDataError } from '../errors/index.js';
 import { downloadCandles, type CandleDownloadEvent, type CandleRangeOptions } from '../client/candle-history.js';
-import { streamArbitrage, type StreamArbitrageOptions } from './arbitrage-stream.js';
+import { checkArbitrageArguments, checkLegOptions, streamArbitrage, type StreamArbitrageOptions } from './arbitrage-stream.js';
 import { streamConsolidatedBook, type StreamConsolidatedBookOptions } from './consolidated-stream.js';
 import type { ConsolidatedBook } from '../model/consolidated-book.js';
 import type { OfficialFxRate } from '../model/fx.js';
@@ -399,13 +399,12 @@ export class MarketDataBackbone {
     options: Omit<StreamArbitrageOptions, 'exchanges'> = {},
   ): Observable<ArbitrageSnapshot> {
     try {
-      const merged = isExchangeList(exchangesOrOptions) ? { ...checkOptions(options), exchanges: exchangesOrOptions } : checkOptions(exchangesOrOptions);
-      checkLegOptions(base, merged);
+      const merged = checkArbitrageArguments(base, exchangesOrOptions, options);
       if (this.#remote !== undefined) {
         if (Object.keys(merged).some((name) => name !== 'exchanges')) invalid('options', merged, 'through a gateway, streamArbitrage takes the exchanges only (the gateway prices with its defaults)');
-        return this.#remote.streamArbitrage(base, merged.exchanges ?? []);
+        return this.#remote.streamArbitrage(base, merged.exchanges);
       }
-      return streamArbitrage(this, base, merged as StreamArbitrageOptions);
+      return streamArbitrage(this, base, merged);
     } catch (error) {
       return throwError(() => error);
     }
@@ -554,11 +553,20 @@ export class MarketDataBackbone {
 /** A non-negative decimal as a string. */
 const DECIMAL = /^\d+(?:\.\d+)?$/;
 
-/** The arguments every cross-exchange stream shares: a base asset, a list of exchange ids, a depth. */
-function checkLegOptions(base: unknown, { exchanges, depth }: { readonly exchanges?: unknown; readonly depth?: unknown }): void {
-  if (typeof base !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(base.trim())) invalid('base', base, 'a base asset is letters and digits such as "BTC"');
-  if (!Array.isArray(exchanges) || !exchanges.every((id) => isExchangeId(id))) invalid('exchanges', exchanges, `exchanges are an array of ids of ${Object.keys(exchangeAdapters).join(', ')}`);
-  checkCount(depth, 'options.depth');
-}
-
-const isExchangeList = (value: readonly ExchangeId[] | StreamArbitrageOptions): value is readonly ExchangeId[] => Array.isArray(value);
+/**
+ * The market-data methods of {@link MarketDataBackbone} (markets, tickers, books, trades, candles, their
+ * streams, arbitrage, status and errors). Type a strategy against it and it runs on the live backbone and,
+ * in tests, on `createTestBackbone` of `market-data-backbone/testing`, which has these very signatures.
+ *
+ * @example
+ * ```ts
+ * import { map, type Observable } from 'rxjs';
+ * import type { MarketDataSource } from 'market-data-backbone';
+ * const lastPrice = (source: MarketDataSource, symbol: string): Observable<string> => source.streamTicker(symbol).pipe(map((t) => t.last.toFixed()));
+ * ```
+ */
+export type MarketDataSource = Pick<
+  MarketDataBackbone,
+  | 'getMarkets' | 'getTicker' | 'getTickers' | 'getOrderBook' | 'getTrades' | 'getCandles'
+  | 'streamTicker' | 'streamTrades' | 'streamOrderBook' | 'streamCandles' | 'streamArbitrage' | 'streamStatus' | 'streamErrors'
+>;

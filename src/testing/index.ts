@@ -1,8 +1,20 @@
 /**
  * market-data-backbone/testing: offline, deterministic exchange simulators for tests, demos and
  * benchmarks. The {@link MarketModel} is the transport-free source of truth; {@link startUpbitSimulator}
- * serves it as Upbit's REST quotation API on 127.0.0.1.
+ * serves it as Upbit's REST quotation API on 127.0.0.1. And the marble-test harness for users' own
+ * pipelines: {@link createTestBackbone}, the value builders and the marble helpers (`./harness/`).
  */
+// Marble-test harness (browser-safe on its own: src/testing/harness/index.ts)
+export {
+  createTestBackbone, TestBackbone, buildCandle, buildOrderBook, buildStatus, buildTicker, buildTrade,
+  createMarbleMatcher, createMarbleScheduler, normalizeForMatch,
+} from './harness/index.js';
+export type {
+  DriveOptions, MarbleValues, TestBackboneOptions, Driven, SubscriptionFrames, BuildContext, CandleSpec, LevelSpec,
+  OrderBookSpec, StatusSpec, TickerSpec, TimeSpec, TradeSpec, DecimalSpec, AssertDeepEqual,
+} from './harness/index.js';
+
+// Simulators
 export { MarketModel } from './market/market-model.js';
 export type { MarketModelOptions } from './market/market-model.js';
 export { ManualClock } from './market/manual-clock.js';

@@ -69,7 +69,7 @@ const blocks = pages.flatMap((page) => tsBlocks(page, readFileSync(join(docs, pa
 
 describe('docs examples', () => {
   it('should have a page per topic a user meets, each with examples', () => {
-    for (const page of ['streams.md', 'operators.md', 'errors.md', 'cli.md', 'simulators.md']) {
+    for (const page of ['streams.md', 'operators.md', 'errors.md', 'cli.md', 'simulators.md', 'testing.md']) {
       expect(pages).toContain(page);
       expect(blocks.filter((block) => block.page === page).length, page).toBeGreaterThan(0);
     }

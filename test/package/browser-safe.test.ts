@@ -29,7 +29,7 @@ function staticGraph(entry: string): { files: Set<string>; packages: Map<string,
 const nodeOnly = (name: string): boolean => name.startsWith('node:') || builtinModules.includes(name) || name === 'ws';
 
 describe('browser entry points', () => {
-  for (const entry of ['src/index.ts', 'src/internals.ts', 'operators/index.ts']) {
+  for (const entry of ['src/index.ts', 'src/internals.ts', 'operators/index.ts', 'src/testing/harness/index.ts']) {
     it(`${entry} imports no Node built-in and no ws package statically`, () => {
       const { files, packages } = staticGraph(entry);
       expect(files.size).toBeGreaterThan(5);

@@ -32,7 +32,11 @@ export const LAYERS = {
     paths: ['src/backbone/'],
     imports: ['remote', 'private', 'client', 'fx', 'routing', 'streams', 'exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'],
   },
-  testing: { paths: ['src/testing/'], imports: ['transport', 'core', 'model', 'errors'] },
+  harness: {
+    paths: ['src/testing/harness/'],
+    imports: ['backbone', 'client', 'exchanges', 'operators', 'core', 'model', 'errors'],
+  },
+  testing: { paths: ['src/testing/'], imports: ['harness', 'transport', 'core', 'model', 'errors'] },
   entry: {
     paths: ['src/index.ts', 'src/internals.ts'],
     imports: ['backbone', 'private', 'client', 'fx', 'routing', 'streams', 'exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'],
