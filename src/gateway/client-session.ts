@@ -49,6 +49,8 @@ export interface SessionContext {
 }
 
 const TEXT = { binary: false } as const;
+/** `WebSocket.OPEN`. */
+const OPEN = 1;
 
 /**
  * One connected client.
@@ -60,6 +62,8 @@ const TEXT = { binary: false } as const;
  */
 export class ClientSession implements FeedSubscriber {
   readonly #ws: WebSocket;
+  /** The upgraded TCP socket: event frames, framed once per event, are written to it as they are. */
+  readonly #socket: Duplex;
   readonly #ctx: SessionContext;
   readonly #feeds = new Set<string>();
   /** The latest unsent frame per conflated key while the client is slow. */
@@ -72,6 +76,7 @@ export class ClientSession implements FeedSubscriber {
 
   constructor(ws: WebSocket, socket: Duplex, context: SessionContext, authorized: boolean, onClose: (session: ClientSession, code: number) => void) {
     this.#ws = ws;
+    this.#socket = socket;
     this.#ctx = context;
     this.#authorized = authorized;
     this.#allowance = context.limits.maxMessagesPerSecond;
@@ -97,7 +102,7 @@ export class ClientSession implements FeedSubscriber {
   }
 
   deliver(feed: Feed, frame: Buffer): boolean {
-    if (this.#closing) return false;
+    if (this.#closing || this.#ws.readyState !== OPEN) return false;
     const buffered = this.#ws.bufferedAmount;
     if (feed.conflated) {
       if (buffered >= this.#ctx.limits.slowClientBytes) {
@@ -115,7 +120,9 @@ export class ClientSession implements FeedSubscriber {
       this.#closeSlow(feed, buffered);
       return false;
     }
-    this.#ws.send(frame, TEXT);
+    // Already a whole frame: no per-client framing. `ws` writes synchronously (no compression), so
+    // this never lands inside one of its frames, and `bufferedAmount` counts it.
+    this.#socket.write(frame);
     return true;
   }
 
@@ -150,10 +157,10 @@ export class ClientSession implements FeedSubscriber {
   }
 
   #flush(): void {
-    if (this.#pending.size === 0 || this.#closing || this.#ws.bufferedAmount >= this.#ctx.limits.slowClientBytes) return;
+    if (this.#pending.size === 0 || this.#closing || this.#ws.readyState !== OPEN || this.#ws.bufferedAmount >= this.#ctx.limits.slowClientBytes) return;
     let bytes = 0;
     for (const frame of this.#pending.values()) {
-      this.#ws.send(frame, TEXT);
+      this.#socket.write(frame);
       bytes += frame.length;
     }
     this.#ctx.observer?.sent(this.#pending.size, bytes);
