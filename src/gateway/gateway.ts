@@ -40,6 +40,12 @@ export interface GatewayOptions {
   readonly readyStaleMs?: number | undefined;
   /** How long `/v1/arbitrage` waits for its first snapshot (ms). @default 5000 */
   readonly arbitrageTimeoutMs?: number | undefined;
+  /**
+   * `Access-Control-Allow-Origin` of every HTTP reply, so web pages of other origins can read them
+   * (market data is public; private channels need a token over the socket). `undefined` sends none.
+   * @default '*'
+   */
+  readonly allowOrigin?: string | undefined;
   /** Clock of freshness, leases and request allowances. @default asyncScheduler */
   readonly scheduler?: SchedulerLike | undefined;
 }
@@ -107,6 +113,7 @@ export function createGateway(source: GatewaySource, options: GatewayOptions = {
     arbitrageTimeoutMs: options.arbitrageTimeoutMs ?? 5_000,
   };
   const readyStaleMs = options.readyStaleMs ?? 30_000;
+  const cors: Readonly<Record<string, string>> = 'allowOrigin' in options && options.allowOrigin === undefined ? {} : { 'access-control-allow-origin': options.allowOrigin ?? '*' };
   // The hard cap closes (1009) only frames far beyond `maxFrameBytes`, which are answered with an error.
   const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(64 * 1024, limits.maxFrameBytes * 4), perMessageDeflate: false });
   const sessions = new Set<ClientSession>();
@@ -137,6 +144,7 @@ export function createGateway(source: GatewaySource, options: GatewayOptions = {
       'content-type': contentType,
       'content-length': Buffer.byteLength(reply.body),
       'cache-control': 'no-store',
+      ...cors,
       ...(draining ? { connection: 'close' } : {}),
       ...reply.headers,
     });
