@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { CLOSE_GOING_AWAY, CLOSE_SLOW_CLIENT } from 'market-data-backbone/gateway';
 import { until } from '../helpers/wait.js';
 import { countingObserver, fakeSource, startGateway, TestClient } from './helpers.js';
@@ -168,6 +169,38 @@ describe('gateway /v1/stream', () => {
     await until(() => client.frames.length === 40, 5_000, '40 replies');
     expect(client.frames.filter((f) => f.type === 'pong').length).toBeLessThan(20);
     expect(client.frames.filter((f) => f.error?.code === 'rate-limited').length).toBeGreaterThan(20);
+  });
+
+  it('drops a client that stops answering pings and keeps one that answers', async () => {
+    const { wsUrl, observer, gateway, open } = await setup({ heartbeatMs: 50 });
+    const silent = new WebSocket(wsUrl, { autoPong: false });
+    await once(silent, 'open');
+    const answering = await open();
+    cleanups.push(() => silent.terminate());
+    const [code] = (await once(silent, 'close')) as [number];
+    expect(code).toBe(1006); // cut, not closed: a dead peer would not read a close frame
+    await until(() => observer.closeCodes.length === 1, 5_000, 'the gateway to count the close');
+    answering.send({ op: 'ping', id: 'still' });
+    await answering.next((f) => f.id === 'still', 'pong after the drop');
+    expect(answering.closed).toBeUndefined();
+    expect(gateway.clients).toBe(1);
+  });
+
+  it('is not ready while a ticker feed open longer than readyStaleMs has been silent as long', async () => {
+    const { open, push, url } = await setup({ readyStaleMs: 100 });
+    const ready = async () => {
+      const reply = await fetch(`${url}/readyz`);
+      return { status: reply.status, body: (await reply.json()) as { stale: string[] } };
+    };
+    const client = await open();
+    client.send(TICKER);
+    await client.next((f) => f.type === 'ack', 'ack');
+    expect((await ready()).status).toBe(200);
+    let stale = await ready();
+    while (stale.status === 200) stale = await ready();
+    expect(stale).toEqual({ status: 503, body: { ready: false, draining: false, stale: [tickerKey] } });
+    push('ticker:KRW-BTC', { type: 'ticker', last: '1' });
+    expect((await ready()).status).toBe(200);
   });
 
   it('drains: not ready, sockets closed with 1001, the HTTP request in flight answered', async () => {
