@@ -135,7 +135,7 @@ export async function startServe(flags: ServeFlags, extra: GatewayOptions = {}):
     const defaultExchange = flags.exchanges[0] ?? DEFAULT_EXCHANGE;
     const backbone = new MarketDataBackbone({ defaultExchange, replyCache: redis?.cache, exchanges: simulators?.settings });
     closers.push(() => backbone.close());
-    const gateway = createGateway(backbone, { tokens: flags.tokens, defaultExchange, ...extra });
+    const gateway = createGateway(backbone, { tokens: flags.tokens, defaultExchange, exchanges: flags.exchanges, ...extra });
     closers.push(() => gateway.close());
     const server: Server = createServer({ keepAliveTimeout: 5_000 });
     gateway.attach(server);

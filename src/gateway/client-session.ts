@@ -11,6 +11,7 @@ import { GatewayError } from '../errors/index.js';
 import { CLOSE_SLOW_CLIENT, PRIVATE_CHANNELS, parseClientMessage, streamKey, toWireError, type ClientMessage, type StreamRequest } from '../remote/gateway-protocol.js';
 import type { GatewayObserver } from './gateway-observer.js';
 import type { GatewayTokens } from './gateway-token.js';
+import { checkServed, specExchanges } from './gateway-source.js';
 import type { Feed, FeedSubscriber, StreamFanout } from './stream-fanout.js';
 
 /** Caps and thresholds per client of `/v1/stream`. */
@@ -46,6 +47,8 @@ export interface SessionContext {
   readonly scheduler: SchedulerLike;
   /** How long a closing handshake may take before the socket is destroyed. */
   readonly closeTimeoutMs: number;
+  /** The exchanges served; `undefined`: all. */
+  readonly exchanges: readonly string[] | undefined;
 }
 
 const TEXT = { binary: false } as const;
@@ -233,6 +236,11 @@ export class ClientSession implements FeedSubscriber {
     if (PRIVATE_CHANNELS.has(request.channel) && !this.#authorized) {
       const why = this.#ctx.tokens.configured ? 'send {"op":"auth","token":...} or an Authorization: Bearer header first' : 'this gateway has no token configured';
       return this.#refuse(new GatewayError(`Unauthorized: ${request.channel} needs a gateway token (${why})`, { code: 'unauthorized' }), id, key);
+    }
+    try {
+      checkServed(this.#ctx.exchanges, ...specExchanges(request));
+    } catch (error) {
+      return this.#refuse(error, id, key);
     }
     const ack = { type: 'ack', op: 'subscribe', key, ...(id === undefined ? {} : { id }) };
     if (this.#feeds.has(key)) return this.#reply(ack);

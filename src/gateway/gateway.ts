@@ -22,6 +22,8 @@ import { StreamFanout } from './stream-fanout.js';
 export interface GatewayOptions {
   /** Tokens that open `myOrder`/`myAsset` (compared in constant time). @default none: private channels refused */
   readonly tokens?: readonly string[] | undefined;
+  /** The exchanges served; a request naming another is a 404 (`not-found`). @default every exchange */
+  readonly exchanges?: readonly ExchangeId[] | undefined;
   /** Exchange of requests that name none. @default 'upbit' */
   readonly defaultExchange?: ExchangeId | undefined;
   /** Told about clients, subscriptions, frames sent, conflations, slow-client closes and HTTP requests. @default none */
@@ -102,7 +104,8 @@ export function createGateway(source: GatewaySource, options: GatewayOptions = {
   const defaultExchange = options.defaultExchange ?? DEFAULT_EXCHANGE;
   const tokens = new GatewayTokens(options.tokens ?? []);
   const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const sessionContext: SessionContext = { fanout, limits, observer, tokens, defaultExchange, scheduler, closeTimeoutMs: 5_000 };
+  const { exchanges } = options;
+  const sessionContext: SessionContext = { fanout, limits, observer, tokens, defaultExchange, scheduler, closeTimeoutMs: 5_000, exchanges };
   const httpContext: HttpContext = {
     source,
     fanout,
@@ -111,6 +114,7 @@ export function createGateway(source: GatewaySource, options: GatewayOptions = {
     freshMs: options.freshMs ?? 2_000,
     leaseMs: options.tickerLeaseMs ?? 60_000,
     arbitrageTimeoutMs: options.arbitrageTimeoutMs ?? 5_000,
+    exchanges,
   };
   const readyStaleMs = options.readyStaleMs ?? 30_000;
   const cors: Readonly<Record<string, string>> = 'allowOrigin' in options && options.allowOrigin === undefined ? {} : { 'access-control-allow-origin': options.allowOrigin ?? '*' };

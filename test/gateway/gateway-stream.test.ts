@@ -162,6 +162,22 @@ describe('gateway /v1/stream', () => {
     expect(client.closed).toBeUndefined();
   });
 
+  it('refuses exchanges it does not serve, over HTTP (404) and the socket', async () => {
+    const { open, url } = await setup({ exchanges: ['upbit'] });
+    const client = await open();
+    client.send({ ...TICKER, id: 1, exchange: 'binance', symbol: 'BTCUSDT' });
+    client.send({ op: 'subscribe', id: 2, channel: 'arbitrage', base: 'BTC', exchanges: ['upbit', 'coinone'] });
+    client.send({ ...TICKER, id: 3 });
+    expect((await client.next((f) => f.id === 1, 'refusal')).error).toMatchObject({ code: 'not-found', message: 'Exchange binance is not served here (upbit)' });
+    expect((await client.next((f) => f.id === 2, 'refusal')).error?.message).toMatch(/coinone is not served/);
+    expect((await client.next((f) => f.id === 3, 'ack')).type).toBe('ack');
+    for (const path of ['/v1/trades?exchange=binance&symbol=BTCUSDT', '/v1/ticker?exchange=coinone&symbol=KRW-BTC', '/v1/arbitrage?base=BTC&exchanges=upbit,binance']) {
+      const reply = await fetch(`${url}${path}`);
+      expect(reply.status, path).toBe(404);
+      expect(((await reply.json()) as { error: { code: string } }).error.code).toBe('not-found');
+    }
+  });
+
   it('limits the request rate per client with typed errors', async () => {
     const { open } = await setup({ limits: { maxMessagesPerSecond: 5 } });
     const client = await open();
