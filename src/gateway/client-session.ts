@@ -20,8 +20,13 @@ export interface GatewayLimits {
   readonly maxSubscriptions: number;
   /** Largest request frame answered (larger: a `frame-too-large` error). @default 4096 */
   readonly maxFrameBytes: number;
-  /** Requests a second (and the burst) before `rate-limited` errors. @default 20 */
+  /** Requests a second, once the burst is spent, before `rate-limited` errors. @default 20 */
   readonly maxMessagesPerSecond: number;
+  /**
+   * Requests answered at once before the rate applies: enough for a client that reconnects to subscribe
+   * again to all it had (`maxSubscriptions`) and authenticate. @default 110
+   */
+  readonly maxBurst: number;
   /** Unsent bytes from which tickers, books, candles and arbitrage conflate. @default 1 MiB */
   readonly slowClientBytes: number;
   /** Unsent bytes at which a trade or private event closes the client (code 4008). @default 16 MiB */
@@ -33,6 +38,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   maxSubscriptions: 100,
   maxFrameBytes: 4096,
   maxMessagesPerSecond: 20,
+  maxBurst: 110,
   slowClientBytes: 1 << 20,
   maxBufferedBytes: 16 << 20,
 };
@@ -82,7 +88,7 @@ export class ClientSession implements FeedSubscriber {
     this.#socket = socket;
     this.#ctx = context;
     this.#authorized = authorized;
-    this.#allowance = context.limits.maxMessagesPerSecond;
+    this.#allowance = context.limits.maxBurst;
     this.#allowanceAt = context.scheduler.now();
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     // A protocol error (an oversized or malformed frame) is followed by the close below; unhandled, it
@@ -187,9 +193,9 @@ export class ClientSession implements FeedSubscriber {
 
   /** Spends one request of the client's allowance; `false` when it is used up. */
   #spend(): boolean {
-    const { maxMessagesPerSecond: rate } = this.#ctx.limits;
+    const { maxMessagesPerSecond: rate, maxBurst } = this.#ctx.limits;
     const now = this.#ctx.scheduler.now();
-    this.#allowance = Math.min(rate, this.#allowance + ((now - this.#allowanceAt) * rate) / 1_000);
+    this.#allowance = Math.min(maxBurst, this.#allowance + ((now - this.#allowanceAt) * rate) / 1_000);
     this.#allowanceAt = now;
     if (this.#allowance < 1) return false;
     this.#allowance -= 1;

@@ -128,7 +128,7 @@ describe('gateway /v1/stream', () => {
   });
 
   it('answers bad requests with typed errors and stays up', async () => {
-    const { open, url, subscriptions } = await setup({ limits: { maxSubscriptions: 50, maxMessagesPerSecond: 1_000_000, maxFrameBytes: 1024 } });
+    const { open, url, subscriptions } = await setup({ limits: { maxSubscriptions: 50, maxMessagesPerSecond: 1_000_000, maxBurst: 1_000_000, maxFrameBytes: 1024 } });
     const client = await open();
     client.send({ op: 'explode', id: 1 });
     client.send('{"op": "subscribe", ');
@@ -179,7 +179,7 @@ describe('gateway /v1/stream', () => {
   });
 
   it('limits the request rate per client with typed errors', async () => {
-    const { open } = await setup({ limits: { maxMessagesPerSecond: 5 } });
+    const { open } = await setup({ limits: { maxMessagesPerSecond: 5, maxBurst: 5 } });
     const client = await open();
     for (let i = 0; i < 40; i += 1) client.send({ op: 'ping', id: i });
     await until(() => client.frames.length === 40, 5_000, '40 replies');
