@@ -8,7 +8,8 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
+import { GatewayClient } from '../../src/remote/gateway-client.js';
 import { CLOSE_GOING_AWAY, CLOSE_SLOW_CLIENT } from 'market-data-backbone/gateway';
 import { until } from '../helpers/wait.js';
 import { countingObserver, fakeSource, startGateway, TestClient } from './helpers.js';
@@ -256,5 +257,26 @@ describe('gateway /v1/stream', () => {
     await drain;
     expect(drained).toBe(true);
     await expect(TestClient.open(`${url.replace('http', 'ws')}/v1/stream`)).rejects.toThrow();
+  });
+});
+
+describe('gateway client heartbeat', () => {
+  it('leaves a gateway that accepts the socket but never answers, for the next URL', async () => {
+    const silent = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(silent, 'listening');
+    cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+    const { wsUrl, push, gateway } = await setup();
+    const client = new GatewayClient({ urls: [`ws://127.0.0.1:${(silent.address() as AddressInfo).port}`, wsUrl], heartbeatMs: 100 });
+    cleanups.push(() => client.close());
+    const values: unknown[] = [];
+    const subscription = client.stream({ channel: 'ticker', exchange: 'upbit', symbol: 'KRW-BTC' }).subscribe((value) => values.push(value));
+    cleanups.push(() => subscription.unsubscribe());
+    await until(() => silent.clients.size === 1, 5_000, 'the client on the silent server');
+    await until(() => gateway.clients === 1, 5_000, 'the client on the gateway after a silent heartbeat period');
+    expect(client.moves).toBe(1);
+    await until(() => gateway.upstreams === 1, 5_000, 'subscribed again');
+    push('ticker:KRW-BTC', { type: 'ticker', last: '2.5' });
+    await until(() => values.length === 1, 5_000, 'a ticker through the second gateway');
+    expect(JSON.stringify(values)).toBe('[{"type":"ticker","last":"2.5"}]');
   });
 });
