@@ -18,6 +18,7 @@ const suites: Record<string, () => Promise<void>> = {
   peers: async () => (await import('./peers.js')).benchPeers(),
   routing: async () => (await import('./routing.js')).benchRouting(),
   consolidated: async () => (await import('./consolidated.js')).benchConsolidated(),
+  gateway: async () => (await import('./gateway.js')).benchGateway(),
 };
 
 const wanted = process.argv.slice(2);

@@ -115,8 +115,13 @@ async function openRedis(url: string): Promise<{ cache: ReplyCache; close: Close
 }
 
 /**
- * Starts the gateway the flags describe. `extra` is merged into the gateway options: where `mdb serve`
- * plugs in its `observer` and `metrics` (Prometheus).
+ * Gateway options `mdb serve` adds to its own: where it plugs in its `observer` and `metrics`
+ * (Prometheus), given the backbone when they need it (`collectMetrics(backbone, registry)`).
+ */
+export type ServeExtras = GatewayOptions | ((backbone: MarketDataBackbone) => GatewayOptions);
+
+/**
+ * Starts the gateway the flags describe, with `extra` merged into the gateway options.
  *
  * @example
  * ```ts
@@ -125,7 +130,7 @@ async function openRedis(url: string): Promise<{ cache: ReplyCache; close: Close
  * await running.stop();
  * ```
  */
-export async function startServe(flags: ServeFlags, extra: GatewayOptions = {}): Promise<RunningGateway> {
+export async function startServe(flags: ServeFlags, extra: ServeExtras = {}): Promise<RunningGateway> {
   const closers: Closer[] = [];
   try {
     const simulators = flags.simulate ? await startSimulators(flags.exchanges) : undefined;
@@ -135,7 +140,8 @@ export async function startServe(flags: ServeFlags, extra: GatewayOptions = {}):
     const defaultExchange = flags.exchanges[0] ?? DEFAULT_EXCHANGE;
     const backbone = new MarketDataBackbone({ defaultExchange, replyCache: redis?.cache, exchanges: simulators?.settings });
     closers.push(() => backbone.close());
-    const gateway = createGateway(backbone, { tokens: flags.tokens, defaultExchange, ...extra });
+    const extras = typeof extra === 'function' ? extra(backbone) : extra;
+    const gateway = createGateway(backbone, { tokens: flags.tokens, defaultExchange, exchanges: flags.exchanges, ...extras });
     closers.push(() => gateway.close());
     const server: Server = createServer({ keepAliveTimeout: 5_000 });
     gateway.attach(server);
@@ -173,7 +179,7 @@ export interface ServeOutput {
  * process.exitCode = await runServe(['--simulate'], process);
  * ```
  */
-export async function runServe(argv: readonly string[], output: ServeOutput, extra: GatewayOptions = {}): Promise<number> {
+export async function runServe(argv: readonly string[], output: ServeOutput, extra: ServeExtras = {}): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     output.stdout.write(`${SERVE_USAGE}\n`);
     return 0;

@@ -11,6 +11,7 @@ import { GatewayError } from '../errors/index.js';
 import { CLOSE_SLOW_CLIENT, PRIVATE_CHANNELS, parseClientMessage, streamKey, toWireError, type ClientMessage, type StreamRequest } from '../remote/gateway-protocol.js';
 import type { GatewayObserver } from './gateway-observer.js';
 import type { GatewayTokens } from './gateway-token.js';
+import { checkServed, specExchanges } from './gateway-source.js';
 import type { Feed, FeedSubscriber, StreamFanout } from './stream-fanout.js';
 
 /** Caps and thresholds per client of `/v1/stream`. */
@@ -19,8 +20,13 @@ export interface GatewayLimits {
   readonly maxSubscriptions: number;
   /** Largest request frame answered (larger: a `frame-too-large` error). @default 4096 */
   readonly maxFrameBytes: number;
-  /** Requests a second (and the burst) before `rate-limited` errors. @default 20 */
+  /** Requests a second, once the burst is spent, before `rate-limited` errors. @default 20 */
   readonly maxMessagesPerSecond: number;
+  /**
+   * Requests answered at once before the rate applies: enough for a client that reconnects to subscribe
+   * again to all it had (`maxSubscriptions`) and authenticate. @default 110
+   */
+  readonly maxBurst: number;
   /** Unsent bytes from which tickers, books, candles and arbitrage conflate. @default 1 MiB */
   readonly slowClientBytes: number;
   /** Unsent bytes at which a trade or private event closes the client (code 4008). @default 16 MiB */
@@ -32,6 +38,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   maxSubscriptions: 100,
   maxFrameBytes: 4096,
   maxMessagesPerSecond: 20,
+  maxBurst: 110,
   slowClientBytes: 1 << 20,
   maxBufferedBytes: 16 << 20,
 };
@@ -46,9 +53,13 @@ export interface SessionContext {
   readonly scheduler: SchedulerLike;
   /** How long a closing handshake may take before the socket is destroyed. */
   readonly closeTimeoutMs: number;
+  /** The exchanges served; `undefined`: all. */
+  readonly exchanges: readonly string[] | undefined;
 }
 
 const TEXT = { binary: false } as const;
+/** `WebSocket.OPEN`. */
+const OPEN = 1;
 
 /**
  * One connected client.
@@ -60,6 +71,8 @@ const TEXT = { binary: false } as const;
  */
 export class ClientSession implements FeedSubscriber {
   readonly #ws: WebSocket;
+  /** The upgraded TCP socket: event frames, framed once per event, are written to it as they are. */
+  readonly #socket: Duplex;
   readonly #ctx: SessionContext;
   readonly #feeds = new Set<string>();
   /** The latest unsent frame per conflated key while the client is slow. */
@@ -72,9 +85,10 @@ export class ClientSession implements FeedSubscriber {
 
   constructor(ws: WebSocket, socket: Duplex, context: SessionContext, authorized: boolean, onClose: (session: ClientSession, code: number) => void) {
     this.#ws = ws;
+    this.#socket = socket;
     this.#ctx = context;
     this.#authorized = authorized;
-    this.#allowance = context.limits.maxMessagesPerSecond;
+    this.#allowance = context.limits.maxBurst;
     this.#allowanceAt = context.scheduler.now();
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     // A protocol error (an oversized or malformed frame) is followed by the close below; unhandled, it
@@ -97,7 +111,7 @@ export class ClientSession implements FeedSubscriber {
   }
 
   deliver(feed: Feed, frame: Buffer): boolean {
-    if (this.#closing) return false;
+    if (this.#closing || this.#ws.readyState !== OPEN) return false;
     const buffered = this.#ws.bufferedAmount;
     if (feed.conflated) {
       if (buffered >= this.#ctx.limits.slowClientBytes) {
@@ -115,7 +129,9 @@ export class ClientSession implements FeedSubscriber {
       this.#closeSlow(feed, buffered);
       return false;
     }
-    this.#ws.send(frame, TEXT);
+    // Already a whole frame: no per-client framing. `ws` writes synchronously (no compression), so
+    // this never lands inside one of its frames, and `bufferedAmount` counts it.
+    this.#socket.write(frame);
     return true;
   }
 
@@ -150,10 +166,10 @@ export class ClientSession implements FeedSubscriber {
   }
 
   #flush(): void {
-    if (this.#pending.size === 0 || this.#closing || this.#ws.bufferedAmount >= this.#ctx.limits.slowClientBytes) return;
+    if (this.#pending.size === 0 || this.#closing || this.#ws.readyState !== OPEN || this.#ws.bufferedAmount >= this.#ctx.limits.slowClientBytes) return;
     let bytes = 0;
     for (const frame of this.#pending.values()) {
-      this.#ws.send(frame, TEXT);
+      this.#socket.write(frame);
       bytes += frame.length;
     }
     this.#ctx.observer?.sent(this.#pending.size, bytes);
@@ -177,9 +193,9 @@ export class ClientSession implements FeedSubscriber {
 
   /** Spends one request of the client's allowance; `false` when it is used up. */
   #spend(): boolean {
-    const { maxMessagesPerSecond: rate } = this.#ctx.limits;
+    const { maxMessagesPerSecond: rate, maxBurst } = this.#ctx.limits;
     const now = this.#ctx.scheduler.now();
-    this.#allowance = Math.min(rate, this.#allowance + ((now - this.#allowanceAt) * rate) / 1_000);
+    this.#allowance = Math.min(maxBurst, this.#allowance + ((now - this.#allowanceAt) * rate) / 1_000);
     this.#allowanceAt = now;
     if (this.#allowance < 1) return false;
     this.#allowance -= 1;
@@ -226,6 +242,11 @@ export class ClientSession implements FeedSubscriber {
     if (PRIVATE_CHANNELS.has(request.channel) && !this.#authorized) {
       const why = this.#ctx.tokens.configured ? 'send {"op":"auth","token":...} or an Authorization: Bearer header first' : 'this gateway has no token configured';
       return this.#refuse(new GatewayError(`Unauthorized: ${request.channel} needs a gateway token (${why})`, { code: 'unauthorized' }), id, key);
+    }
+    try {
+      checkServed(this.#ctx.exchanges, ...specExchanges(request));
+    } catch (error) {
+      return this.#refuse(error, id, key);
     }
     const ack = { type: 'ack', op: 'subscribe', key, ...(id === undefined ? {} : { id }) };
     if (this.#feeds.has(key)) return this.#reply(ack);

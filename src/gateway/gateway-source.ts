@@ -6,6 +6,7 @@ import type { Observable } from 'rxjs';
 import type { MarketDataBackbone } from '../backbone/backbone.js';
 import type { ExchangeId } from '../exchanges/registry.js';
 import type { CandleInterval } from '../model/candle.js';
+import { GatewayError } from '../errors/index.js';
 import type { StreamSpec } from '../remote/gateway-protocol.js';
 
 /** The calls of a {@link MarketDataBackbone} the gateway answers with. */
@@ -58,3 +59,21 @@ export function openStream(source: GatewaySource, spec: StreamSpec): Observable<
       return source.streamMyAssets({ exchange });
   }
 }
+
+/**
+ * Refuses a request for an exchange the gateway does not serve (`GatewayOptions.exchanges`) with a
+ * `not-found` {@link GatewayError}; `served` undefined serves every exchange.
+ *
+ * @example
+ * ```ts
+ * checkServed(['upbit'], 'binance'); // throws GatewayError: Exchange binance is not served here (upbit)
+ * ```
+ */
+export function checkServed(served: readonly string[] | undefined, ...exchanges: readonly string[]): void {
+  if (served === undefined) return;
+  const refused = exchanges.find((exchange) => !served.includes(exchange));
+  if (refused !== undefined) throw new GatewayError(`Exchange ${refused} is not served here (${served.join(', ')})`, { code: 'not-found' });
+}
+
+/** The exchanges a stream spec reads. */
+export const specExchanges = (spec: StreamSpec): readonly string[] => (spec.channel === 'arbitrage' ? (spec.exchanges ?? []) : [spec.exchange]);

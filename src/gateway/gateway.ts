@@ -22,6 +22,8 @@ import { StreamFanout } from './stream-fanout.js';
 export interface GatewayOptions {
   /** Tokens that open `myOrder`/`myAsset` (compared in constant time). @default none: private channels refused */
   readonly tokens?: readonly string[] | undefined;
+  /** The exchanges served; a request naming another is a 404 (`not-found`). @default every exchange */
+  readonly exchanges?: readonly ExchangeId[] | undefined;
   /** Exchange of requests that name none. @default 'upbit' */
   readonly defaultExchange?: ExchangeId | undefined;
   /** Told about clients, subscriptions, frames sent, conflations, slow-client closes and HTTP requests. @default none */
@@ -40,6 +42,12 @@ export interface GatewayOptions {
   readonly readyStaleMs?: number | undefined;
   /** How long `/v1/arbitrage` waits for its first snapshot (ms). @default 5000 */
   readonly arbitrageTimeoutMs?: number | undefined;
+  /**
+   * `Access-Control-Allow-Origin` of every HTTP reply, so web pages of other origins can read them
+   * (market data is public; private channels need a token over the socket). `undefined` sends none.
+   * @default '*'
+   */
+  readonly allowOrigin?: string | undefined;
   /** Clock of freshness, leases and request allowances. @default asyncScheduler */
   readonly scheduler?: SchedulerLike | undefined;
 }
@@ -96,7 +104,8 @@ export function createGateway(source: GatewaySource, options: GatewayOptions = {
   const defaultExchange = options.defaultExchange ?? DEFAULT_EXCHANGE;
   const tokens = new GatewayTokens(options.tokens ?? []);
   const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const sessionContext: SessionContext = { fanout, limits, observer, tokens, defaultExchange, scheduler, closeTimeoutMs: 5_000 };
+  const { exchanges } = options;
+  const sessionContext: SessionContext = { fanout, limits, observer, tokens, defaultExchange, scheduler, closeTimeoutMs: 5_000, exchanges };
   const httpContext: HttpContext = {
     source,
     fanout,
@@ -105,8 +114,10 @@ export function createGateway(source: GatewaySource, options: GatewayOptions = {
     freshMs: options.freshMs ?? 2_000,
     leaseMs: options.tickerLeaseMs ?? 60_000,
     arbitrageTimeoutMs: options.arbitrageTimeoutMs ?? 5_000,
+    exchanges,
   };
   const readyStaleMs = options.readyStaleMs ?? 30_000;
+  const cors: Readonly<Record<string, string>> = 'allowOrigin' in options && options.allowOrigin === undefined ? {} : { 'access-control-allow-origin': options.allowOrigin ?? '*' };
   // The hard cap closes (1009) only frames far beyond `maxFrameBytes`, which are answered with an error.
   const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(64 * 1024, limits.maxFrameBytes * 4), perMessageDeflate: false });
   const sessions = new Set<ClientSession>();
@@ -137,6 +148,7 @@ export function createGateway(source: GatewaySource, options: GatewayOptions = {
       'content-type': contentType,
       'content-length': Buffer.byteLength(reply.body),
       'cache-control': 'no-store',
+      ...cors,
       ...(draining ? { connection: 'close' } : {}),
       ...reply.headers,
     });

@@ -10,7 +10,7 @@ import { ConnectionError, ExchangeError, GatewayError, InvalidArgumentError, Mar
 import type { ExchangeId } from '../exchanges/registry.js';
 import type { CandleInterval } from '../model/candle.js';
 import { parseStreamSpec, streamKey, toWireError, type StreamSpec } from '../remote/gateway-protocol.js';
-import type { GatewaySource } from './gateway-source.js';
+import { checkServed, specExchanges, type GatewaySource } from './gateway-source.js';
 import type { StreamFanout } from './stream-fanout.js';
 
 /** What the routes read. */
@@ -25,6 +25,8 @@ export interface HttpContext {
   readonly leaseMs: number;
   /** How long `/v1/arbitrage` waits for the first snapshot (ms). */
   readonly arbitrageTimeoutMs: number;
+  /** The exchanges served; `undefined`: all. */
+  readonly exchanges: readonly string[] | undefined;
 }
 
 /** A reply: status, JSON body, extra headers. */
@@ -66,6 +68,7 @@ function time(query: URLSearchParams, name: string): number | undefined {
 function spec(context: HttpContext, fields: Record<string, unknown>): StreamSpec {
   const parsed = parseStreamSpec(fields, context.defaultExchange);
   if (parsed instanceof GatewayError) throw parsed;
+  checkServed(context.exchanges, ...specExchanges(parsed));
   return parsed;
 }
 
@@ -103,12 +106,17 @@ const ROUTES: Readonly<Record<string, Route>> = {
   '/v1/markets': async (context, query) => JSON.stringify(await context.source.getMarkets({ exchange: exchangeOf(context, query) })),
   '/v1/arbitrage': async (context, query) => {
     const exchanges = required(query, 'exchanges').split(',') as ExchangeId[];
+    checkServed(context.exchanges, ...exchanges);
     const snapshot$ = context.source.streamArbitrage(required(query, 'base'), exchanges).pipe(timeout({ first: context.arbitrageTimeoutMs }));
     return JSON.stringify(await firstValueFrom(snapshot$));
   },
 };
 
-const exchangeOf = (context: HttpContext, query: URLSearchParams): ExchangeId => (query.get('exchange') ?? context.defaultExchange) as ExchangeId;
+function exchangeOf(context: HttpContext, query: URLSearchParams): ExchangeId {
+  const exchange = query.get('exchange') ?? context.defaultExchange;
+  checkServed(context.exchanges, exchange);
+  return exchange as ExchangeId;
+}
 
 /** The route names the gateway answers (for bounded metric labels). */
 export const HTTP_ROUTES: readonly string[] = Object.keys(ROUTES);

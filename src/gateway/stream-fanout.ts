@@ -6,9 +6,33 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { CONFLATED_CHANNELS, streamKey, toWireError, type StreamSpec } from '../remote/gateway-protocol.js';
 import { openStream, type GatewaySource } from './gateway-source.js';
 
+/**
+ * A whole unmasked WebSocket text frame (FIN, opcode 1) around `payload`: what a server sends, the
+ * same bytes for every client, so an event is framed once and written to each socket as it is.
+ */
+export function toTextFrame(payload: Buffer): Buffer {
+  const length = payload.length;
+  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(headerLength + length);
+  frame[0] = 0x81;
+  if (length < 126) frame[1] = length;
+  else if (length < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  payload.copy(frame, headerLength);
+  return frame;
+}
+
 /** Who receives a feed's frames: a client session, or the HTTP side keeping a ticker warm. */
 export interface FeedSubscriber {
-  /** An event frame of `feed` (the same `Buffer` for every subscriber); `false` when held back (conflated). */
+  /**
+   * An event of `feed` as a whole WebSocket frame ({@link toTextFrame}: the same `Buffer` for every
+   * subscriber); `false` when held back (conflated).
+   */
   deliver(feed: Feed, frame: Buffer): boolean;
   /** The upstream ended (`end` frame) or failed (`error` frame); the feed is gone. */
   ended(feed: Feed, frame: Buffer): void;
@@ -42,10 +66,10 @@ export class Feed {
     return CONFLATED_CHANNELS.has(this.spec.channel);
   }
 
-  /** Serializes one event, once for every subscriber. */
+  /** Serializes and frames one event, once for every subscriber. */
   frame(value: unknown): Buffer {
     const data = JSON.stringify(value);
-    const frame = Buffer.from(`${this.#prefix}${data}}`);
+    const frame = toTextFrame(Buffer.from(`${this.#prefix}${data}}`));
     if (this.conflated) {
       this.latestFrame = frame;
       this.latestData = data;

@@ -18,6 +18,8 @@ import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MarketDataBackbone } from '../../src/index.js';
 import { ManualClock, startUpbitSimulator, type UpbitSimulator } from '../../src/testing/index.js';
+import { createGateway } from '../../src/gateway/index.js';
+import { closedPort } from '../cli/run-cli.js';
 import { T0 } from '../testing/helpers.js';
 import type { ScenarioConfig, ScenarioSummary } from './page-entry.js';
 
@@ -189,6 +191,42 @@ describe('in headless Chromium', () => {
         expect(summary.book).toEqual({ market: 'KRW-BTC', bids: 5, asks: 5, bestBid: book.bids[0]?.price.toFixed() });
       } finally {
         await node.close();
+      }
+    },
+    TIMEOUT_MS,
+  );
+  it(
+    'should read through gateways, moving past one that refuses connections',
+    async () => {
+      if (sim === undefined) throw new Error('the simulator did not start');
+      const served = new MarketDataBackbone({ exchanges: { upbit: { restUrl: sim.url, wsUrl: sim.wsUrl } } });
+      const gateway = createGateway(served);
+      const server = createServer();
+      gateway.attach(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const live = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const dead = `ws://127.0.0.1:${await closedPort()}`;
+      let browser: Browser | undefined;
+      const pageErrors: string[] = [];
+      try {
+        browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: TIMEOUT_MS });
+        const page = await browser.newPage();
+        page.on('pageerror', (error) => pageErrors.push(error.message));
+        await page.goto(pageUrl);
+        const summary = await page.evaluate((urls) => window.runGatewayScenario(urls), [dead, live]);
+        const [btc, eth] = await served.getTickers(['KRW-BTC', 'KRW-ETH']);
+        const book = await served.getOrderBook('KRW-BTC', { depth: 5 });
+        expect(summary).toEqual({
+          ticker: { market: 'KRW-BTC', last: btc?.last.toFixed(), exact: true },
+          bestBid: book.bids[0]?.price.toFixed(),
+          streamedTicker: { market: 'KRW-ETH', last: eth?.last.toFixed() },
+        });
+        expect(pageErrors).toEqual([]);
+      } finally {
+        await browser?.close();
+        await gateway.close();
+        await served.close();
+        await closeServer(server);
       }
     },
     TIMEOUT_MS,

@@ -5,7 +5,7 @@
  * a page, so that its requests carry `Origin` and follow Upbit's `Origin` pacing.
  */
 import { firstValueFrom } from 'rxjs';
-import { MarketDataBackbone } from '../../src/index.js';
+import { Big, MarketDataBackbone } from '../../src/index.js';
 import { sendsOriginByDefault } from '../../src/transport/environment.js';
 
 /** Where the simulator listens, and the `Origin` window it was started with. */
@@ -63,10 +63,44 @@ async function runScenario({ restUrl, wsUrl, originWindowMs }: ScenarioConfig): 
   }
 }
 
+/** What the page read through gateways (`gateway: [...]`), decimals as their exact text. */
+export interface GatewaySummary {
+  readonly ticker: { readonly market: string; readonly last: string; readonly exact: boolean };
+  readonly bestBid: string;
+  readonly streamedTicker: { readonly market: string; readonly last: string };
+}
+
+/**
+ * The same API through gateways: the first URL refuses connections, so both the HTTP calls and the
+ * socket have to move to the second.
+ *
+ * @example
+ * ```ts
+ * const summary = await window.runGatewayScenario(['ws://127.0.0.1:1', gatewayWsUrl]);
+ * ```
+ */
+async function runGatewayScenario(gateways: readonly string[]): Promise<GatewaySummary> {
+  const backbone = new MarketDataBackbone({ gateway: gateways });
+  try {
+    const ticker = await backbone.getTicker('KRW-BTC');
+    const book = await backbone.getOrderBook('KRW-BTC', { depth: 5 });
+    const streamed = await firstValueFrom(backbone.streamTicker('KRW-ETH'));
+    return {
+      ticker: { market: ticker.market, last: ticker.last.toFixed(), exact: ticker.last instanceof Big },
+      bestBid: book.bids[0]?.price.toFixed() ?? '',
+      streamedTicker: { market: streamed.market, last: streamed.last.toFixed() },
+    };
+  } finally {
+    await backbone.close();
+  }
+}
+
 declare global {
   interface Window {
     runScenario: RunScenario;
+    runGatewayScenario: typeof runGatewayScenario;
   }
 }
 
 window.runScenario = runScenario;
+window.runGatewayScenario = runGatewayScenario;

@@ -8,6 +8,8 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { GatewayClient } from '../../src/remote/gateway-client.js';
 import { CLOSE_GOING_AWAY, CLOSE_SLOW_CLIENT } from 'market-data-backbone/gateway';
 import { until } from '../helpers/wait.js';
 import { countingObserver, fakeSource, startGateway, TestClient } from './helpers.js';
@@ -127,7 +129,7 @@ describe('gateway /v1/stream', () => {
   });
 
   it('answers bad requests with typed errors and stays up', async () => {
-    const { open, url, subscriptions } = await setup({ limits: { maxSubscriptions: 50, maxMessagesPerSecond: 1_000_000, maxFrameBytes: 1024 } });
+    const { open, url, subscriptions } = await setup({ limits: { maxSubscriptions: 50, maxMessagesPerSecond: 1_000_000, maxBurst: 1_000_000, maxFrameBytes: 1024 } });
     const client = await open();
     client.send({ op: 'explode', id: 1 });
     client.send('{"op": "subscribe", ');
@@ -161,13 +163,61 @@ describe('gateway /v1/stream', () => {
     expect(client.closed).toBeUndefined();
   });
 
+  it('refuses exchanges it does not serve, over HTTP (404) and the socket', async () => {
+    const { open, url } = await setup({ exchanges: ['upbit'] });
+    const client = await open();
+    client.send({ ...TICKER, id: 1, exchange: 'binance', symbol: 'BTCUSDT' });
+    client.send({ op: 'subscribe', id: 2, channel: 'arbitrage', base: 'BTC', exchanges: ['upbit', 'coinone'] });
+    client.send({ ...TICKER, id: 3 });
+    expect((await client.next((f) => f.id === 1, 'refusal')).error).toMatchObject({ code: 'not-found', message: 'Exchange binance is not served here (upbit)' });
+    expect((await client.next((f) => f.id === 2, 'refusal')).error?.message).toMatch(/coinone is not served/);
+    expect((await client.next((f) => f.id === 3, 'ack')).type).toBe('ack');
+    for (const path of ['/v1/trades?exchange=binance&symbol=BTCUSDT', '/v1/ticker?exchange=coinone&symbol=KRW-BTC', '/v1/arbitrage?base=BTC&exchanges=upbit,binance']) {
+      const reply = await fetch(`${url}${path}`);
+      expect(reply.status, path).toBe(404);
+      expect(((await reply.json()) as { error: { code: string } }).error.code).toBe('not-found');
+    }
+  });
+
   it('limits the request rate per client with typed errors', async () => {
-    const { open } = await setup({ limits: { maxMessagesPerSecond: 5 } });
+    const { open } = await setup({ limits: { maxMessagesPerSecond: 5, maxBurst: 5 } });
     const client = await open();
     for (let i = 0; i < 40; i += 1) client.send({ op: 'ping', id: i });
     await until(() => client.frames.length === 40, 5_000, '40 replies');
     expect(client.frames.filter((f) => f.type === 'pong').length).toBeLessThan(20);
     expect(client.frames.filter((f) => f.error?.code === 'rate-limited').length).toBeGreaterThan(20);
+  });
+
+  it('drops a client that stops answering pings and keeps one that answers', async () => {
+    const { wsUrl, observer, gateway, open } = await setup({ heartbeatMs: 50 });
+    const silent = new WebSocket(wsUrl, { autoPong: false });
+    await once(silent, 'open');
+    const answering = await open();
+    cleanups.push(() => silent.terminate());
+    const [code] = (await once(silent, 'close')) as [number];
+    expect(code).toBe(1006); // cut, not closed: a dead peer would not read a close frame
+    await until(() => observer.closeCodes.length === 1, 5_000, 'the gateway to count the close');
+    answering.send({ op: 'ping', id: 'still' });
+    await answering.next((f) => f.id === 'still', 'pong after the drop');
+    expect(answering.closed).toBeUndefined();
+    expect(gateway.clients).toBe(1);
+  });
+
+  it('is not ready while a ticker feed open longer than readyStaleMs has been silent as long', async () => {
+    const { open, push, url } = await setup({ readyStaleMs: 100 });
+    const ready = async () => {
+      const reply = await fetch(`${url}/readyz`);
+      return { status: reply.status, body: (await reply.json()) as { stale: string[] } };
+    };
+    const client = await open();
+    client.send(TICKER);
+    await client.next((f) => f.type === 'ack', 'ack');
+    expect((await ready()).status).toBe(200);
+    let stale = await ready();
+    while (stale.status === 200) stale = await ready();
+    expect(stale).toEqual({ status: 503, body: { ready: false, draining: false, stale: [tickerKey] } });
+    push('ticker:KRW-BTC', { type: 'ticker', last: '1' });
+    expect((await ready()).status).toBe(200);
   });
 
   it('drains: not ready, sockets closed with 1001, the HTTP request in flight answered', async () => {
@@ -207,5 +257,26 @@ describe('gateway /v1/stream', () => {
     await drain;
     expect(drained).toBe(true);
     await expect(TestClient.open(`${url.replace('http', 'ws')}/v1/stream`)).rejects.toThrow();
+  });
+});
+
+describe('gateway client heartbeat', () => {
+  it('leaves a gateway that accepts the socket but never answers, for the next URL', async () => {
+    const silent = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(silent, 'listening');
+    cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+    const { wsUrl, push, gateway } = await setup();
+    const client = new GatewayClient({ urls: [`ws://127.0.0.1:${(silent.address() as AddressInfo).port}`, wsUrl], heartbeatMs: 100 });
+    cleanups.push(() => client.close());
+    const values: unknown[] = [];
+    const subscription = client.stream({ channel: 'ticker', exchange: 'upbit', symbol: 'KRW-BTC' }).subscribe((value) => values.push(value));
+    cleanups.push(() => subscription.unsubscribe());
+    await until(() => silent.clients.size === 1, 5_000, 'the client on the silent server');
+    await until(() => gateway.clients === 1, 5_000, 'the client on the gateway after a silent heartbeat period');
+    expect(client.moves).toBe(1);
+    await until(() => gateway.upstreams === 1, 5_000, 'subscribed again');
+    push('ticker:KRW-BTC', { type: 'ticker', last: '2.5' });
+    await until(() => values.length === 1, 5_000, 'a ticker through the second gateway');
+    expect(JSON.stringify(values)).toBe('[{"type":"ticker","last":"2.5"}]');
   });
 });

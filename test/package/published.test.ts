@@ -75,7 +75,7 @@ describe('the published package', () => {
   it('ships the build, the README and the manifest, and no sources or tests', () => {
     expect(packed).toContain('package.json');
     expect(packed).toContain('README.md');
-    for (const entry of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/operators/index.js', 'dist/testing/index.js', 'dist/internals/index.js', 'dist/internals/index.cjs', 'dist/cli/mdb.js']) {
+    for (const entry of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/operators/index.js', 'dist/testing/index.js', 'dist/internals/index.js', 'dist/internals/index.cjs', 'dist/gateway/index.js', 'dist/gateway/index.cjs', 'dist/gateway/index.d.ts', 'dist/cli/mdb.js']) {
       expect(packed).toContain(entry);
     }
     expect(packed.filter((path) => /^(src|test|marbles|bench|examples)\//.test(path))).toEqual([]);
