@@ -13,6 +13,8 @@ const entry = {
   'internals/index': 'src/internals.ts',
   'operators/index': 'operators/index.ts',
   'testing/index': 'src/testing/index.ts',
+  // Node only (prom-client): never reached from the browser-safe entries above.
+  'metrics/index': 'src/metrics/index.ts',
 };
 
 const library: Options = {

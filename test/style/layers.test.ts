@@ -34,6 +34,8 @@ export const LAYERS = {
     paths: ['src/index.ts', 'src/internals.ts'],
     imports: ['backbone', 'private', 'client', 'streams', 'exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'],
   },
+  gateway: { paths: ['src/gateway/'], imports: ['backbone', 'remote', 'exchanges', 'model', 'errors'] },
+  metrics: { paths: ['src/metrics/'], imports: ['gateway', 'backbone', 'client', 'streams', 'exchanges', 'core', 'model', 'errors'] },
   cli: { paths: ['src/cli/'], imports: ['entry', 'testing', 'backbone', 'client', 'exchanges', 'core', 'model', 'errors'] },
 } as const satisfies Record<string, { readonly paths: readonly string[]; readonly imports: readonly string[] }>;
 
