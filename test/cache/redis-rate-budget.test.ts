@@ -2,11 +2,10 @@
  * The rate budget shared in Redis, against a real redis-server: limiters that share it never exceed it
  * together, and when Redis dies each falls back to its local share and says so.
  */
-import { createClient } from 'redis';
 import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionError, RateLimiter, RedisRateBudget } from 'market-data-backbone';
-import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { connectTestRedis, startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -14,12 +13,9 @@ afterEach(async () => {
 });
 
 async function redisCommand(redis: TestRedis): Promise<(args: string[]) => Promise<unknown>> {
-  // No offline queue: while Redis is down a command fails at once instead of waiting for a reconnect.
-  const client = createClient({ url: redis.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } });
-  client.on('error', () => undefined);
-  await client.connect();
-  cleanups.push(() => client.destroy());
-  return (args) => client.sendCommand(args);
+  const { command, close } = await connectTestRedis(redis);
+  cleanups.push(close);
+  return command;
 }
 
 /** The most grants found in any interval of `windowMs` (times sorted). */
@@ -51,7 +47,8 @@ describe('RedisRateBudget', () => {
     expect(grants).toHaveLength(24);
     expect(busiestWindow(grants.sort((a, b) => a - b), WINDOW_MS)).toBeLessThanOrEqual(LIMIT);
     expect(budgets.map((budget) => budget.stats.granted)).toEqual([8, 8, 8]);
-    expect(budgets.every((budget) => budget.stats.waits > 0 && budget.stats.errors === 0)).toBe(true);
+    expect(budgets.map((budget) => budget.stats.errors)).toEqual([0, 0, 0]);
+    expect(budgets.reduce((sum, budget) => sum + budget.stats.waits, 0)).toBeGreaterThan(0);
   });
 
   it('should hold a leased unit until its release, for every process', async () => {
