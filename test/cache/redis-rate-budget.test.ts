@@ -88,7 +88,7 @@ describe('RedisRateBudget', () => {
     const command = await redisCommand(redis);
     const errors: ConnectionError[] = [];
     const states: string[] = [];
-    const budgets = [0, 1].map((i) => new RedisRateBudget({ command, processId: `r${i}`, onError: (error) => errors.push(error), pauseMs: 60_000 }));
+    const budgets = [0, 1].map((i) => new RedisRateBudget({ command, processId: `r${i}`, onError: (error) => errors.push(error), pauseMs: 1_000, timeoutMs: 2_000 }));
     const limiters = budgets.map(
       (budget, i) => new RateLimiter([rule], { shared: { budget, scope: 'upbit', onState: (group, state, peers) => states.push(`${i} ${group} ${state} ${peers}`) } }),
     );
@@ -104,5 +104,16 @@ describe('RedisRateBudget', () => {
     expect(errors[0]!.message).toMatch(/Redis rate budget \(counting locally meanwhile\)/);
     for (const own of times) expect(busiestWindow(own, WINDOW_MS)).toBeLessThanOrEqual(LIMIT / 2);
     expect(budgets.map((budget) => budget.stats.local)).toEqual([4, 4]);
+
+    // Redis back on the same port: after the pause, the groups count there again and say so.
+    const back = await startTestRedis(redis.port);
+    cleanups.push(() => back.stop());
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    for (let round = 0; round < 10 && states.length < 6; round++) {
+      await Promise.all(limiters.map((limiter) => firstValueFrom(limiter.acquire('ticker'))));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // (A fresh Redis has seen no peers yet: the first to come back finds itself alone.)
+    expect(states.slice(4).map((state) => state.replace(/ \d+$/, ''))).toEqual(['0 ticker shared', '1 ticker shared']);
   });
 });
