@@ -28,10 +28,17 @@ describe('RateLimiter with a shared budget', () => {
   it('should ask the store after the local grant, wait as told, and give both back on release', async () => {
     const budget = scriptedBudget([{ kind: 'wait', waitMs: 30, peers: 2 }]);
     const states: string[] = [];
-    const limiter = new RateLimiter([rule], { shared: { budget, scope: 'upbit', onState: (group, state, peers) => states.push(`${group} ${state} ${peers}`) } });
+    const waits: number[] = [];
+    const limiter = new RateLimiter([rule], {
+      onGrant: (_group, waitedMs) => waits.push(waitedMs),
+      shared: { budget, scope: 'upbit', onState: (group, state, peers) => states.push(`${group} ${state} ${peers}`) },
+    });
     const lease = await firstValueFrom(limiter.lease('ticker'));
     expect(budget.log).toEqual(['take upbit:ticker 1', 'take upbit:ticker 1']);
     expect(states).toEqual(['ticker shared 2']);
+    // One report per grant, the store's wait included (the local grant alone was immediate).
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThanOrEqual(25);
     lease.release();
     expect(budget.log.at(-1)).toBe('release upbit t1');
   });
