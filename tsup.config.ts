@@ -15,6 +15,8 @@ const entry = {
   'testing/index': 'src/testing/index.ts',
   // Node only (node:http, node:crypto, ws): never reached from the browser-safe entries above.
   'gateway/index': 'src/gateway/index.ts',
+  // Node only (prom-client): never reached from the browser-safe entries above.
+  'metrics/index': 'src/metrics/index.ts',
 };
 
 const library: Options = {

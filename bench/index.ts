@@ -19,6 +19,7 @@ const suites: Record<string, () => Promise<void>> = {
   routing: async () => (await import('./routing.js')).benchRouting(),
   consolidated: async () => (await import('./consolidated.js')).benchConsolidated(),
   gateway: async () => (await import('./gateway.js')).benchGateway(),
+  replicas: async () => (await import('./replicas.js')).benchReplicas(),
 };
 
 const wanted = process.argv.slice(2);

@@ -94,8 +94,8 @@ export interface HotStreamSpec<W extends MarketEvent, T extends MarketEvent, R, 
 
 /** The hub side of a {@link HotStream}: shared by every stream, so a stream holds no callbacks of its own. */
 export interface HotStreamOwner {
-  /** A value was emitted from `source` (counters). */
-  counted(source: HotSource): void;
+  /** A value was emitted from `source` on a stream of `channel` (counters). */
+  counted(source: HotSource, channel: Subscription['channel']): void;
   /** The stream of `key` stopped (last subscriber gone after the grace period, error, completion). */
   stopped(key: string, stream: object): void;
   /**
@@ -151,6 +151,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T, K = 
   readonly #packer: ReplayPacker<T, unknown> | undefined;
   /** The last value emitted, packed by the kind's packer. */
   #last: unknown;
+  #source: HotSource | undefined;
 
   constructor(spec: HotStreamSpec<W, T, R, K>, timings: HotStreamTimings) {
     this.#spec = spec;
@@ -169,6 +170,16 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T, K = 
     const last = this.#last;
     if (last === undefined || this.#packer === undefined) return last as T | undefined; // unpacked: a T
     return this.#packer.unpack(last);
+  }
+
+  /** Where the last value came from: the socket, or REST polling (the fallback); `undefined` before one. */
+  get source(): HotSource | undefined {
+    return this.#source;
+  }
+
+  /** The stream's subscription (channel, market, depth or interval). */
+  get subscription(): Subscription {
+    return this.#spec.subscription;
   }
 
   /** Adds a subscriber (replaying the latest value if fresh); returns its teardown. */
@@ -192,13 +203,15 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T, K = 
   /** A value the stream emits, from `source`. */
   took({ source, value }: FallbackValue<T>): T {
     this.#last = this.#packer === undefined ? value : this.#packer.pack(value);
-    this.#spec.owner.counted(source === 'primary' ? 'ws' : 'rest');
+    this.#source = source === 'primary' ? 'ws' : 'rest';
+    this.#spec.owner.counted(this.#source, this.#spec.subscription.channel);
     return value;
   }
 
   /** The shared subscription ended (grace period over, error, completion): a later subscriber starts afresh. */
   stopped(): void {
     this.#last = undefined;
+    this.#source = undefined;
     this.#spec.owner.stopped(this.#spec.key, this);
   }
 }

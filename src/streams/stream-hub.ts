@@ -80,6 +80,17 @@ export interface SourceCounters {
 
 type Channel = Subscription['channel'];
 
+/** What one open stream of a hub last delivered (metrics: streams on the fallback, silence per stream). */
+export interface StreamState {
+  readonly channel: Channel;
+  /** Native market code. */
+  readonly market: string;
+  /** Where the last value came from; `undefined` before the first. */
+  readonly source: HotSource | undefined;
+  /** When the last value arrived (`receivedAt`, ms); `undefined` before the first. */
+  readonly lastAt: number | undefined;
+}
+
 /**
  * What a hub needs from its exchange's REST side (an `StreamRestSource` is one): the adapter, and the
  * requests behind REST polling, trade gap bridging and diff-book snapshots. Kept as an interface so
@@ -117,14 +128,21 @@ export class StreamHub {
   readonly #timings: HotStreamTimings;
   readonly #streams = new Map<string, HotStreamHandle>();
   readonly #counts: Record<HotSource, number> = { ws: 0, rest: 0 };
+  readonly #byChannel: Record<Channel, Record<HotSource, number>> = {
+    ticker: { ws: 0, rest: 0 },
+    trades: { ws: 0, rest: 0 },
+    orderBook: { ws: 0, rest: 0 },
+    candles: { ws: 0, rest: 0 },
+  };
   readonly #status$ = new Subject<StatusEvent>();
   readonly #problems$ = new Subject<MarketDataError>();
   /** The sweep: one clock on which every stream checks its silence. */
   readonly #clock = new Signal<number>(false);
   /** Told by every stream of its values and its stop. */
   readonly #owner: HotStreamOwner = {
-    counted: (source) => {
+    counted: (source, channel) => {
       this.#counts[source] += 1;
+      this.#byChannel[channel][source] += 1;
     },
     stopped: (key, stream) => {
       if (this.#streams.get(key) === stream) this.#streams.delete(key);
@@ -150,6 +168,31 @@ export class StreamHub {
   /** Values served so far, by source. */
   get sources(): SourceCounters {
     return { ...this.#counts };
+  }
+
+  /**
+   * Values served so far by channel and source (a copy).
+   *
+   * @example
+   * ```ts
+   * hub.channelSources.trades.rest; // trades served by REST polling during outages
+   * ```
+   */
+  get channelSources(): Readonly<Record<Channel, SourceCounters>> {
+    const { ticker, trades, orderBook, candles } = this.#byChannel;
+    return { ticker: { ...ticker }, trades: { ...trades }, orderBook: { ...orderBook }, candles: { ...candles } };
+  }
+
+  /**
+   * The open streams and what each last delivered, from where and when.
+   *
+   * @example
+   * ```ts
+   * const onRest = hub.streamStates().filter((s) => s.source === 'rest').length;
+   * ```
+   */
+  streamStates(): StreamState[] {
+    return [...this.#streams.values()].map(({ subscription, source, last }) => ({ channel: subscription.channel, market: subscription.market, source, lastAt: last?.receivedAt }));
   }
 
   /** The shared connection (created on first use). */
@@ -332,6 +375,8 @@ function newerBook(book: OrderBook, last: OrderBook): boolean {
 /** What the hub keeps of each stream, whatever its value types. */
 interface HotStreamHandle {
   readonly last: MarketEvent | undefined;
+  readonly source: HotSource | undefined;
+  readonly subscription: Subscription;
 }
 
 /** A reconnect's SNAPSHOT and REST polls resend trades already seen: only newer ids pass. */

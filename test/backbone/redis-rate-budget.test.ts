@@ -3,11 +3,10 @@
  * adaptive shares of `shared-budget.test.ts` settle only after a burst of 429s, the shared count draws
  * none. Time runs five times faster than Upbit's (200 ms windows on both sides), as in that test.
  */
-import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exchangeAdapters, MarketDataBackbone, RedisRateBudget } from 'market-data-backbone';
 import { startUpbitSimulator } from 'market-data-backbone/testing';
-import { startTestRedis } from '../helpers/redis-server.js';
+import { connectTestRedis, startTestRedis } from '../helpers/redis-server.js';
 
 const WINDOW_MS = 200;
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -19,17 +18,15 @@ describe('backbones sharing one budget in Redis', () => {
   it('should answer every call of three clients at full pace together without a single 429', async () => {
     const redis = await startTestRedis();
     cleanups.push(() => redis.stop());
-    const client = createClient({ url: redis.url, disableOfflineQueue: true });
-    client.on('error', () => undefined);
-    await client.connect();
-    cleanups.push(() => client.destroy());
+    const { command, close } = await connectTestRedis(redis);
+    cleanups.push(close);
     const simulator = await startUpbitSimulator({
       limitClock: { now: () => Date.now() },
       rateLimits: { windowMs: WINDOW_MS, blockWindowMs: 10 * WINDOW_MS, blockBaseMs: WINDOW_MS, blockMaxMs: 60 * WINDOW_MS },
     });
     cleanups.push(() => simulator.close());
     const rateLimits = exchangeAdapters.upbit.rest.rateLimits.map((rule) => ({ ...rule, windowMs: WINDOW_MS }));
-    const budgets = [0, 1, 2].map((i) => new RedisRateBudget({ command: (args) => client.sendCommand(args), processId: `replica-${i}`, timeoutMs: 2_000 }));
+    const budgets = [0, 1, 2].map((i) => new RedisRateBudget({ command, processId: `replica-${i}`, timeoutMs: 2_000 }));
     const backbones = budgets.map((rateBudget) => new MarketDataBackbone({ batch: false, rateLimits, rateBudget, exchanges: { upbit: { restUrl: simulator.url } } }));
     cleanups.push(...backbones.map((backbone) => () => backbone.close()));
     await Promise.all(backbones.map((backbone) => backbone.getMarkets()));

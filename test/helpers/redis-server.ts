@@ -12,7 +12,8 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-const freePort = (): Promise<number> =>
+/** A port free on 127.0.0.1 right now. */
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -49,4 +50,16 @@ export async function startTestRedis(port?: number): Promise<TestRedis> {
       await exited(child);
     },
   };
+}
+
+/**
+ * A node-redis client of `redis` as the library's command function. No offline queue: while Redis is
+ * down a command fails at once instead of waiting for a reconnect. `close()` drops the client.
+ */
+export async function connectTestRedis(redis: TestRedis): Promise<{ command: (args: string[]) => Promise<unknown>; close(): Promise<void> }> {
+  const { createClient } = await import('redis');
+  const client = createClient({ url: redis.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } });
+  client.on('error', () => undefined);
+  await client.connect();
+  return { command: (args) => client.sendCommand(args), close: async () => client.destroy() };
 }

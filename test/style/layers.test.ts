@@ -42,7 +42,8 @@ export const LAYERS = {
     imports: ['backbone', 'private', 'client', 'fx', 'routing', 'streams', 'exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'],
   },
   gateway: { paths: ['src/gateway/'], imports: ['backbone', 'remote', 'exchanges', 'model', 'errors'] },
-  cli: { paths: ['src/cli/'], imports: ['gateway', 'entry', 'testing', 'backbone', 'client', 'exchanges', 'core', 'model', 'errors'] },
+  metrics: { paths: ['src/metrics/'], imports: ['gateway', 'backbone', 'client', 'streams', 'exchanges', 'core', 'model', 'errors'] },
+  cli: { paths: ['src/cli/'], imports: ['metrics', 'gateway', 'entry', 'testing', 'backbone', 'client', 'exchanges', 'core', 'model', 'errors'] },
 } as const satisfies Record<string, { readonly paths: readonly string[]; readonly imports: readonly string[] }>;
 
 type Layer = keyof typeof LAYERS;

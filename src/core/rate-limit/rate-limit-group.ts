@@ -32,8 +32,11 @@ export interface Waiter {
   readonly cost: number;
   /** Units stay spent until released (a lease), instead of coming back one window after the grant. */
   readonly held: boolean;
-  /** When the waiter joined the queue (limiter clock), for `RateLimiterOptions.onGrant`. */
-  readonly queuedAt: number;
+  /**
+   * When the waiter joined the queue (limiter clock), for `RateLimiterOptions.onGrant`; `undefined` when
+   * the grant is reported elsewhere (after a shared budget's grant).
+   */
+  readonly queuedAt: number | undefined;
   /** Called with the spend that holds the units (`undefined` when nothing is counted). */
   readonly grant: (spend: Spend | undefined) => void;
 }

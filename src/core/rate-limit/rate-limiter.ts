@@ -32,8 +32,9 @@ export interface RateLimiterOptions {
    */
   readonly shareRecoverWindows?: number;
   /**
-   * Told of every grant: the group, how long the caller waited in its queue (ms) and the units spent
-   * (metrics: the time spent waiting for the budget). @default undefined (nothing is told)
+   * Told of every grant: the group, how long the caller waited (ms: its queue here and, with `shared`,
+   * the shared budget) and the units spent (metrics: the time spent waiting for the budget).
+   * @default undefined (nothing is told)
    */
   readonly onGrant?: ((group: string, waitedMs: number, cost: number) => void) | undefined;
   /**
@@ -128,7 +129,7 @@ export class RateLimiter {
     // Taken in a shared store, units are counted like a lease given back at once.
     if (this.#shared !== undefined) return this.lease(group, cost).pipe(map((lease) => lease.release()));
     return new Observable<void>((subscriber) => {
-      const queued = this.#enqueue(group, cost, false, () => {
+      const queued = this.#enqueue(group, cost, false, true, () => {
         subscriber.next();
         subscriber.complete();
       });
@@ -153,17 +154,20 @@ export class RateLimiter {
    * ```
    */
   lease(group: string, cost = 1): Observable<RateLimitLease> {
-    const local$ = this.#localLease(group, cost);
     const shared = this.#shared;
     const rule = shared === undefined ? undefined : this.rule(group);
-    if (shared === undefined || rule === undefined) return local$;
+    if (shared === undefined || rule === undefined) return this.#localLease(group, cost, true);
+    // The wait is reported once both grants are in.
+    const local$ = this.#localLease(group, cost, false);
     // The local grant first (this process's FIFO and share), then the store's.
     return new Observable<RateLimitLease>((subscriber) => {
+      const queuedAt = this.now();
       let local: RateLimitLease | undefined;
       let granted = false;
       const onAnswer = (take: SharedTake): void => this.#sharedAnswer(group, take);
       const grant = (lease: RateLimitLease, hold: SharedHold): void => {
         granted = true;
+        this.#onGrant?.(group, this.now() - queuedAt, cost);
         subscriber.next({
           release: () => {
             lease.release();
@@ -190,9 +194,9 @@ export class RateLimiter {
   }
 
   /** {@link RateLimiter.lease} of this process's own count. */
-  #localLease(group: string, cost: number): Observable<RateLimitLease> {
+  #localLease(group: string, cost: number, report: boolean): Observable<RateLimitLease> {
     return new Observable<RateLimitLease>((subscriber) => {
-      const queued = this.#enqueue(group, cost, true, (spend) => {
+      const queued = this.#enqueue(group, cost, true, report, (spend) => {
         let released = false;
         subscriber.next({
           release: () => {
@@ -357,11 +361,11 @@ export class RateLimiter {
   }
 
   /** Queues a waiter; returns its teardown (leave the queue), or the error of a cost that can never fit. */
-  #enqueue(group: string, cost: number, held: boolean, grant: Waiter['grant']): (() => void) | RangeError {
+  #enqueue(group: string, cost: number, held: boolean, report: boolean, grant: Waiter['grant']): (() => void) | RangeError {
     const state = this.#state(group);
     const limit = state.rule?.limit ?? Infinity;
     if (!(cost >= 0) || cost > limit) return new RangeError(`Invalid cost for rate limit group ${group}: ${cost} (limit ${limit})`);
-    const waiter: Waiter = { cost, held, grant, queuedAt: this.#onGrant === undefined ? 0 : this.now() };
+    const waiter: Waiter = { cost, held, grant, queuedAt: this.#onGrant === undefined || !report ? undefined : this.now() };
     state.queue.push(waiter);
     this.#drain(state);
     return () => {
@@ -416,7 +420,7 @@ export class RateLimiter {
           return;
         }
         state.queue.shift();
-        this.#onGrant?.(state.group, now - head.queuedAt, head.cost);
+        if (head.queuedAt !== undefined) this.#onGrant?.(state.group, now - head.queuedAt, head.cost);
         head.grant(spendUnits(state, head.cost, now, head.held ? Infinity : this.#marginMs));
         head = state.queue[0];
       }
