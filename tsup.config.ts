@@ -13,6 +13,7 @@ const entry = {
   'internals/index': 'src/internals.ts',
   'operators/index': 'operators/index.ts',
   'testing/index': 'src/testing/index.ts',
+  'replay/index': 'src/replay/index.ts',
 };
 
 const library: Options = {

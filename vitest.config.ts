@@ -8,6 +8,7 @@ export default defineConfig({
     alias: [
       { find: /^market-data-backbone\/operators$/, replacement: here('./operators/index.ts') },
       { find: /^market-data-backbone\/testing$/, replacement: here('./src/testing/index.ts') },
+      { find: /^market-data-backbone\/replay$/, replacement: here('./src/replay/index.ts') },
       { find: /^market-data-backbone\/internals$/, replacement: here('./src/internals.ts') },
       { find: /^market-data-backbone$/, replacement: here('./src/index.ts') },
     ],

@@ -11,6 +11,7 @@
 // Facade
 export { MarketDataBackbone } from './backbone/backbone.js';
 export type { MarketDataBackboneOptions, ExchangeOptions, ExchangeSelector } from './backbone/backbone.js';
+export type { TransportTap, TapSettings, ReplayOptions, ReplaySource, ReplaySpeed } from './backbone/transport-tap.js';
 export { ExchangeClient } from './client/exchange-client.js';
 export type { ExchangeClientOptions, ExchangeClientStats, RestAccessOptions } from './client/exchange-client.js';
 
@@ -90,6 +91,8 @@ export {
   SequenceGapError,
   AuthenticationError,
   PrivateStreamUnsupportedError,
+  RecordingFormatError,
+  RecordingWriteError,
   isMarketDataError,
   isRetryableError,
 } from './errors/index.js';

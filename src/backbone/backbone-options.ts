@@ -5,6 +5,7 @@
 import type { ExchangeClientOptions } from '../client/exchange-client.js';
 import type { CredentialSources } from '../core/private-adapter.js';
 import type { ExchangeId } from '../exchanges/registry.js';
+import type { ReplayOptions, TransportTap } from './transport-tap.js';
 
 /**
  * Per-exchange settings: REST and WebSocket endpoints, timeouts, stream timings, and API keys for the
@@ -40,6 +41,10 @@ export interface MarketDataBackboneOptions extends ExchangeOptions {
   readonly exchanges?: Partial<Record<ExchangeId, ExchangeOptions>> | undefined;
   /** Exchange used when a call names none. @default 'upbit' */
   readonly defaultExchange?: ExchangeId | undefined;
+  /** Wraps each exchange's transport (a recorder from `market-data-backbone/replay`). @default none */
+  readonly tap?: TransportTap | undefined;
+  /** Serves every exchange from a recording on a virtual clock instead (see `docs/record-replay.md`). @default none */
+  readonly replay?: ReplayOptions | undefined;
 }
 
 /**

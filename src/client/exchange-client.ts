@@ -64,7 +64,10 @@ export class ExchangeClient {
     this.#now = now;
     // Browsers put an Origin on every request, and some exchanges give those one small shared budget.
     const origin = (options.sendsOrigin ?? sendsOriginByDefault()) ? adapter.rest.originLimits : undefined;
-    this.limiter = new RateLimiter(options.rateLimits ?? (origin === undefined ? adapter.rest.rateLimits : [...adapter.rest.rateLimits, origin.rule]));
+    // The injected scheduler times the limiter and the deadlines too, as in the private client: a virtual
+    // clock (a replay, a test) then moves every wait together with the streams' timers.
+    const { scheduler } = options;
+    this.limiter = new RateLimiter(options.rateLimits ?? (origin === undefined ? adapter.rest.rateLimits : [...adapter.rest.rateLimits, origin.rule]), { scheduler });
     this.rest = new RestClient({
       exchange: adapter.id,
       adapter: adapter.rest,
@@ -74,6 +77,7 @@ export class ExchangeClient {
       timeoutMs: options.timeoutMs,
       deadlineMs: options.deadlineMs,
       retry: options.retry,
+      scheduler,
       groupOf: origin === undefined ? undefined : (group) => (origin.groups.includes(group) ? origin.rule.group : group),
       onReply: (_request, status) => {
         this.#requests += 1;

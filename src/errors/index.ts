@@ -34,3 +34,5 @@ export { ParseError, SequenceGapError } from './parse.js';
 export type { ParseErrorOptions, SequenceGapErrorOptions } from './parse.js';
 export { AuthenticationError, PrivateStreamUnsupportedError } from './private.js';
 export type { AuthenticationErrorOptions } from './private.js';
+export { RecordingFormatError, RecordingWriteError } from './recording.js';
+export type { RecordingFormatErrorOptions, RecordingWriteErrorOptions } from './recording.js';

@@ -30,11 +30,12 @@ export const LAYERS = {
     imports: ['private', 'client', 'streams', 'exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'],
   },
   testing: { paths: ['src/testing/'], imports: ['transport', 'core', 'model', 'errors'] },
+  replay: { paths: ['src/replay/'], imports: ['backbone', 'transport', 'exchanges', 'core', 'model', 'errors'] },
   entry: {
     paths: ['src/index.ts', 'src/internals.ts'],
     imports: ['backbone', 'private', 'client', 'streams', 'exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'],
   },
-  cli: { paths: ['src/cli/'], imports: ['entry', 'testing', 'backbone', 'client', 'exchanges', 'core', 'model', 'errors'] },
+  cli: { paths: ['src/cli/'], imports: ['entry', 'testing', 'replay', 'backbone', 'client', 'exchanges', 'core', 'model', 'errors'] },
 } as const satisfies Record<string, { readonly paths: readonly string[]; readonly imports: readonly string[] }>;
 
 type Layer = keyof typeof LAYERS;
