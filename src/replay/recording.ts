@@ -326,8 +326,11 @@ export class Recording implements ReplaySource {
  */
 export async function openRecording(from: string, options: OpenRecordingOptions = {}): Promise<Recording> {
   let recording: Recording | undefined;
+  // Files skipped while the first records are looked for are reported once the recording exists.
+  const early: RecordingFormatError[] = [];
   const reader = readRecording(from, { ...options, onCorrupt: (error) => {
-    recording?.reportCorrupt(error);
+    if (recording === undefined) early.push(error);
+    else recording.reportCorrupt(error);
     options.onCorrupt?.(error);
   } });
   let first: ReadRecord[] = [];
@@ -336,5 +339,6 @@ export async function openRecording(from: string, options: OpenRecordingOptions 
     if (first.length > 0) break;
   }
   recording = new Recording(from, options, reader, first);
+  for (const error of early) recording.reportCorrupt(error);
   return recording;
 }

@@ -39,4 +39,14 @@ describe('record and replay', () => {
     expect(summary.unmatched).toBe(0);
     for (const key of Object.keys(live.seen)) expect(seen[key], key).toEqual(live.seen[key]);
   }, 60_000);
+
+  it('should take a hundredth of the recorded time at speed 100, on the pacing clock, with the same events', async () => {
+    let wall = 0;
+    const pacer = { now: () => wall, sleep: async (ms: number) => void (wall += ms) };
+    const { seen, summary } = await replay(100, pacer);
+    expect(summary.to - summary.from).toBe(MINUTE);
+    expect(summary.wallMs).toBeGreaterThan(MINUTE / 100 - 1);
+    expect(summary.wallMs).toBeLessThan(MINUTE / 100 + 1);
+    for (const key of Object.keys(live.seen)) expect(seen[key], key).toEqual(live.seen[key]);
+  }, 60_000);
 });
