@@ -278,7 +278,7 @@ export interface RecordingSession {
  */
 export async function startRecording(options: RecordOptions & RecorderOptions & { readonly backbone?: MarketDataBackboneOptions }): Promise<RecordingSession> {
   const { exchange, channels, symbols, depth, backbone: settings, ...files } = options;
-  const recorder = await createRecorder(files);
+  const recorder = await createRecorder({ ...files, meta: { exchange, channels, symbols, ...files.meta } });
   const backbone = new MarketDataBackbone({ ...settings, defaultExchange: exchange, tap: recorder });
   const streams = record(backbone, { exchange, channels, symbols, depth });
   return {

@@ -21,6 +21,8 @@ export interface RecordingWriterOptions {
   readonly maxBufferBytes?: number | undefined;
   /** Opens a file for writing (tests pass a full disk). @default fs.createWriteStream */
   readonly openFile?: ((path: string) => Writable) | undefined;
+  /** What the recording holds (exchange, channels, symbols), written in each file's first line. @default {} */
+  readonly meta?: Readonly<Record<string, unknown>> | undefined;
   /** Told of every failed file and of dropped lines. @default nothing */
   readonly onError?: ((error: RecordingWriteError) => void) | undefined;
 }
@@ -163,7 +165,7 @@ export class RecordingWriter {
     });
     this.#closing.push(done);
     gzip.pipe(file);
-    this.#handOver(opened, formatRecord(time, 'meta', 0, JSON.stringify({ version: 1 })));
+    this.#handOver(opened, formatRecord(time, 'meta', 0, JSON.stringify({ ...this.#options.meta, version: 1 })));
     return opened;
   }
 

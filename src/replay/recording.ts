@@ -74,6 +74,8 @@ export class Recording implements ReplaySource {
   readonly done: Promise<ReplaySummary>;
   /** Corrupt files skipped. */
   readonly errors$: Observable<RecordingFormatError>;
+  /** What the recorder said the recording holds (`startRecording` and `mdb record` write exchange, channels, symbols). */
+  readonly meta: Readonly<Record<string, unknown>>;
   readonly #errors$ = new Subject<RecordingFormatError>();
   readonly #from: string;
   readonly #options: OpenRecordingOptions;
@@ -100,6 +102,8 @@ export class Recording implements ReplaySource {
     this.#reader = reader;
     this.#first = first;
     this.scheduler.frame = first[0]?.time ?? 0;
+    const head = first[0];
+    this.meta = head?.kind === 'meta' ? readPayload<Record<string, unknown>>(head, head.file, head.line) : {};
     this.errors$ = this.#errors$.asObservable();
     this.done = new Promise((resolve, reject) => {
       this.#finish = resolve;
