@@ -15,6 +15,7 @@ const suites: Record<string, () => Promise<void>> = {
   'redis-cache': async () => (await import('./redis-cache.js')).benchRedisCache(),
   churn: async () => (await import('./churn.js')).benchChurn(),
   peers: async () => (await import('./peers.js')).benchPeers(),
+  replay: async () => (await import('./replay.js')).benchReplay(),
 };
 
 const wanted = process.argv.slice(2);

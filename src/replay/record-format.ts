@@ -138,7 +138,7 @@ export function frameData(record: RecordLine): string | Buffer {
  * parseRecord('1764072000123\topen\t3\t', 'rec/2026-01-01T00.ndjson.gz', 2).kind; // 'open'
  * ```
  */
-export function parseRecord(text: string, file: string, line: number): RecordLine {
+export function parseRecord(text: string, file: string, line: number): RecordLine & { readonly file: string; readonly line: number } {
   const a = text.indexOf('\t');
   const b = a < 0 ? -1 : text.indexOf('\t', a + 1);
   const c = b < 0 ? -1 : text.indexOf('\t', b + 1);
@@ -149,7 +149,7 @@ export function parseRecord(text: string, file: string, line: number): RecordLin
     const shown = text.length > 80 ? `${text.slice(0, 80)}…` : text;
     throw new RecordingFormatError(`Recording line is not a record: ${file} line ${line}: ${JSON.stringify(shown)}`, { file, line });
   }
-  return { time, kind: kind as RecordKind, id, payload: text.slice(c + 1) };
+  return { time, kind: kind as RecordKind, id, payload: text.slice(c + 1), file, line };
 }
 
 /**

@@ -65,7 +65,7 @@ export async function* readRecording(from: string, options: ReadRecordingOptions
         for (const entry of lines) {
           line++;
           if (entry === '') continue;
-          batch.push({ ...parseRecord(entry, file, line), file, line });
+          batch.push(parseRecord(entry, file, line));
         }
         yield batch;
       }

@@ -19,6 +19,12 @@ export interface RecordingWriterOptions {
    * past it are dropped and counted. @default 8 MiB
    */
   readonly maxBufferBytes?: number | undefined;
+  /**
+   * gzip level, 1 (fastest) to 9 (smallest). The default keeps the recorder's CPU small beside the
+   * stream it records; level 6 saves about a fifth of the bytes for several times the CPU.
+   * @default 1
+   */
+  readonly level?: number | undefined;
   /** Opens a file for writing (tests pass a full disk). @default fs.createWriteStream */
   readonly openFile?: ((path: string) => Writable) | undefined;
   /** What the recording holds (exchange, channels, symbols), written in each file's first line. @default {} */
@@ -38,6 +44,8 @@ export interface RecordingWriterStats {
   /** Uncompressed bytes handed to gzip. */
   readonly bytesIn: number;
 }
+
+const HOUR_MS = 3_600_000;
 
 /** Lines gather up to this many characters before one gzip write (one write per frame costs more than the frame). */
 const CHUNK_CHARS = 64 * 1024;
@@ -80,6 +88,8 @@ export class RecordingWriter {
   #dropping = false;
   #closed = false;
   #seq = 0;
+  #hourStart = Number.NaN;
+  #hour = '';
 
   constructor(options: RecordingWriterOptions) {
     this.#options = options;
@@ -98,7 +108,12 @@ export class RecordingWriter {
    */
   write(time: number, line: string): void {
     if (this.#closed) return;
-    const hour = hourOf(time);
+    // The hour's bounds are kept: formatting a date for every frame would cost more than the frame.
+    if (!(time >= this.#hourStart && time < this.#hourStart + HOUR_MS)) {
+      this.#hourStart = time - (time % HOUR_MS);
+      this.#hour = hourOf(time);
+    }
+    const hour = this.#hour;
     if (this.#current !== undefined && this.#current.hour !== hour) this.#endFile();
     if (this.#buffered() + line.length > this.#maxBuffer) {
       this.#dropped++;
@@ -142,7 +157,7 @@ export class RecordingWriter {
   #open(hour: string, time: number): OpenFile {
     const path = join(this.#options.dir, `${hour}-${String(time)}-${String(this.#seq++).padStart(3, '0')}.ndjson.gz`);
     this.#files.push(path);
-    const gzip = createGzip();
+    const gzip = createGzip({ level: this.#options.level ?? 1 });
     const file = (this.#options.openFile ?? createWriteStream)(path);
     const opened: OpenFile = { path, hour, gzip, file, lines: 0, failed: false };
     const done = new Promise<void>((resolve) => {
