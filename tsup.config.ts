@@ -17,6 +17,7 @@ const entry = {
   'gateway/index': 'src/gateway/index.ts',
   // Node only (prom-client): never reached from the browser-safe entries above.
   'metrics/index': 'src/metrics/index.ts',
+  'replay/index': 'src/replay/index.ts',
 };
 
 const library: Options = {

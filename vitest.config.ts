@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^market-data-backbone\/testing$/, replacement: here('./src/testing/index.ts') },
       { find: /^market-data-backbone\/gateway$/, replacement: here('./src/gateway/index.ts') },
       { find: /^market-data-backbone\/metrics$/, replacement: here('./src/metrics/index.ts') },
+      { find: /^market-data-backbone\/replay$/, replacement: here('./src/replay/index.ts') },
       { find: /^market-data-backbone\/internals$/, replacement: here('./src/internals.ts') },
       { find: /^market-data-backbone$/, replacement: here('./src/index.ts') },
     ],

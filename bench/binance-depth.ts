@@ -40,12 +40,12 @@ const START_MID = 9_712_345;
 const ZERO = '0.00000000';
 
 /** The generator's own book: integer tick → amount text, per side. */
-interface ReferenceBook {
+export interface ReferenceBook {
   readonly bids: Map<number, string>;
   readonly asks: Map<number, string>;
 }
 
-interface Workload {
+export interface Workload {
   /** A `GET /api/v3/depth?limit=5000` body. */
   readonly snapshotText: string;
   /** The untimed first frame (it triggers the snapshot install), then the timed ones. */
@@ -61,7 +61,7 @@ interface Workload {
 const priceText = (tick: number): string => `${Math.floor(tick / 100)}.${String(tick % 100).padStart(2, '0')}000000`;
 
 /** The snapshot body, the frames and the book they should produce, all from `seed`. */
-function makeWorkload(seed: number): Workload {
+export function makeWorkload(seed: number): Workload {
   const next = seededRandom(seed);
   const amountText = (): string => (0.00001 + next() * 3).toFixed(8);
   const reference: ReferenceBook = { bids: new Map(), asks: new Map() };

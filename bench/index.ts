@@ -20,6 +20,7 @@ const suites: Record<string, () => Promise<void>> = {
   consolidated: async () => (await import('./consolidated.js')).benchConsolidated(),
   gateway: async () => (await import('./gateway.js')).benchGateway(),
   replicas: async () => (await import('./replicas.js')).benchReplicas(),
+  replay: async () => (await import('./replay.js')).benchReplay(),
 };
 
 const wanted = process.argv.slice(2);

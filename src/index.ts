@@ -30,6 +30,7 @@ export type {
   RoutingTuning,
   RoutingWindowLimit,
 } from './routing/routing-types.js';
+export type { TransportTap, TapSettings, ReplayOptions, ReplaySource, ReplaySpeed } from './backbone/transport-tap.js';
 export { ExchangeClient } from './client/exchange-client.js';
 export type { ExchangeClientEvent, ExchangeClientOptions, ExchangeClientStats, RestAccessOptions } from './client/exchange-client.js';
 
@@ -132,6 +133,8 @@ export {
   AuthenticationError,
   PrivateStreamUnsupportedError,
   GatewayError,
+  RecordingFormatError,
+  RecordingWriteError,
   isMarketDataError,
   isRetryableError,
 } from './errors/index.js';

@@ -13,10 +13,11 @@ import { OfficialFxSource } from '../fx/fx-source.js';
 import { DEFAULT_EXCHANGE, exchangeAdapters, isExchangeId, type ExchangeId } from '../exchanges/registry.js';
 import type { Candle, CandleInterval } from '../model/index.js';
 import type { ExchangeOptions, GetCandlesOptions, MarketDataBackboneOptions } from './backbone-options.js';
+import type { TransportTap } from './transport-tap.js';
 
 /** Shared settings overridden by the exchange's own. */
 function mergeSettings(options: MarketDataBackboneOptions, id: ExchangeId): ExchangeOptions {
-  const { exchanges, defaultExchange: _default, fx: _fx, gateway: _gateway, gatewayToken: _token, ...shared } = options;
+  const { exchanges, defaultExchange: _default, fx: _fx, gateway: _gateway, gatewayToken: _token, tap: _tap, replay: _replay, ...shared } = options;
   return { ...shared, ...exchanges?.[id] };
 }
 
@@ -84,10 +85,14 @@ export class BackboneClients {
   readonly #public = new Map<ExchangeId, ExchangeClient>();
   readonly #private = new Map<ExchangeId, PrivateClient>();
   #fx: OfficialFxSource | undefined;
+  /** The recorder or the replay that wraps every public client's transport. */
+  readonly #tap: TransportTap | undefined;
   #closed = false;
 
   constructor(options: MarketDataBackboneOptions) {
     this.#options = options;
+    const { replay } = options;
+    this.#tap = replay === undefined ? options.tap : replay.from.start(replay.speed ?? 1);
   }
 
   /** Exchange used when a call names none, read at each call. */
@@ -113,7 +118,8 @@ export class BackboneClients {
     if (typeof id !== 'string' || !isExchangeId(id)) invalid('options.exchange', id, `an exchange is one of ${Object.keys(exchangeAdapters).join(', ')}`);
     let client = this.#public.get(id);
     if (client === undefined) {
-      client = new ExchangeClient(exchangeAdapters[id], toPublicSettings(mergeSettings(this.#options, id)));
+      const settings = toPublicSettings(mergeSettings(this.#options, id));
+      client = new ExchangeClient(exchangeAdapters[id], this.#tap === undefined ? settings : { ...settings, ...this.#tap.wrap(id, settings) });
       this.#public.set(id, client);
     }
     return client;
@@ -149,5 +155,6 @@ export class BackboneClients {
     for (const client of this.#private.values()) client.close();
     this.#public.clear();
     this.#private.clear();
+    this.#tap?.close?.();
   }
 }

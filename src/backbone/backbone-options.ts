@@ -7,6 +7,7 @@ import type { CredentialSources } from '../core/private-adapter.js';
 import type { ExchangeId } from '../exchanges/registry.js';
 import type { OfficialFxOptions } from '../fx/fx-source.js';
 import type { RoutingOptions } from '../routing/routing-types.js';
+import type { ReplayOptions, TransportTap } from './transport-tap.js';
 
 /**
  * Per-exchange settings: REST and WebSocket endpoints, timeouts, stream timings, and API keys for the
@@ -64,6 +65,10 @@ export interface MarketDataBackboneOptions extends ExchangeOptions {
    * @default false (opt-in: see the benchmark in docs/routing.md)
    */
   readonly routing?: boolean | RoutingOptions | undefined;
+  /** Wraps each exchange's transport (a recorder from `market-data-backbone/replay`). @default none */
+  readonly tap?: TransportTap | undefined;
+  /** Serves every exchange from a recording on a virtual clock instead (see `docs/record-replay.md`). @default none */
+  readonly replay?: ReplayOptions | undefined;
 }
 
 /**

@@ -23,8 +23,16 @@ import { runCandlesDownload, toDownloadCommand, type ProgressSink } from './cand
 import { DEFAULT_SYMBOL, describeFailure, EXCHANGE_IDS, openDataSource, toExchangeId, type DataSource } from './data-source.js';
 import { renderTable, TICKER_HEADER, tickerRow } from './format.js';
 import { runServe } from './serve.js';
+import { runRecord } from './record.js';
+import { runReplay } from './replay.js';
 
 const COMMANDS = ['ticker', 'orderbook', 'trades', 'candles', 'markets'] as const;
+
+/** Commands with their own file and flags: each runs the arguments after its name. */
+const OWN_COMMANDS: Readonly<Record<string, (args: readonly string[], output: MdbOutput) => Promise<void>>> = {
+  record: runRecord,
+  replay: runReplay,
+};
 
 const USAGE = `usage: mdb <${COMMANDS.join('|')}> [symbol ...] [--exchange ID] [--live] [--json]
   mdb ticker KRW-BTC            ticker(s), native (KRW-BTC) or unified (BTC/KRW) symbols
@@ -35,6 +43,8 @@ const USAGE = `usage: mdb <${COMMANDS.join('|')}> [symbol ...] [--exchange ID] [
                                       a range into a file (UTC times, --to exclusive), progress on stderr
   mdb markets
   mdb serve --simulate --port 8080   the gateway: HTTP and WebSocket over the exchanges (mdb serve --help)
+  mdb record --exchange upbit --symbols KRW-BTC,KRW-ETH --channels ticker,trades,orderbook --out rec/ [--live] [--duration S]
+  mdb replay rec/ --speed 100|max [--skip-corrupt]   replays a recording, printed as npm start does
   --exchange ${EXCHANGE_IDS.join('|')}    which exchange (default ${DEFAULT_EXCHANGE}), for every command:
                                       mdb ticker BTCUSDT --exchange binance
   --sim (the default) asks an embedded simulator of the exchange; --live asks the real exchange
@@ -126,6 +136,8 @@ export async function runMdb(argv: readonly string[], output: MdbOutput): Promis
 }
 
 async function mdb(argv: readonly string[], output: MdbOutput, state: { source?: DataSource }): Promise<void> {
+  const own = Object.hasOwn(OWN_COMMANDS, argv[0] ?? '') ? OWN_COMMANDS[argv[0] ?? ''] : undefined;
+  if (own !== undefined) return own(argv.slice(1), output);
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,

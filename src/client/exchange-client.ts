@@ -68,7 +68,11 @@ export class ExchangeClient {
     const origin = (options.sendsOrigin ?? sendsOriginByDefault()) ? adapter.rest.originLimits : undefined;
     const events = this.#events;
     const budget = options.rateBudget;
+    // The injected scheduler times the limiter and the deadlines too, as in the private client: a virtual
+    // clock (a replay, a test) then moves every wait together with the streams' timers.
+    const { scheduler } = options;
     this.limiter = new RateLimiter(options.rateLimits ?? (origin === undefined ? adapter.rest.rateLimits : [...adapter.rest.rateLimits, origin.rule]), {
+      scheduler,
       onGrant: (group, waitedMs) => {
         if (events.observed) events.next({ type: 'wait', group, seconds: waitedMs / 1000 });
       },
@@ -87,6 +91,7 @@ export class ExchangeClient {
       timeoutMs: options.timeoutMs,
       deadlineMs: options.deadlineMs,
       retry: options.retry,
+      scheduler,
       groupOf,
       onReply: (request, status) => {
         this.#requests += 1;

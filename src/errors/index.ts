@@ -36,3 +36,5 @@ export { AuthenticationError, PrivateStreamUnsupportedError } from './private.js
 export type { AuthenticationErrorOptions } from './private.js';
 export { GatewayError } from './gateway.js';
 export type { GatewayErrorCode, GatewayErrorOptions } from './gateway.js';
+export { RecordingFormatError, RecordingWriteError } from './recording.js';
+export type { RecordingFormatErrorOptions, RecordingWriteErrorOptions } from './recording.js';

@@ -43,4 +43,10 @@ describe('browser entry points', () => {
     expect([...files].some((f) => f.includes('/src/testing/'))).toBe(false);
     expect(staticGraph('src/testing/index.ts').packages.has('node:http')).toBe(true);
   });
+
+  it('keeps record and replay (node:fs, node:zlib) out of the browser graph', () => {
+    const { files } = staticGraph('src/index.ts');
+    expect([...files].some((f) => f.includes('/src/replay/'))).toBe(false);
+    expect(staticGraph('src/replay/index.ts').packages.has('node:zlib')).toBe(true);
+  });
 });

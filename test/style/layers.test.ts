@@ -37,13 +37,14 @@ export const LAYERS = {
     imports: ['backbone', 'client', 'exchanges', 'operators', 'core', 'model', 'errors'],
   },
   testing: { paths: ['src/testing/'], imports: ['harness', 'transport', 'core', 'model', 'errors'] },
+  replay: { paths: ['src/replay/'], imports: ['backbone', 'transport', 'exchanges', 'core', 'model', 'errors'] },
   entry: {
     paths: ['src/index.ts', 'src/internals.ts'],
     imports: ['backbone', 'private', 'client', 'fx', 'routing', 'streams', 'exchanges', 'transport', 'cache', 'operators', 'core', 'model', 'errors'],
   },
   gateway: { paths: ['src/gateway/'], imports: ['backbone', 'remote', 'exchanges', 'model', 'errors'] },
   metrics: { paths: ['src/metrics/'], imports: ['gateway', 'backbone', 'client', 'streams', 'exchanges', 'core', 'model', 'errors'] },
-  cli: { paths: ['src/cli/'], imports: ['metrics', 'gateway', 'entry', 'testing', 'backbone', 'client', 'exchanges', 'core', 'model', 'errors'] },
+  cli: { paths: ['src/cli/'], imports: ['metrics', 'gateway', 'replay', 'entry', 'testing', 'backbone', 'client', 'exchanges', 'core', 'model', 'errors'] },
 } as const satisfies Record<string, { readonly paths: readonly string[]; readonly imports: readonly string[] }>;
 
 type Layer = keyof typeof LAYERS;

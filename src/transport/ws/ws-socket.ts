@@ -34,14 +34,15 @@ export interface SocketLink {
 }
 
 /** The `ws` package's socket, as far as pings go. */
-interface PingingSocket {
+export interface PingingSocket {
   readonly readyState: number;
   ping(): void;
   on(event: 'pong', listener: () => void): unknown;
   off(event: 'pong', listener: () => void): unknown;
 }
 
-const canPing = (socket: unknown): socket is PingingSocket =>
+/** Whether a socket can send ping frames and hear pongs (the `ws` package's can; browsers' cannot). */
+export const canPing = (socket: unknown): socket is PingingSocket =>
   typeof (socket as Partial<PingingSocket>).ping === 'function' &&
   typeof (socket as Partial<PingingSocket>).on === 'function' &&
   typeof (socket as Partial<PingingSocket>).off === 'function';
