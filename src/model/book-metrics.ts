@@ -3,7 +3,7 @@
  * around the mid, and the bid/ask imbalance; the `bookMetrics` operator applies it to a stream of books.
  * Sums and products are exact; every division is rounded once to `decimals` places, half-up.
  */
-import { checkOption, isPositive, isWholeIn } from './analytics-checks.js';
+import { checkDecimals, checkOption, isPositive, isWholeIn } from './analytics-checks.js';
 import { Big } from './decimal.js';
 import { ExactSum } from './exact-sum.js';
 import type { MarketRef } from './market.js';
@@ -112,7 +112,7 @@ export function planBookMetrics(options: BookMetricsOptions = {}): BookMetricsPl
   const { bands = [10, 50, 100], levels = 10, decimals = 8 } = options;
   checkOption('options.bands', bands, (b) => Array.isArray(b) && b.length > 0 && b.every((n) => isPositive(n) && n <= 10_000), 'a non-empty list of basis points above 0 and at most 10000');
   checkOption('options.levels', levels, isWholeIn(1, 1_000_000), 'a whole number of levels from 1');
-  checkOption('options.decimals', decimals, isWholeIn(0, 1_000), 'a whole number of decimal places from 0');
+  checkDecimals(decimals);
   const sorted = [...new Set(bands)].sort((x, y) => x - y);
   return {
     planned: true,
