@@ -8,6 +8,7 @@
  *   mdb candles KRW-BTC 1m [--count 10] [--live]
  *   mdb candles KRW-BTC 1m --from 2026-01-01 --to 2026-01-31 --out btc.csv|btc.jsonl [--fill] [--live]
  *   mdb markets [--live]
+ *   mdb depth KRW-BTC [--bands 10,50,100] [--watch] [--json]   (src/cli/depth.ts)
  *   mdb ticker BTCUSDT --exchange binance      (upbit, the default; binance; coinone), for every command
  *   mdb ticker KRW-BTC --rest-url http://127.0.0.1:8080   (a server you run: your own simulator, a proxy)
  *
@@ -21,9 +22,15 @@ import { DEFAULT_EXCHANGE, type ExchangeId } from '../exchanges/registry.js';
 import { CANDLE_INTERVALS, isCandleInterval } from '../model/candle.js';
 import { runCandlesDownload, toDownloadCommand, type ProgressSink } from './candles.js';
 import { DEFAULT_SYMBOL, describeFailure, EXCHANGE_IDS, openDataSource, toExchangeId, type DataSource } from './data-source.js';
+import { DEPTH_USAGE, runDepthCommand } from './depth.js';
 import { renderTable, TICKER_HEADER, tickerRow } from './format.js';
 
 const COMMANDS = ['ticker', 'orderbook', 'trades', 'candles', 'markets'] as const;
+
+/** Commands that live in their own file and read their own flags: the name, then what runs it. */
+const COMMAND_FILES: Readonly<Record<string, (args: readonly string[], output: MdbOutput, state: { source?: DataSource }) => Promise<void>>> = {
+  depth: runDepthCommand,
+};
 
 const USAGE = `usage: mdb <${COMMANDS.join('|')}> [symbol ...] [--exchange ID] [--live] [--json]
   mdb ticker KRW-BTC            ticker(s), native (KRW-BTC) or unified (BTC/KRW) symbols
@@ -33,6 +40,7 @@ const USAGE = `usage: mdb <${COMMANDS.join('|')}> [symbol ...] [--exchange ID] [
   mdb candles KRW-BTC 1m --from 2026-01-01 --to 2026-01-31 --out btc.csv|btc.jsonl [--fill]
                                       a range into a file (UTC times, --to exclusive), progress on stderr
   mdb markets
+${DEPTH_USAGE}
   --exchange ${EXCHANGE_IDS.join('|')}    which exchange (default ${DEFAULT_EXCHANGE}), for every command:
                                       mdb ticker BTCUSDT --exchange binance
   --sim (the default) asks an embedded simulator of the exchange; --live asks the real exchange
@@ -123,6 +131,8 @@ export async function runMdb(argv: readonly string[], output: MdbOutput): Promis
 }
 
 async function mdb(argv: readonly string[], output: MdbOutput, state: { source?: DataSource }): Promise<void> {
+  const inFile = COMMAND_FILES[argv[0] ?? ''];
+  if (inFile !== undefined) return inFile(argv.slice(1), output, state);
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
