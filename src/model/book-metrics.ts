@@ -5,7 +5,7 @@
  */
 import { checkDecimals, checkOption, isPositive, isWholeIn } from './analytics-checks.js';
 import { Big } from './decimal.js';
-import { ExactSum } from './exact-sum.js';
+import { compareBig, ExactSum } from './exact-sum.js';
 import type { MarketRef } from './market.js';
 import type { OrderBook, OrderBookLevel } from './order-book.js';
 
@@ -188,7 +188,7 @@ function sideDepth(levels: readonly OrderBookLevel[], limits: readonly Big[], di
   const [size, notional] = [new ExactSum(), new ExactSum()];
   let count = 0;
   for (const limit of limits) {
-    for (let level = levels[count]; level !== undefined && level.price.cmp(limit) !== -direction; level = levels[++count]) {
+    for (let level = levels[count]; level !== undefined && compareBig(level.price, limit) !== -direction; level = levels[++count]) {
       ExactSum.addLevel(size, notional, level.price, level.amount);
     }
     depths.push({ limit, size: size.clone(), notional: notional.clone(), count });
