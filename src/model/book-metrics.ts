@@ -205,5 +205,5 @@ function topSize(levels: readonly OrderBookLevel[], count: number): ExactSum {
 
 /** (bid − ask) / (bid + ask), `undefined` when both are 0. */
 function imbalance(bid: ExactSum, ask: ExactSum, decimals: number): Big | undefined {
-  return bid.clone().addSum(ask, -1).divide(bid.clone().addSum(ask), decimals);
+  return ExactSum.imbalance(bid, ask, decimals);
 }

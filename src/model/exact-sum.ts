@@ -94,6 +94,29 @@ export class ExactSum {
     else notional.#addBig(BigInt(mp) * BigInt(ma), q);
   }
 
+  /**
+   * (`x` − `y`) / (`x` + `y`) rounded to `decimals` places, `undefined` when both are 0: in `number`s when
+   * both sums are, without the copies the general path makes.
+   *
+   * @example
+   * ```ts
+   * ExactSum.imbalance(new ExactSum().add(toBig('3')), new ExactSum().add(toBig('1')), 8)?.toString(); // '0.5'
+   * ```
+   */
+  static imbalance(x: ExactSum, y: ExactSum, decimals: number): Big | undefined {
+    if (x.#big === undefined && y.#big === undefined) {
+      const exp = Math.min(x.#exp, y.#exp);
+      const a = x.#small * (POW10[x.#exp - exp] ?? Infinity);
+      const b = y.#small * (POW10[y.#exp - exp] ?? Infinity);
+      if (Number.isSafeInteger(a + b) && Number.isSafeInteger(a - b) && Number.isSafeInteger(a) && Number.isSafeInteger(b)) {
+        if (a + b === 0) return undefined;
+        const quotient = divideSmall(a - b, exp, a + b, exp, decimals);
+        if (quotient !== undefined) return quotient;
+      }
+    }
+    return x.clone().addSum(y, -1).divide(x.clone().addSum(y), decimals);
+  }
+
   /** `true` while the sum is 0. */
   isZero(): boolean {
     return this.#big === undefined ? this.#small === 0 : this.#big === 0n;

@@ -51,6 +51,15 @@ describe('ExactSum', () => {
     );
   });
 
+  it('should give the imbalance (x − y) / (x + y) as the general division does', () => {
+    fc.assert(fc.property(decimal, decimal, fc.integer({ min: 0, max: 12 }), (x, y, decimals) => {
+      const [a, b] = [new ExactSum().add(toBig(x).abs()), new ExactSum().add(toBig(y).abs())];
+      const general = a.clone().addSum(b, -1).divide(a.clone().addSum(b), decimals);
+      expect(ExactSum.imbalance(a, b, decimals)?.toString()).toBe(general?.toString());
+    }));
+    expect(ExactSum.imbalance(new ExactSum(), new ExactSum(), 8)).toBeUndefined();
+  });
+
   it('should compare as Big#cmp does', () => {
     fc.assert(fc.property(fc.oneof(decimal, fc.constant('0')), fc.oneof(decimal, fc.constant('0')), (x, y) => {
       expect(compareBig(toBig(x), toBig(y))).toBe(new Big(x).cmp(y));
