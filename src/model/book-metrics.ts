@@ -38,7 +38,7 @@ export interface DepthBand {
   readonly imbalance: Big | undefined;
 }
 
-/** The sizes of the top `levels` levels of each side (fewer if the side is shorter) and their imbalance. */
+/** The sizes of the top `levels` levels of each side (fewer if the side is shorter) and their imbalance (`undefined` when both are 0). */
 export interface LevelImbalance {
   readonly levels: number;
   readonly bidSize: Big;
@@ -48,7 +48,8 @@ export interface LevelImbalance {
 
 /**
  * A two-sided book: best bid `b` and ask `a` with their sizes, `mid` = (b + a) / 2, `spread` = a − b,
- * `spreadBps` = spread / mid × 10,000, `microprice` = (b × askSize + a × bidSize) / (bidSize + askSize),
+ * `spreadBps` = spread / mid × 10,000, `microprice` = (b × askSize + a × bidSize) / (bidSize + askSize) (the mid
+ * when both best sizes are 0),
  * the depth `bands` in ascending order and the imbalance of the `top` levels.
  */
 export interface BookMetricsOk extends MarketRef {
