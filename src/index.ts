@@ -89,6 +89,8 @@ export { computeBookMetrics, planBookMetrics } from './model/index.js';
 export type { BookMetrics, BookMetricsOk, BookMetricsOneSided, BookMetricsEmpty, BookMetricsCrossed, BookMetricsOptions, BookMetricsPlan, DepthBand, LevelImbalance } from './model/index.js';
 export { computeSlippage, planSlippage } from './model/index.js';
 export type { Slippage, SlippageOk, SlippageOneSided, SlippageCrossed, SlippageOrder, SlippageOptions, SlippagePlan } from './model/index.js';
+export { computeRealizedVolatility, computeDrawdown, periodsPerYear, computeTradeFlow } from './model/index.js';
+export type { RealizedVolatility, RealizedVolatilityOptions, Drawdown, DrawdownOptions, TradeFlow, TradeFlowOptions } from './model/index.js';
 
 // Local order books
 export { OrderBookState, compareDecimals } from './model/order-book-state.js';

@@ -1,5 +1,6 @@
 /** Plain-text tables and cell formats for the CLI (`mdb` and the `npm start` live view). */
 import type { ArbitrageSnapshot } from '../model/arbitrage.js';
+import { computeBookMetrics, planBookMetrics } from '../model/book-metrics.js';
 import type { Big } from '../model/decimal.js';
 import type { OrderBook } from '../model/order-book.js';
 import type { Ticker } from '../model/ticker.js';
@@ -105,8 +106,28 @@ export function formatSources(sources: LiveMarketView['sources']): string {
   return distinct.length === 0 ? '-' : distinct.join('+');
 }
 
+/** Depth within 10 bps of the mid, for the live view. */
+const DEPTH_10_BPS = planBookMetrics({ bands: [10] });
+
 /**
- * One live-view row: market, last, change, best bid/ask, spread, last trade, trades seen, source.
+ * The size (base) within 10 bps of the mid on each side of a book, `bid / ask` to 4 places; `-` before a book,
+ * and `one-sided`, `empty` or `crossed` for a book without a mid.
+ *
+ * @example
+ * ```ts
+ * depthCell(book); // '0.5122 / 0.3110'
+ * ```
+ */
+export function depthCell(book: OrderBook | undefined): string {
+  if (book === undefined) return '-';
+  const metrics = computeBookMetrics(book, DEPTH_10_BPS);
+  if (metrics.kind !== 'ok') return metrics.kind;
+  const band = metrics.bands[0]!;
+  return `${band.bidSize.toFixed(4)} / ${band.askSize.toFixed(4)}`;
+}
+
+/**
+ * One live-view row: market, last, change, best bid/ask, spread, size within 10 bps, last trade, trades seen, source.
  *
  * @example
  * ```ts
@@ -126,6 +147,7 @@ export function liveRow(view: LiveMarketView): string[] {
     bid === undefined ? '-' : groupDigits(bid),
     ask === undefined ? '-' : groupDigits(ask),
     spread,
+    depthCell(book),
     trade,
     String(view.trades),
     formatSources(view.sources),
@@ -133,7 +155,7 @@ export function liveRow(view: LiveMarketView): string[] {
 }
 
 /** Header matching {@link liveRow}. */
-export const LIVE_HEADER = ['market', 'last', 'change', 'best bid', 'best ask', 'spread', 'last trade', 'trades', 'source'] as const;
+export const LIVE_HEADER = ['market', 'last', 'change', 'best bid', 'best ask', 'spread', 'size ±10 bps (bid / ask)', 'last trade', 'trades', 'source'] as const;
 
 /**
  * One row of the recent-trades list: exchange time, market, taker side, price, amount, source.

@@ -8,6 +8,7 @@
  *   mdb candles KRW-BTC 1m [--count 10] [--live]
  *   mdb candles KRW-BTC 1m --from 2026-01-01 --to 2026-01-31 --out btc.csv|btc.jsonl [--fill] [--live]
  *   mdb markets [--live]
+ *   mdb depth KRW-BTC [--bands 10,50,100] [--watch] [--json]   (src/cli/depth.ts)
  *   mdb ticker BTCUSDT --exchange binance      (upbit, the default; binance; coinone), for every command
  *   mdb ticker KRW-BTC --rest-url http://127.0.0.1:8080   (a server you run: your own simulator, a proxy)
  *
@@ -21,6 +22,7 @@ import { DEFAULT_EXCHANGE, type ExchangeId } from '../exchanges/registry.js';
 import { CANDLE_INTERVALS, isCandleInterval } from '../model/candle.js';
 import { runCandlesDownload, toDownloadCommand, type ProgressSink } from './candles.js';
 import { DEFAULT_SYMBOL, describeFailure, EXCHANGE_IDS, openDataSource, toExchangeId, type DataSource } from './data-source.js';
+import { DEPTH_USAGE, runDepthCommand } from './depth.js';
 import { renderTable, TICKER_HEADER, tickerRow } from './format.js';
 import { runServe } from './serve.js';
 import { runRecord } from './record.js';
@@ -28,8 +30,9 @@ import { runReplay } from './replay.js';
 
 const COMMANDS = ['ticker', 'orderbook', 'trades', 'candles', 'markets'] as const;
 
-/** Commands with their own file and flags: each runs the arguments after its name. */
-const OWN_COMMANDS: Readonly<Record<string, (args: readonly string[], output: MdbOutput) => Promise<void>>> = {
+/** Commands that live in their own file and read their own flags: the name, then what runs it. */
+const COMMAND_FILES: Readonly<Record<string, (args: readonly string[], output: MdbOutput, state: { source?: DataSource }) => Promise<void>>> = {
+  depth: runDepthCommand,
   record: runRecord,
   replay: runReplay,
 };
@@ -45,6 +48,7 @@ const USAGE = `usage: mdb <${COMMANDS.join('|')}> [symbol ...] [--exchange ID] [
   mdb serve --simulate --port 8080   the gateway: HTTP and WebSocket over the exchanges (mdb serve --help)
   mdb record --exchange upbit --symbols KRW-BTC,KRW-ETH --channels ticker,trades,orderbook --out rec/ [--live] [--duration S]
   mdb replay rec/ --speed 100|max [--skip-corrupt]   replays a recording, printed as npm start does
+${DEPTH_USAGE}
   --exchange ${EXCHANGE_IDS.join('|')}    which exchange (default ${DEFAULT_EXCHANGE}), for every command:
                                       mdb ticker BTCUSDT --exchange binance
   --sim (the default) asks an embedded simulator of the exchange; --live asks the real exchange
@@ -136,8 +140,8 @@ export async function runMdb(argv: readonly string[], output: MdbOutput): Promis
 }
 
 async function mdb(argv: readonly string[], output: MdbOutput, state: { source?: DataSource }): Promise<void> {
-  const own = Object.hasOwn(OWN_COMMANDS, argv[0] ?? '') ? OWN_COMMANDS[argv[0] ?? ''] : undefined;
-  if (own !== undefined) return own(argv.slice(1), output);
+  const inFile = Object.hasOwn(COMMAND_FILES, argv[0] ?? '') ? COMMAND_FILES[argv[0] ?? ''] : undefined;
+  if (inFile !== undefined) return inFile(argv.slice(1), output, state);
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,

@@ -29,6 +29,8 @@ const DEFAULT_MARKETS: Readonly<Record<ExchangeId, readonly string[]>> = {
   binance: ['BTCUSDT', 'ETHUSDT', 'XRPUSDT', 'SOLUSDT', 'DOGEUSDT', 'ADAUSDT'],
 };
 const RECENT_TRADES = 8;
+/** Levels per book side: enough for the size within 10 bps of the mid on liquid markets. */
+const BOOK_DEPTH = 15;
 const ARBITRAGE_ASSETS = ['BTC', 'ETH', 'XRP'];
 
 const USAGE = `usage: npm start -- [options]
@@ -172,7 +174,7 @@ async function view(backbone: MarketDataBackbone, { exchange, markets, rounds, i
       },
       error: fail(market),
     }));
-    subscriptions.add(backbone.streamOrderBook(market, { depth: 5 }).subscribe({
+    subscriptions.add(backbone.streamOrderBook(market, { depth: BOOK_DEPTH }).subscribe({
       next: (book) => {
         const source = sourceNow();
         update(market, (v) => ({ ...v, book, sources: { ...v.sources, book: source } }));
@@ -220,7 +222,7 @@ async function view(backbone: MarketDataBackbone, { exchange, markets, rounds, i
 
   try {
     // Draw the first frame once every market has a ticker and a book (or after 5 s without them).
-    const ready$ = forkJoin(markets.flatMap((m) => [backbone.streamTicker(m).pipe(take(1)), backbone.streamOrderBook(m, { depth: 5 }).pipe(take(1))]));
+    const ready$ = forkJoin(markets.flatMap((m) => [backbone.streamTicker(m).pipe(take(1)), backbone.streamOrderBook(m, { depth: BOOK_DEPTH }).pipe(take(1))]));
     await firstValueFrom(ready$.pipe(timeout({ first: 5_000 }), catchError(() => of(undefined))));
     // ... and every premium row (books of three exchanges plus the FX rate), within the same 5 s.
     for (let waited = 0; premiums.size < arbitrageAssets.length && waited < 5_000 && !stopping; waited += 50) await sleep(50);

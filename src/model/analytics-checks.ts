@@ -24,6 +24,18 @@ export const isWholeIn = (min: number, max: number) => (value: number): boolean 
 /** `true` for a finite number above 0. */
 export const isPositive = (value: number): boolean => Number.isFinite(value) && value > 0;
 
+/**
+ * The `decimals` option of every analytics function: a whole number of places from 0 to 1,000.
+ *
+ * @example
+ * ```ts
+ * checkDecimals(8); // 8
+ * ```
+ */
+export function checkDecimals(decimals: number): number {
+  return checkOption('options.decimals', decimals, isWholeIn(0, 1_000), 'a whole number of decimal places from 0');
+}
+
 function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(String).join(', ')}]`;
   if (typeof value === 'object' && value !== null && !(value instanceof Big)) return 'an object';

@@ -3,9 +3,9 @@
  * around the mid, and the bid/ask imbalance; the `bookMetrics` operator applies it to a stream of books.
  * Sums and products are exact; every division is rounded once to `decimals` places, half-up.
  */
-import { checkOption, isPositive, isWholeIn } from './analytics-checks.js';
+import { checkDecimals, checkOption, isPositive, isWholeIn } from './analytics-checks.js';
 import { Big } from './decimal.js';
-import { ExactSum } from './exact-sum.js';
+import { compareBig, ExactSum } from './exact-sum.js';
 import type { MarketRef } from './market.js';
 import type { OrderBook, OrderBookLevel } from './order-book.js';
 
@@ -38,7 +38,7 @@ export interface DepthBand {
   readonly imbalance: Big | undefined;
 }
 
-/** The sizes of the top `levels` levels of each side (fewer if the side is shorter) and their imbalance. */
+/** The sizes of the top `levels` levels of each side (fewer if the side is shorter) and their imbalance (`undefined` when both are 0). */
 export interface LevelImbalance {
   readonly levels: number;
   readonly bidSize: Big;
@@ -48,7 +48,8 @@ export interface LevelImbalance {
 
 /**
  * A two-sided book: best bid `b` and ask `a` with their sizes, `mid` = (b + a) / 2, `spread` = a − b,
- * `spreadBps` = spread / mid × 10,000, `microprice` = (b × askSize + a × bidSize) / (bidSize + askSize),
+ * `spreadBps` = spread / mid × 10,000, `microprice` = (b × askSize + a × bidSize) / (bidSize + askSize) (the mid
+ * when both best sizes are 0),
  * the depth `bands` in ascending order and the imbalance of the `top` levels.
  */
 export interface BookMetricsOk extends MarketRef {
@@ -112,7 +113,7 @@ export function planBookMetrics(options: BookMetricsOptions = {}): BookMetricsPl
   const { bands = [10, 50, 100], levels = 10, decimals = 8 } = options;
   checkOption('options.bands', bands, (b) => Array.isArray(b) && b.length > 0 && b.every((n) => isPositive(n) && n <= 10_000), 'a non-empty list of basis points above 0 and at most 10000');
   checkOption('options.levels', levels, isWholeIn(1, 1_000_000), 'a whole number of levels from 1');
-  checkOption('options.decimals', decimals, isWholeIn(0, 1_000), 'a whole number of decimal places from 0');
+  checkDecimals(decimals);
   const sorted = [...new Set(bands)].sort((x, y) => x - y);
   return {
     planned: true,
@@ -188,7 +189,7 @@ function sideDepth(levels: readonly OrderBookLevel[], limits: readonly Big[], di
   const [size, notional] = [new ExactSum(), new ExactSum()];
   let count = 0;
   for (const limit of limits) {
-    for (let level = levels[count]; level !== undefined && level.price.cmp(limit) !== -direction; level = levels[++count]) {
+    for (let level = levels[count]; level !== undefined && compareBig(level.price, limit) !== -direction; level = levels[++count]) {
       ExactSum.addLevel(size, notional, level.price, level.amount);
     }
     depths.push({ limit, size: size.clone(), notional: notional.clone(), count });
@@ -205,5 +206,5 @@ function topSize(levels: readonly OrderBookLevel[], count: number): ExactSum {
 
 /** (bid − ask) / (bid + ask), `undefined` when both are 0. */
 function imbalance(bid: ExactSum, ask: ExactSum, decimals: number): Big | undefined {
-  return bid.clone().addSum(ask, -1).divide(bid.clone().addSum(ask), decimals);
+  return ExactSum.imbalance(bid, ask, decimals);
 }

@@ -18,3 +18,7 @@ export { computeBookMetrics, planBookMetrics } from './book-metrics.js';
 export type { BookMetrics, BookMetricsOk, BookMetricsOneSided, BookMetricsEmpty, BookMetricsCrossed, BookMetricsOptions, BookMetricsPlan, DepthBand, LevelImbalance } from './book-metrics.js';
 export { computeSlippage, planSlippage } from './slippage.js';
 export type { Slippage, SlippageOk, SlippageOneSided, SlippageCrossed, SlippageOrder, SlippageOptions, SlippagePlan } from './slippage.js';
+export { computeRealizedVolatility, computeDrawdown, periodsPerYear } from './risk.js';
+export type { RealizedVolatility, RealizedVolatilityOptions, Drawdown, DrawdownOptions } from './risk.js';
+export { computeTradeFlow } from './trade-flow.js';
+export type { TradeFlow, TradeFlowOptions } from './trade-flow.js';

@@ -5,7 +5,7 @@
  * to `decimals` places (half-up, except a partial level's size for a notional, rounded down so the order
  * never spends more than asked).
  */
-import { checkOption, createDivide, isWholeIn } from './analytics-checks.js';
+import { checkDecimals, checkOption, createDivide } from './analytics-checks.js';
 import { Big } from './decimal.js';
 import type { MarketRef } from './market.js';
 import type { OrderBook, OrderBookLevel } from './order-book.js';
@@ -82,7 +82,7 @@ const [ZERO, HALF, BPS] = ['0', '0.5', '10000'].map((text) => new Big(text)) as 
 export function planSlippage(order: SlippageOrder, options: SlippageOptions = {}): SlippagePlan {
   const { decimals = 8 } = options;
   checkOption('order.side', order.side, (side) => side === 'buy' || side === 'sell', "'buy' or 'sell'");
-  checkOption('options.decimals', decimals, isWholeIn(0, 1_000), 'a whole number of decimal places from 0');
+  checkDecimals(decimals);
   const hasSize = 'size' in order && order.size !== undefined;
   const hasNotional = 'notional' in order && order.notional !== undefined;
   checkOption('order', order, () => hasSize !== hasNotional, 'either a size or a notional, not both');

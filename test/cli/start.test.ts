@@ -14,7 +14,9 @@ describe('npm start (src/cli/start.ts)', () => {
     expect(stdout).toContain('refresh 1');
     expect(stdout).toContain('refresh 2');
     expect(stdout).not.toContain('refresh 3');
-    expect(stdout).toMatch(/^market\s+last\s+change\s+best bid\s+best ask\s+spread\s+last trade\s+trades\s+source\s*$/m);
+    expect(stdout).toMatch(/^market\s+last\s+change\s+best bid\s+best ask\s+spread\s+size ±10 bps \(bid \/ ask\)\s+last trade\s+trades\s+source\s*$/m);
+    // each book's size within 10 bps of its mid, both sides (the simulator's books are deep there)
+    expect(stdout).toMatch(/^KRW-BTC .* \d+\.\d{4} \/ \d+\.\d{4} /m);
     // a KRW-BTC row with a price, a signed change, a best bid below the best ask and its source
     const rows = [...stdout.matchAll(/^KRW-BTC +([\d,]+) +([+-]?\d+\.\d\d%) +([\d,]+) +([\d,]+) .* (WS|REST|WS\+REST) *$/gm)];
     expect(rows).toHaveLength(2);
@@ -112,12 +114,13 @@ describe('live view cells (src/cli/format.ts)', () => {
 
   it('should render dashes for a market without data and the best levels of its book', () => {
     const empty: LiveMarketView = { market: 'KRW-BTC', trades: 0, sources: {} };
-    expect(liveRow(empty)).toEqual(['KRW-BTC', '-', '-', '-', '-', '-', '-', '0', '-']);
+    expect(liveRow(empty)).toEqual(['KRW-BTC', '-', '-', '-', '-', '-', '-', '-', '0', '-']);
     const level = (price: string): { price: Big; amount: Big } => ({ price: new Big(price), amount: new Big(1) });
     const ref = { exchange: 'upbit', symbol: 'BTC/KRW', market: 'KRW-BTC', timestamp: 0, receivedAt: 0 } as const;
     const book = { ...ref, type: 'orderBook', bids: [level('100'), level('99')], asks: [level('101'), level('102')] } as const;
     const row = liveRow({ ...empty, book, sources: { book: 'REST' } });
-    expect(row.slice(3, 6)).toEqual(['100', '101', '1.0%']);
-    expect(row[8]).toBe('REST');
+    // mid 100.5, spread ~100 bps: nothing lies within 10 bps (bids >= 100.3995, asks <= 100.6005)
+    expect(row.slice(3, 7)).toEqual(['100', '101', '1.0%', '0.0000 / 0.0000']);
+    expect(row[9]).toBe('REST');
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Big, toBig } from '../../src/model/decimal.js';
-import { ExactSum } from '../../src/model/exact-sum.js';
+import { compareBig, ExactSum } from '../../src/model/exact-sum.js';
 
 /** Decimal text from 1 to 30 significant digits, with up to 20 decimals, either sign. */
 const decimal = fc
@@ -49,6 +49,22 @@ describe('ExactSum', () => {
         expect(quotient?.toString()).toBe(reference(new Dec(x).div(y), decimals).toString());
       }),
     );
+  });
+
+  it('should give the imbalance (x − y) / (x + y) as the general division does', () => {
+    fc.assert(fc.property(decimal, decimal, fc.integer({ min: 0, max: 12 }), (x, y, decimals) => {
+      const [a, b] = [new ExactSum().add(toBig(x).abs()), new ExactSum().add(toBig(y).abs())];
+      const general = a.clone().addSum(b, -1).divide(a.clone().addSum(b), decimals);
+      expect(ExactSum.imbalance(a, b, decimals)?.toString()).toBe(general?.toString());
+    }));
+    expect(ExactSum.imbalance(new ExactSum(), new ExactSum(), 8)).toBeUndefined();
+  });
+
+  it('should compare as Big#cmp does', () => {
+    fc.assert(fc.property(fc.oneof(decimal, fc.constant('0')), fc.oneof(decimal, fc.constant('0')), (x, y) => {
+      expect(compareBig(toBig(x), toBig(y))).toBe(new Big(x).cmp(y));
+      expect(compareBig(toBig(x), toBig(x))).toBe(0);
+    }));
   });
 
   it('should round exact halves away from zero and give undefined for a zero divisor', () => {
