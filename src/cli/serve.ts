@@ -12,7 +12,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { MarketDataBackbone } from '../backbone/backbone.js';
-import { RedisReplyCache, type ReplyCache } from '../index.js';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { RedisRateBudget, RedisReplyCache, type ReplyCache } from '../index.js';
+import { collectMetrics, createGatewayMetrics } from '../metrics/index.js';
 import { DEFAULT_EXCHANGE, type ExchangeId } from '../exchanges/registry.js';
 import type { MarketDataBackboneOptions } from '../backbone/backbone-options.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../gateway/index.js';
@@ -23,7 +25,7 @@ export const SERVE_USAGE = `usage: mdb serve [--port 8080] [--host 127.0.0.1] [-
   --port N             port to listen on (default 8080; 0 picks a free one)
   --host ADDRESS       address to listen on (default 127.0.0.1; 0.0.0.0 in a container)
   --exchanges A,B      exchanges served (default all: ${EXCHANGE_IDS.join(',')}); the first is the default one
-  --redis URL          share REST replies between replicas through Redis (redis://host:6379)
+  --redis URL          share REST replies and one rate budget per exchange between replicas through Redis (redis://host:6379)
   --simulate           serve the built-in exchange simulators (offline) instead of the real exchanges
   --grace-ms MS        how long SIGTERM waits for HTTP requests in flight (default 10000)
   MDB_GATEWAY_TOKENS   comma-separated tokens that open myOrder/myAsset (environment, never a flag)
@@ -102,16 +104,19 @@ async function startSimulators(exchanges: readonly ExchangeId[]): Promise<{ sett
   return { settings, close: async () => void (await Promise.all(Object.values(sims).map((sim) => sim?.close()))) };
 }
 
-/** A Redis reply cache over node-redis (loaded only when `--redis` is given). */
-async function openRedis(url: string): Promise<{ cache: ReplyCache; close: Closer }> {
+/**
+ * Redis over node-redis (loaded only when `--redis` is given): the reply cache and the rate budget every
+ * replica on this egress IP shares.
+ */
+async function openRedis(url: string): Promise<{ cache: ReplyCache; budget: RedisRateBudget; close: Closer }> {
   // node-redis is not a dependency of the library: `mdb serve --redis` asks for it to be installed.
   const { createClient } = await import('redis').catch((error: unknown) => {
     throw new Error('--redis needs the redis package (npm install redis)', { cause: error });
   });
   const client = createClient({ url });
   await client.connect();
-  const cache = new RedisReplyCache({ command: (args) => client.sendCommand(args) });
-  return { cache, close: async () => void (await client.quit()) };
+  const command = (args: string[]): Promise<unknown> => client.sendCommand(args);
+  return { cache: new RedisReplyCache({ command }), budget: new RedisRateBudget({ command }), close: async () => void (await client.quit()) };
 }
 
 /**
@@ -138,10 +143,22 @@ export async function startServe(flags: ServeFlags, extra: ServeExtras = {}): Pr
     const redis = flags.redis === undefined ? undefined : await openRedis(flags.redis);
     if (redis !== undefined) closers.push(redis.close);
     const defaultExchange = flags.exchanges[0] ?? DEFAULT_EXCHANGE;
-    const backbone = new MarketDataBackbone({ defaultExchange, replyCache: redis?.cache, exchanges: simulators?.settings });
+    const backbone = new MarketDataBackbone({ defaultExchange, replyCache: redis?.cache, rateBudget: redis?.budget, exchanges: simulators?.settings });
     closers.push(() => backbone.close());
+    // Prometheus at /metrics: the upstream (per exchange), the gateway and the process itself.
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    const collection = collectMetrics(backbone, registry, { exchanges: flags.exchanges });
+    closers.push(async () => collection.stop());
     const extras = typeof extra === 'function' ? extra(backbone) : extra;
-    const gateway = createGateway(backbone, { tokens: flags.tokens, defaultExchange, exchanges: flags.exchanges, ...extras });
+    const gateway = createGateway(backbone, {
+      tokens: flags.tokens,
+      defaultExchange,
+      exchanges: flags.exchanges,
+      observer: createGatewayMetrics(registry),
+      metrics: registry,
+      ...extras,
+    });
     closers.push(() => gateway.close());
     const server: Server = createServer({ keepAliveTimeout: 5_000 });
     gateway.attach(server);

@@ -35,6 +35,13 @@ describe('mdb serve', () => {
     expect(ticker.status).toBe(200);
     expect(((await ticker.json()) as { market: string }).market).toBe('KRW-BTC');
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    // Prometheus metrics of the upstream, the gateway and the process; the ticker just asked is counted.
+    const metrics = await fetch(`${url}/metrics`);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+    const exposition = await metrics.text();
+    expect(exposition).toMatch(/^mdb_upstream_rest_requests_total\{[^}]*exchange="upbit"[^}]*\} [1-9]/m);
+    expect(exposition).toMatch(/^mdb_gateway_http_request_duration_seconds_count\{[^}]*route="\/v1\/ticker"[^}]*\} 1$/m);
+    expect(exposition).toMatch(/^process_cpu_seconds_total /m);
     const client = await TestClient.open(`${url.replace('http', 'ws')}/v1/stream`);
     cleanups.push(() => client.close());
     client.send({ op: 'subscribe', channel: 'trades', symbol: 'KRW-BTC' });
