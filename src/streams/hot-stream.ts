@@ -25,9 +25,10 @@
  * Memory (`npm run bench -- stream-memory`, 200 ticker markets): the operators keep a subscription's state
  * in one object, a kind's operators are built once per hub and shared by its streams (their configs name
  * no stream), and internal subscriptions go through {@link Relay}. A ticker stream holds its last ticker
- * packed (`cacheReplay`'s `packer`: its twelve `Big`s as small integers, ~0.4 KB instead of ~2.3 KB) and
+ * packed (`cacheReplay`'s `packer`: its twelve `Big`s as small integers, ~0.7 KB instead of ~2.3 KB) and
  * only its timestamp in `fallbackSwitch` (`keep`): about 2.9 KB per market in all (the same chain built
- * naively: about 7 KB; the hand-written object it replaced: 3.7 KB).
+ * naively: about 7 KB; the hand-written object it replaced: 3.7 KB). The packing waits for the end of
+ * the task the value came in ({@link LastValue}), so of a burst of frames only the last is packed.
  */
 import { catchError, distinctUntilChanged, EMPTY, exhaustMap, Observable, Subject, switchMap, throwError, timer } from 'rxjs';
 import type { MonoTypeOperatorFunction, Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Subscription as RxSubscription, Unsubscribable } from 'rxjs';
@@ -39,6 +40,7 @@ import { isRetryableError } from '../errors/index.js';
 import type { Subscription } from '../core/exchange-adapter.js';
 import type { MarketEvent } from '../model/market-event.js';
 import type { EventSink, StreamEvent } from '../transport/ws/ws-router.js';
+import { LastValue, SlotPacker } from './last-value.js';
 import { Signal } from './signal.js';
 
 /** Where a stream's value came from. */
@@ -148,9 +150,11 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T, K = 
   readonly #watched = new Signal(true, false);
   #watchers = 0;
   readonly #ownClock: Signal<number> | undefined;
-  readonly #packer: ReplayPacker<T, unknown> | undefined;
-  /** The last value emitted, packed by the kind's packer. */
-  #last: unknown;
+  readonly #packer: SlotPacker<T> | undefined;
+  /** The last value emitted, without a packer. */
+  #last: T | undefined;
+  /** The last value emitted, with a packer (packed at the end of the task it came in). */
+  #slot: LastValue<T> | undefined;
 
   constructor(spec: HotStreamSpec<W, T, R, K>, timings: HotStreamTimings) {
     this.#spec = spec;
@@ -166,9 +170,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T, K = 
 
   /** The last value emitted, for channel selection. */
   get last(): T | undefined {
-    const last = this.#last;
-    if (last === undefined || this.#packer === undefined) return last as T | undefined; // unpacked: a T
-    return this.#packer.unpack(last);
+    return this.#slot === undefined ? this.#last : this.#slot.get();
   }
 
   /** Adds a subscriber (replaying the latest value if fresh); returns its teardown. */
@@ -191,7 +193,13 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T, K = 
 
   /** A value the stream emits, from `source`. */
   took({ source, value }: FallbackValue<T>): T {
-    this.#last = this.#packer === undefined ? value : this.#packer.pack(value);
+    const packer = this.#packer;
+    if (packer === undefined) this.#last = value;
+    else {
+      const slot = (this.#slot ??= new LastValue(packer));
+      slot.set(value);
+      packer.remember(value, slot); // so the replay holds the slot rather than packing again
+    }
     this.#spec.owner.counted(source === 'primary' ? 'ws' : 'rest');
     return value;
   }
@@ -199,6 +207,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T, K = 
   /** The shared subscription ended (grace period over, error, completion): a later subscriber starts afresh. */
   stopped(): void {
     this.#last = undefined;
+    this.#slot?.clear();
     this.#spec.owner.stopped(this.#spec.key, this);
   }
 }
@@ -208,7 +217,7 @@ interface StreamOperators<T> {
   readonly switch: OperatorFunction<T | Outage, FallbackValue<T>>;
   readonly replay: MonoTypeOperatorFunction<unknown>;
   /** The kind's packer, shared by the replay and the streams' `last`, so each value is packed once. */
-  readonly packer: ReplayPacker<T, unknown> | undefined;
+  readonly packer: SlotPacker<T> | undefined;
 }
 
 /**
@@ -229,7 +238,7 @@ function sharedOperators<W extends MarketEvent, T extends MarketEvent, R, K>(kin
 
 function createOperators<W extends MarketEvent, T extends MarketEvent, R, K>(kind: HotStreamKind<W, T, R, K>, timings: HotStreamTimings, clock: Subscribable<unknown> | undefined): StreamOperators<T> {
   const { scheduler, staleAfterMs, gracePeriodMs, replayTtlMs } = timings;
-  const packer = kind.packer === undefined || kind.post !== undefined ? undefined : new LatestPacker(kind.packer);
+  const packer = kind.packer === undefined || kind.post !== undefined ? undefined : new SlotPacker(kind.packer);
   return {
     switch: fallbackSwitch<T, Outage, K>({
       fallback: pollSocket,
@@ -245,32 +254,6 @@ function createOperators<W extends MarketEvent, T extends MarketEvent, R, K>(kin
     replay: cacheReplay({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs, replayAfterComplete: false, scheduler, packer }) as MonoTypeOperatorFunction<unknown>,
     packer,
   };
-}
-
-/**
- * A kind's packer that remembers its last result: a value is packed by its stream's `took` and then again
- * by the stream's `cacheReplay`, which this turns into a lookup (values flow through one at a time).
- */
-class LatestPacker<T> implements ReplayPacker<T, unknown> {
-  readonly #packer: ReplayPacker<T, unknown>;
-  #value: T | undefined;
-  #packed: unknown;
-
-  constructor(packer: ReplayPacker<T, unknown>) {
-    this.#packer = packer;
-  }
-
-  pack(value: T): unknown {
-    if (value !== this.#value) {
-      this.#packed = this.#packer.pack(value);
-      this.#value = value;
-    }
-    return this.#packed;
-  }
-
-  unpack(packed: unknown): T {
-    return this.#packer.unpack(packed);
-  }
 }
 
 /** A subscriber's teardown as one small object; a second call does nothing. */
