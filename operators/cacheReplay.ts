@@ -96,8 +96,11 @@ interface ReplaySettings<T, P> {
 class ReplayedStream<T, P> extends JoinedObservable<T> {
   readonly #source: Observable<T>;
   readonly #settings: ReplaySettings<T, P>;
-  /** Replaced, never mutated, so a delivery loop can walk it while subscribers leave. */
-  #subscribers: readonly Subscriber<T>[] = [];
+  /**
+   * The one subscriber (nearly always: no array at all), or several in an array replaced, never mutated,
+   * so a delivery loop can walk it while subscribers leave.
+   */
+  #subscribers: Subscriber<T> | readonly Subscriber<T>[] | undefined;
   #connection: Unsubscribable | undefined;
   /** Bumped by every reset, so a connection that ended while being made is not kept. */
   #generation = 0;
@@ -125,17 +128,24 @@ class ReplayedStream<T, P> extends JoinedObservable<T> {
       return undefined;
     }
     if (this.#timer !== undefined) this.#cancelTimer();
-    this.#subscribers = [...this.#subscribers, subscriber];
+    const subscribers = this.#subscribers;
+    this.#subscribers = subscribers === undefined ? subscriber : isSeveral(subscribers) ? [...subscribers, subscriber] : [subscribers, subscriber];
     if (fresh) subscriber.next(this.#cached());
     if (this.#connection === undefined) this.#connect();
     return new Leave(this, subscriber);
   }
 
   leave(subscriber: Subscriber<T>): void {
-    if (!this.#subscribers.includes(subscriber)) return;
-    this.#subscribers = this.#subscribers.filter((s) => s !== subscriber);
+    const subscribers = this.#subscribers;
+    if (subscribers === undefined) return;
+    if (isSeveral(subscribers)) {
+      if (!subscribers.includes(subscriber)) return;
+      const left = subscribers.filter((s) => s !== subscriber);
+      this.#subscribers = left.length === 0 ? undefined : left.length === 1 ? left[0] : left;
+    } else if (subscribers === subscriber) this.#subscribers = undefined;
+    else return;
     const { refCount, graceMs, scheduler } = this.#settings;
-    if (this.#subscribers.length > 0 || !refCount || graceMs === Infinity) return;
+    if (this.#subscribers !== undefined || !refCount || graceMs === Infinity) return;
     if (graceMs > 0) this.#timer = scheduler.schedule(() => this.#reset(), graceMs);
     else this.#reset();
   }
@@ -146,7 +156,9 @@ class ReplayedStream<T, P> extends JoinedObservable<T> {
     this.#value = packer === undefined ? value : packer.pack(value);
     if (this.#settings.ttlMs !== Infinity) this.#at = this.#settings.scheduler.now();
     const subscribers = this.#subscribers;
-    for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(value);
+    if (subscribers === undefined) return;
+    if (!isSeveral(subscribers)) subscribers.next(value);
+    else for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(value);
   }
 
   error(error: unknown): void {
@@ -184,8 +196,8 @@ class ReplayedStream<T, P> extends JoinedObservable<T> {
   /** Takes the subscribers away for a final notification. */
   #end(): readonly Subscriber<T>[] {
     const subscribers = this.#subscribers;
-    this.#subscribers = [];
-    return subscribers;
+    this.#subscribers = undefined;
+    return subscribers === undefined ? [] : isSeveral(subscribers) ? subscribers : [subscribers];
   }
 
   #cancelTimer(): void {
@@ -204,6 +216,10 @@ class ReplayedStream<T, P> extends JoinedObservable<T> {
     this.#completed = false;
     connection?.unsubscribe();
   }
+}
+
+function isSeveral<T>(subscribers: Subscriber<T> | readonly Subscriber<T>[]): subscribers is readonly Subscriber<T>[] {
+  return Array.isArray(subscribers);
 }
 
 /** A subscriber's teardown as one small object (a closure and its context cost twice the heap). */

@@ -25,9 +25,10 @@
  * Memory (`npm run bench -- stream-memory`, 200 ticker markets): the operators keep a subscription's state
  * in one object, a kind's operators are built once per hub and shared by its streams (their configs name
  * no stream), and internal subscriptions go through {@link Relay}. A ticker stream holds its last ticker
- * packed (`cacheReplay`'s `packer`: its twelve `Big`s as small integers, ~0.4 KB instead of ~2.3 KB) and
+ * packed (`cacheReplay`'s `packer`: its twelve `Big`s as small integers, ~0.7 KB instead of ~2.3 KB) and
  * only its timestamp in `fallbackSwitch` (`keep`): about 2.9 KB per market in all (the same chain built
- * naively: about 7 KB; the hand-written object it replaced: 3.7 KB).
+ * naively: about 7 KB; the hand-written object it replaced: 3.7 KB). The packing waits for the end of
+ * the task the value came in ({@link LastValue}), so of a burst of frames only the last is packed.
  */
 import { catchError, distinctUntilChanged, EMPTY, exhaustMap, Observable, Subject, switchMap, throwError, timer } from 'rxjs';
 import type { MonoTypeOperatorFunction, Observer, OperatorFunction, SchedulerLike, Subscribable, Subscriber, Subscription as RxSubscription, Unsubscribable } from 'rxjs';
@@ -39,6 +40,7 @@ import { isRetryableError } from '../errors/index.js';
 import type { Subscription } from '../core/exchange-adapter.js';
 import type { MarketEvent } from '../model/market-event.js';
 import type { EventSink, StreamEvent } from '../transport/ws/ws-router.js';
+import { LastValue, SlotPacker } from './last-value.js';
 import { Signal } from './signal.js';
 
 /** Where a stream's value came from. */
@@ -148,9 +150,11 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T, K = 
   readonly #watched = new Signal(true, false);
   #watchers = 0;
   readonly #ownClock: Signal<number> | undefined;
-  readonly #packer: ReplayPacker<T, unknown> | undefined;
-  /** The last value emitted, packed by the kind's packer. */
-  #last: unknown;
+  readonly #packer: SlotPacker<T> | undefined;
+  /** The last value emitted, without a packer. */
+  #last: T | undefined;
+  /** The last value emitted, with a packer (packed at the end of the task it came in). */
+  #slot: LastValue<T> | undefined;
   #source: HotSource | undefined;
 
   constructor(spec: HotStreamSpec<W, T, R, K>, timings: HotStreamTimings) {
@@ -167,9 +171,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T, K = 
 
   /** The last value emitted, for channel selection. */
   get last(): T | undefined {
-    const last = this.#last;
-    if (last === undefined || this.#packer === undefined) return last as T | undefined; // unpacked: a T
-    return this.#packer.unpack(last);
+    return this.#slot === undefined ? this.#last : this.#slot.get();
   }
 
   /** Where the last value came from: the socket, or REST polling (the fallback); `undefined` before one. */
@@ -202,7 +204,13 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T, K = 
 
   /** A value the stream emits, from `source`. */
   took({ source, value }: FallbackValue<T>): T {
-    this.#last = this.#packer === undefined ? value : this.#packer.pack(value);
+    const packer = this.#packer;
+    if (packer === undefined) this.#last = value;
+    else {
+      const slot = (this.#slot ??= new LastValue(packer));
+      slot.set(value);
+      packer.remember(value, slot); // so the replay holds the slot rather than packing again
+    }
     this.#source = source === 'primary' ? 'ws' : 'rest';
     this.#spec.owner.counted(this.#source, this.#spec.subscription.channel);
     return value;
@@ -212,6 +220,7 @@ export class HotStream<W extends MarketEvent, T extends MarketEvent, R = T, K = 
   stopped(): void {
     this.#last = undefined;
     this.#source = undefined;
+    this.#slot?.clear();
     this.#spec.owner.stopped(this.#spec.key, this);
   }
 }
@@ -221,7 +230,7 @@ interface StreamOperators<T> {
   readonly switch: OperatorFunction<T | Outage, FallbackValue<T>>;
   readonly replay: MonoTypeOperatorFunction<unknown>;
   /** The kind's packer, shared by the replay and the streams' `last`, so each value is packed once. */
-  readonly packer: ReplayPacker<T, unknown> | undefined;
+  readonly packer: SlotPacker<T> | undefined;
 }
 
 /**
@@ -242,7 +251,7 @@ function sharedOperators<W extends MarketEvent, T extends MarketEvent, R, K>(kin
 
 function createOperators<W extends MarketEvent, T extends MarketEvent, R, K>(kind: HotStreamKind<W, T, R, K>, timings: HotStreamTimings, clock: Subscribable<unknown> | undefined): StreamOperators<T> {
   const { scheduler, staleAfterMs, gracePeriodMs, replayTtlMs } = timings;
-  const packer = kind.packer === undefined || kind.post !== undefined ? undefined : new LatestPacker(kind.packer);
+  const packer = kind.packer === undefined || kind.post !== undefined ? undefined : new SlotPacker(kind.packer);
   return {
     switch: fallbackSwitch<T, Outage, K>({
       fallback: pollSocket,
@@ -258,32 +267,6 @@ function createOperators<W extends MarketEvent, T extends MarketEvent, R, K>(kin
     replay: cacheReplay({ ttlMs: replayTtlMs, resetOnRefCountZeroDelayMs: gracePeriodMs, replayAfterComplete: false, scheduler, packer }) as MonoTypeOperatorFunction<unknown>,
     packer,
   };
-}
-
-/**
- * A kind's packer that remembers its last result: a value is packed by its stream's `took` and then again
- * by the stream's `cacheReplay`, which this turns into a lookup (values flow through one at a time).
- */
-class LatestPacker<T> implements ReplayPacker<T, unknown> {
-  readonly #packer: ReplayPacker<T, unknown>;
-  #value: T | undefined;
-  #packed: unknown;
-
-  constructor(packer: ReplayPacker<T, unknown>) {
-    this.#packer = packer;
-  }
-
-  pack(value: T): unknown {
-    if (value !== this.#value) {
-      this.#packed = this.#packer.pack(value);
-      this.#value = value;
-    }
-    return this.#packed;
-  }
-
-  unpack(packed: unknown): T {
-    return this.#packer.unpack(packed);
-  }
 }
 
 /** A subscriber's teardown as one small object; a second call does nothing. */

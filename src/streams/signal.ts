@@ -20,7 +20,7 @@ export class Signal<T> implements Subscribable<T> {
   readonly #replay: boolean;
   #value: T | undefined;
   /** Replaced, never mutated, so `next` can walk it while listeners come and go. */
-  #observers: readonly Partial<Observer<T>>[] = [];
+  #observers: readonly Partial<Observer<T>>[] = NO_OBSERVERS;
 
   constructor(replay: boolean, initial?: T) {
     this.#replay = replay;
@@ -44,6 +44,9 @@ export class Signal<T> implements Subscribable<T> {
     this.#observers = this.#observers.filter((o) => o !== observer);
   }
 }
+
+/** The observers of a signal nobody listens to, shared (a stream's signal is usually not listened to). */
+const NO_OBSERVERS: readonly never[] = [];
 
 /** A listener's teardown as one small object. */
 class Unwatch<T> implements Unsubscribable {

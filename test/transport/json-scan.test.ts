@@ -10,7 +10,7 @@ import {
   NUMBER_NEGATIVE,
 } from '../../src/transport/json/json-scan.js';
 import { compactJson } from '../helpers/compact-json.js';
-import { mutate, randomObject, randomValue } from '../helpers/random-json.js';
+import { mutate, randomNumberToken, randomObject, randomStringToken, randomValue } from '../helpers/random-json.js';
 import { seededRandom } from '../helpers/random.js';
 
 const KEYS = ['type', 'code', 'trade_price', 'tp', '', '__proto__', 'é'] as const;
@@ -108,6 +108,33 @@ describe('FlatJsonScanner', () => {
     // the generator must exercise both verdicts, or the fuzz proves nothing
     expect(accepted).toBeGreaterThan(3_000);
     expect(rejected).toBeGreaterThan(3_000);
+  });
+
+  it('should agree with JSON.parse on compact documents of a few recurring key layouts, the shape a stream sends (seeded fuzz)', () => {
+    const random = seededRandom(11);
+    const scanner = new FlatJsonScanner(KEYS);
+    // Layouts as streams repeat them, with keys of interest and others, regex metacharacters among them.
+    const layouts = [
+      ['type', 'code', 'trade_price', 'x.y', 'tp'],
+      ['tp', 'a+b', '__proto__', 'é', '', 'code'],
+      ['(k)', 'type', '$^', '[1]', 'trade_price', 'z|w', 'q\\d'],
+    ];
+    let accepted = 0;
+    let rejected = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const keys = layouts[Math.floor(random() * layouts.length)] ?? [];
+      const members = keys.map((key) => {
+        const roll = random();
+        const value = roll < 0.5 ? randomNumberToken(random) : roll < 0.85 ? randomStringToken(random) : ['true', 'false', 'null'][Math.floor(random() * 3)];
+        return `${JSON.stringify(key)}:${value}`;
+      });
+      let text = `{${members.join(',')}}`;
+      if (random() < 0.2) text = mutate(random, text);
+      if (checkAgainstJsonParse(scanner, text)) accepted++;
+      else rejected++;
+    }
+    expect(accepted).toBeGreaterThan(5_000);
+    expect(rejected).toBeGreaterThan(2_000);
   });
 
   it('should agree with JSON.parse on compact documents, the shape read by the regular-expression path (seeded fuzz)', () => {

@@ -43,12 +43,20 @@ interface RouteEntry {
   readonly key: string;
   readonly subscription: Subscription;
   /**
-   * Replaced, never mutated, so routing can walk it while sinks leave. An array, not a `Set`: nearly
-   * every entry has one sink, and a one-slot array is a fifth of an empty `Set`'s heap.
+   * The one sink (nearly every entry has one: no array at all), or several in an array replaced, never
+   * mutated, so routing can walk it while sinks leave.
    */
-  sinks: readonly EventSink[];
+  sinks: EventSink | readonly EventSink[];
   /** In the set as last marked sent ({@link SubscriptionRouter.markSent}). */
   sent: boolean;
+}
+
+function isSeveral(sinks: EventSink | readonly EventSink[]): sinks is readonly EventSink[] {
+  return Array.isArray(sinks);
+}
+
+function hasSink(sinks: EventSink | readonly EventSink[], sink: EventSink): boolean {
+  return isSeveral(sinks) ? sinks.includes(sink) : sinks === sink;
 }
 
 /** The entries of one market and event type: one entry alone (nearly always), or several. */
@@ -139,12 +147,13 @@ export class SubscriptionRouter {
   add(subscription: Subscription, sink: EventSink, key = subscriptionKey(subscription)): boolean {
     const existing = this.#entries.get(key);
     if (existing !== undefined) {
-      if (!existing.sinks.includes(sink)) existing.sinks = [...existing.sinks, sink];
+      const sinks = existing.sinks;
+      if (!hasSink(sinks, sink)) existing.sinks = isSeveral(sinks) ? [...sinks, sink] : [sinks, sink];
       return false;
     }
     const sent = this.#dropped.delete(key);
     if (!sent) this.#unsent++;
-    const entry: RouteEntry = { key, subscription, sinks: [sink], sent };
+    const entry: RouteEntry = { key, subscription, sinks: sink, sent };
     this.#entries.set(key, entry);
     const byMarket = this.#index[EVENT_TYPE[subscription.channel]];
     const routes = byMarket.get(subscription.market);
@@ -155,9 +164,14 @@ export class SubscriptionRouter {
   /** Removes a sink; `true` when its subscription left the set (no sink left). */
   remove(subscription: Subscription, sink: EventSink, key = subscriptionKey(subscription)): boolean {
     const entry = this.#entries.get(key);
-    if (entry === undefined || !entry.sinks.includes(sink)) return false;
-    entry.sinks = entry.sinks.filter((other) => other !== sink);
-    if (entry.sinks.length > 0) return false;
+    if (entry === undefined || !hasSink(entry.sinks, sink)) return false;
+    if (isSeveral(entry.sinks)) {
+      const left = entry.sinks.filter((other) => other !== sink);
+      if (left.length > 0) {
+        entry.sinks = left.length === 1 ? (left[0] as EventSink) : left;
+        return false;
+      }
+    }
     this.#entries.delete(key);
     if (entry.sent) this.#dropped.add(key);
     else this.#unsent--;
@@ -198,7 +212,10 @@ export class SubscriptionRouter {
   /** A copy, so sinks may leave while it is walked. */
   #everySink(): EventSink[] {
     const all: EventSink[] = [];
-    for (const entry of this.#entries.values()) all.push(...entry.sinks);
+    for (const { sinks } of this.#entries.values()) {
+      if (isSeveral(sinks)) all.push(...sinks);
+      else all.push(sinks);
+    }
     return all;
   }
 }
@@ -213,5 +230,6 @@ function deliver(entry: RouteEntry, event: MarketEvent): void {
     routed = cutOrderBook(event, subscription.depth);
   }
   const sinks = entry.sinks;
-  for (let i = 0; i < sinks.length; i++) sinks[i]!.next(routed);
+  if (!isSeveral(sinks)) sinks.next(routed);
+  else for (let i = 0; i < sinks.length; i++) sinks[i]!.next(routed);
 }
