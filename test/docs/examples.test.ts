@@ -83,7 +83,7 @@ describe('docs examples', () => {
     const errors = compileBlocks(wrong);
     expect(errors.some((e) => e.startsWith("docs/x.md:11: Property 'getTiker' does not exist"))).toBe(true);
     expect(errors.some((e) => e.startsWith('docs/x.md:21: '))).toBe(true);
-  });
+  }, 120_000); // a whole TypeScript program: 13 s alone, more beside the rest of the suite
 
   it('should compile every ts example of docs/*.md against the package types', () => {
     expect(blocks.length).toBeGreaterThan(10);
