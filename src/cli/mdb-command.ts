@@ -37,7 +37,7 @@ const COMMAND_FILES: Readonly<Record<string, (args: readonly string[], output: M
   replay: runReplay,
 };
 
-const USAGE = `usage: mdb <${COMMANDS.join('|')}> [symbol ...] [--exchange ID] [--live] [--json]
+const USAGE = `usage: mdb <${[...COMMANDS, ...Object.keys(COMMAND_FILES), 'serve'].join('|')}> [symbol ...] [--exchange ID] [--live] [--json]
   mdb ticker KRW-BTC            ticker(s), native (KRW-BTC) or unified (BTC/KRW) symbols
   mdb orderbook KRW-BTC --depth 10
   mdb trades KRW-BTC --count 20

@@ -7,7 +7,7 @@
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { RecordingFormatError } from '../errors/index.js';
+import { InvalidArgumentError, RecordingFormatError } from '../errors/index.js';
 import { parseRecord, type RecordLine } from './record-format.js';
 
 /** A record and where it was read. */
@@ -33,11 +33,15 @@ export interface ReadRecordingOptions {
  * ```
  */
 export function recordingFiles(from: string): string[] {
-  if (!statSync(from).isDirectory()) return [from];
-  return readdirSync(from)
+  const stats = statSync(from, { throwIfNoEntry: false });
+  if (stats === undefined) throw new InvalidArgumentError(`No recording at ${from}: no such file or folder`, { argument: 'from', value: from });
+  if (!stats.isDirectory()) return [from];
+  const files = readdirSync(from)
     .filter((name) => name.endsWith('.ndjson.gz'))
     .sort()
     .map((name) => join(from, name));
+  if (files.length === 0) throw new InvalidArgumentError(`No recording in ${from}: the folder holds no .ndjson.gz file`, { argument: 'from', value: from });
+  return files;
 }
 
 /**

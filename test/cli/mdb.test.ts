@@ -92,7 +92,7 @@ describe('mdb arguments', () => {
       const run = await mdb(args);
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(message);
-      expect(run.stderr).toContain('usage: mdb <ticker|orderbook|trades|candles|markets>');
+      expect(run.stderr).toContain('usage: mdb <ticker|orderbook|trades|candles|markets|depth|record|replay|serve>');
       expect(run.stdout).toBe('');
     });
   }

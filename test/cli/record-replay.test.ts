@@ -1,4 +1,5 @@
 /** `mdb record` and `mdb replay`: a short recording of the Upbit simulator replayed, and bad arguments. */
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,9 +57,14 @@ describe('mdb record and mdb replay', () => {
     expect(run.stdout).toBe('');
   });
 
-  it('should fail with exit code 1 on a folder that is no recording', async () => {
-    const run = await mdb(['replay', join(dir, 'missing')]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('missing');
+  it('should fail with exit code 1 and a typed error on a path or folder that is no recording', async () => {
+    const missing = await mdb(['replay', join(dir, 'missing')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/InvalidArgumentError: No recording at \S*missing: no such file or folder/);
+    const empty = join(dir, 'empty');
+    mkdirSync(empty, { recursive: true });
+    const nothing = await mdb(['replay', empty]);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toMatch(/No recording in \S*empty: the folder holds no \.ndjson\.gz file/);
   });
 });
