@@ -66,8 +66,10 @@ async function checkMove(leave: (a: Awaited<ReturnType<typeof setup>>['a']) => v
   const expected = exchange.filter((id) => compareDecimalIds(id, first) >= 0 && compareDecimalIds(id, last) <= 0);
   expect(expected.length).toBeGreaterThanOrEqual(6);
   expect(ids).toEqual(expected);
-  // Trades happened while no gateway served the client: the move had a gap to fill.
-  expect(trades.filter((t) => t.timestamp > leftAt && t.timestamp < joinedAt).length).toBeGreaterThan(3);
+  // Trades happened while no gateway served the client: the move had a gap to fill (at 10 trades/s and a
+  // 1.5 s late upgrade there are about 15; at least one is enough to prove the resume, and stays true on
+  // a loaded machine, where a CI run saw exactly 3).
+  expect(trades.filter((t) => t.timestamp > leftAt && t.timestamp < joinedAt).length).toBeGreaterThan(0);
 }
 
 describe('gateway client failover', () => {
