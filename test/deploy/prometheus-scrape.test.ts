@@ -4,12 +4,12 @@
  * with the alert rules loaded; then every query of the dashboard and of the alerts must return data
  * through the Prometheus HTTP API. Catches metric names, labels and PromQL that only agree on paper.
  *
- * Until the gateway serves `/metrics` itself, a node:http server serves the registry and the test feeds
- * the observer as the gateway would: swapping in the gateway is the one line marked below.
+ * The gateway serves `/metrics` itself, with real HTTP and WebSocket clients on it; only the two events
+ * that need a client too slow to read (a conflation, a slow-client close: proven in the gateway's own
+ * tests) are fed to its observer by hand.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +18,10 @@ import { firstValueFrom } from 'rxjs';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MarketDataBackbone, RedisRateBudget } from 'market-data-backbone';
-import { collectMetrics, createGatewayMetrics, type MetricsEndpoint } from 'market-data-backbone/metrics';
+import { collectMetrics, createGatewayMetrics } from 'market-data-backbone/metrics';
 import { startUpbitSimulator } from 'market-data-backbone/testing';
 import { connectTestRedis, freePort, startTestRedis } from '../helpers/redis-server.js';
+import { startGateway, TestClient } from '../gateway/helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const JOB = 'market-data-backbone';
@@ -28,17 +29,6 @@ const cleanups: (() => Promise<unknown> | void)[] = [];
 let prometheusUrl = '';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Serves `registry` at GET /metrics, as the gateway does. */
-async function serveMetrics(registry: MetricsEndpoint): Promise<{ server: Server; port: number }> {
-  const server = createServer((request, response) => {
-    if (request.url !== '/metrics') return void response.writeHead(404).end();
-    registry.metrics().then((text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text), () => response.writeHead(500).end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return { server, port: typeof address === 'object' && address !== null ? address.port : 0 };
-}
 
 interface QueryResult {
   readonly status: string;
@@ -71,25 +61,28 @@ beforeAll(async () => {
   const registry = new Registry();
   collectMetrics(backbone, registry, { exchanges: ['upbit'] });
   const observer = createGatewayMetrics(registry);
-  // With the gateway: `const gateway = createGateway(backbone, { observer, metrics: registry })` serving
-  // /metrics on its own port replaces the next line.
-  const { server, port } = await serveMetrics(registry);
-  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+  const gateway = await startGateway(backbone, { observer, metrics: registry });
+  cleanups.push(() => gateway.stop());
+  const port = new URL(gateway.url).port;
 
   // Traffic upstream: two streams, REST calls of several groups through the shared budget.
   const streams = [backbone.streamTicker('KRW-BTC').subscribe(), backbone.streamTrades('KRW-ETH').subscribe()];
   cleanups.push(() => streams.forEach((s) => s.unsubscribe()));
   await firstValueFrom(backbone.streamTicker('KRW-BTC'));
   await Promise.all([backbone.getCandles('KRW-BTC', '1m', { count: 3 }), backbone.getTrades('KRW-XRP', { count: 5 }), backbone.getOrderBook('KRW-BTC')]);
-  // What the gateway reports as clients come and go.
-  observer.clientOpened();
-  observer.clientOpened();
-  observer.subscriptionsChanged(2);
-  observer.sent(10, 4_000);
+  // Gateway traffic: an HTTP answer, one client that stays subscribed and one that comes and goes.
+  expect((await fetch(`${gateway.url}/v1/ticker?symbol=KRW-BTC`)).status).toBe(200);
+  const staying = await TestClient.open(gateway.wsUrl);
+  cleanups.push(() => staying.close());
+  staying.send({ op: 'subscribe', channel: 'ticker', symbol: 'KRW-BTC' });
+  await staying.next((frame) => frame.type === 'ack', 'ack');
+  const leaving = await TestClient.open(gateway.wsUrl);
+  leaving.send({ op: 'subscribe', channel: 'trades', symbol: 'KRW-ETH' });
+  await leaving.next((frame) => frame.type === 'ack', 'ack');
+  leaving.close();
+  // A client too slow to read: what the gateway reports for it (the gateway tests prove when it does).
   observer.conflated('ticker');
   observer.slowClientClosed();
-  observer.clientClosed(4008);
-  observer.httpRequest('/v1/ticker', 200, 0.0008);
 
   const dir = mkdtempSync(join(tmpdir(), 'mdb-prometheus-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
