@@ -1,6 +1,7 @@
 /**
  * The gateway's HTTP routes: `/v1/ticker`, `/v1/tickers`, `/v1/orderbook`, `/v1/trades`,
- * `/v1/candles`, `/v1/markets`, `/v1/arbitrage`, JSON with decimals and ids as strings. A ticker or
+ * `/v1/candles`, `/v1/markets`, `/v1/arbitrage`, `/v1/depth` (the book's depth and liquidity metrics),
+ * JSON with decimals and ids as strings. A ticker or
  * book comes from the gateway's live stream of that key when its latest value is fresh (a ticker
  * request keeps the ticker stream open a while, so polling clients are answered without a request
  * upstream), else from the library's REST path. Errors are `{ "error": { "name", "message" } }`.
@@ -9,6 +10,7 @@ import { firstValueFrom, timeout, type SchedulerLike } from 'rxjs';
 import { ConnectionError, ExchangeError, GatewayError, InvalidArgumentError, MarketDataError, RateLimitError, UnknownSymbolError } from '../errors/index.js';
 import type { ExchangeId } from '../exchanges/registry.js';
 import type { CandleInterval } from '../model/candle.js';
+import { computeBookMetrics, planBookMetrics } from '../model/book-metrics.js';
 import { parseStreamSpec, streamKey, toWireError, type StreamSpec } from '../remote/gateway-protocol.js';
 import { checkServed, specExchanges, type GatewaySource } from './gateway-source.js';
 import type { StreamFanout } from './stream-fanout.js';
@@ -104,6 +106,17 @@ const ROUTES: Readonly<Record<string, Route>> = {
     return JSON.stringify(await context.source.getCandles(required(query, 'symbol'), required(query, 'interval') as CandleInterval, defined));
   },
   '/v1/markets': async (context, query) => JSON.stringify(await context.source.getMarkets({ exchange: exchangeOf(context, query) })),
+  '/v1/depth': async (context, query) => {
+    const book = spec(context, { channel: 'orderbook', exchange: query.get('exchange') ?? undefined, symbol: required(query, 'symbol'), depth: integer(query, 'depth') });
+    const bands = query.get('bands');
+    const levels = integer(query, 'levels');
+    const options = {
+      ...(bands === null || bands === '' ? {} : { bands: bands.split(',').map((band) => (/^\d+(?:\.\d+)?$/.test(band) ? Number(band) : Number.NaN)) }),
+      ...(levels === undefined ? {} : { levels }),
+    };
+    const plan = planBookMetrics(options); // bad bands or levels: a 400 before any request upstream
+    return JSON.stringify(computeBookMetrics(await context.source.getOrderBook(book.symbol ?? '', { exchange: book.exchange as ExchangeId, depth: book.depth }), plan));
+  },
   '/v1/arbitrage': async (context, query) => {
     const exchanges = required(query, 'exchanges').split(',') as ExchangeId[];
     checkServed(context.exchanges, ...exchanges);

@@ -6,7 +6,7 @@
  */
 import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Big, GatewayError, MarketDataBackbone, UnknownSymbolError } from 'market-data-backbone';
+import { Big, computeBookMetrics, GatewayError, MarketDataBackbone, UnknownSymbolError } from 'market-data-backbone';
 import { ManualClock, startUpbitSimulator } from 'market-data-backbone/testing';
 import { until } from '../helpers/wait.js';
 import { startGateway } from './helpers.js';
@@ -42,7 +42,7 @@ describe('gateway HTTP routes', () => {
     const { direct, get, gateway, simulator } = await setup();
     const same = async (path: string, expected: unknown) => {
       const reply = await get(path);
-      expect(reply.status, path).toBe(200);
+      expect(reply.status, `${path} ${reply.text}`).toBe(200);
       expect(withoutReceivedAt(reply.text), path).toBe(withoutReceivedAt(JSON.stringify(expected)));
     };
     const to = Date.UTC(2026, 10, 25, 11, 0, 0);
@@ -57,12 +57,17 @@ describe('gateway HTTP routes', () => {
       live = restTickers() === before + 1; // only the direct backbone's request
     }
     expect(live).toBe(true);
+    // On a loaded machine the loop can spend a second's quotation budget (Upbit: 10/s, simulated on the
+    // wall clock): let that window pass so the next routes are not answered 429.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     await same('/v1/tickers?symbols=KRW-BTC,KRW-ETH', await direct.getTickers(['KRW-BTC', 'KRW-ETH']));
     await same('/v1/orderbook?symbol=KRW-BTC&depth=5', await direct.getOrderBook('KRW-BTC', { depth: 5 }));
     await same('/v1/trades?symbol=KRW-BTC&count=10', await direct.getTrades('KRW-BTC', { count: 10 }));
     await same(`/v1/candles?symbol=KRW-BTC&interval=1m&count=5&to=${to}`, await direct.getCandles('KRW-BTC', '1m', { count: 5, to }));
     await same(`/v1/candles?symbol=KRW-BTC&interval=1h&from=${to - 5 * 3_600_000}&to=${new Date(to).toISOString()}`, await direct.getCandles('KRW-BTC', '1h', { from: to - 5 * 3_600_000, to }));
     await same('/v1/markets?exchange=upbit', await direct.getMarkets());
+    // Depth and liquidity of the book (issue 13): the library's computeBookMetrics on the same book.
+    await same('/v1/depth?symbol=KRW-BTC&depth=15&bands=5,20&levels=3', computeBookMetrics(await direct.getOrderBook('KRW-BTC', { depth: 15 }), { bands: [5, 20], levels: 3 }));
     const text = (await get('/v1/orderbook?symbol=KRW-BTC&depth=5')).text;
     expect(text).toMatch(/"price":"\d+(\.\d+)?"/); // decimals as strings
   });
@@ -75,6 +80,10 @@ describe('gateway HTTP routes', () => {
     };
     expect(await error('/v1/orderbook?symbol=KRW-BTC&depth=abc')).toMatchObject({ status: 400, error: { name: 'GatewayError' } });
     expect(await error('/v1/trades?symbol=KRW-BTC&count=0')).toMatchObject({ status: 400, error: { name: 'InvalidArgumentError' } });
+    const before = simulator.requests.length;
+    expect(await error('/v1/depth?symbol=KRW-BTC&bands=0,x')).toMatchObject({ status: 400, error: { name: 'InvalidArgumentError' } });
+    expect(await error('/v1/depth?symbol=KRW-BTC&levels=0')).toMatchObject({ status: 400, error: { name: 'InvalidArgumentError' } });
+    expect(simulator.requests.length).toBe(before); // refused before any request upstream
     expect(await error('/v1/ticker')).toMatchObject({ status: 400, error: { name: 'GatewayError', message: 'Missing query parameter symbol' } });
     expect(await error('/v1/trades?symbol=KRW-NOPE')).toMatchObject({ status: 404, error: { name: 'UnknownSymbolError' } });
     expect(await error('/v1/nothing')).toMatchObject({ status: 404, error: { name: 'GatewayError' } });
