@@ -163,12 +163,16 @@ export class TraceNetworkModel {
     return BASE_LAG_MS + (this.trace.network.lag.find(([from, to]) => t >= from && t < to)?.[2] ?? 0);
   }
 
-  /** The freshest value a subscription live since `since` holds at `t` (snapshots included). */
-  lastValue(market: string, since: number, t: number): HeldValue | undefined {
+  /**
+   * The freshest value received in `[since, t]` by a subscription live through it: frames, reconnect
+   * snapshots, and the subscription's own snapshot when `subscribedAt` is `since` (pass `-Infinity` for
+   * a subscription older than the window, which gets no snapshot in it).
+   */
+  lastValue(market: string, since: number, t: number, subscribedAt = since): HeldValue | undefined {
     const frames = this.frames.get(market)!;
     const i = upperBound(frames, t) - 1;
     let best = i >= 0 && frames[i]! >= since ? { at: frames[i]!, lag: frames[i]! - this.exchangeTimes.get(market)![i]! } : undefined;
-    const snapshot = this.#snapshotBefore(since, t);
+    const snapshot = this.#snapshotBefore(since, t, subscribedAt === since);
     if (snapshot !== undefined && (best === undefined || snapshot.at > best.at)) best = snapshot;
     return best;
   }
@@ -182,9 +186,10 @@ export class TraceNetworkModel {
   }
 
   /** The latest snapshot in `[since, t]`: at subscription and at each reconnect, when the socket is up, as late as frames sent then. */
-  #snapshotBefore(since: number, t: number): HeldValue | undefined {
+  #snapshotBefore(since: number, t: number, subscribing: boolean): HeldValue | undefined {
     let best: HeldValue | undefined;
-    for (const sent of [since, ...this.trace.network.down.map(([, to]) => to).filter((to) => to >= since)]) {
+    const reconnects = this.trace.network.down.map(([, to]) => to).filter((to) => to >= since);
+    for (const sent of subscribing ? [since, ...reconnects] : reconnects) {
       const lag = this.lagAt(sent);
       if (this.socketUp(sent) && sent + lag <= t && (best === undefined || sent + lag > best.at)) best = { at: sent + lag, lag };
     }
@@ -431,7 +436,7 @@ export function runOracle(trace: Trace, net: TraceNetworkModel, costs: RoutingCo
         const heldMs = call.at - previous;
         const kept = state.cost + (costs.streamMinute * heldMs) / 60_000;
         const keptExtra = { streamMs: state.streamMs + heldMs, changes: state.changes };
-        const latest = net.lastValue(market, previous, call.at);
+        const latest = net.lastValue(market, previous, call.at, -Infinity);
         const value = latest !== undefined && latest.at > state.value.at ? latest : state.value;
         if (usable(value)) next.push({ ...base, ...keptExtra, cost: kept, held: true, value, served: 'socket', latency: 0, requests: state.requests });
         else {
