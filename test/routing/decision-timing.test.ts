@@ -34,6 +34,8 @@ function plan(scheduler: TestScheduler, calls: Observable<string>, drops: Observ
     calls.pipe(tap(() => router.called('KRW-BTC', 2_000))),
     drops.pipe(tap(() => router.socketDropped())),
     interval(1_000).pipe(tap(() => router.tick())),
+    // While held, the stream delivers a value every 500 ms, 20 ms after its exchange time.
+    interval(500).pipe(tap(() => router.held.has('KRW-BTC') && router.streamValue('KRW-BTC', scheduler.now() - 20, scheduler.now()))),
   ).pipe(ignoreElements());
   return { router, effects$, changes$: router.changes$.pipe(map((c) => `${c.action}:${c.market}`)) };
 }
@@ -45,9 +47,10 @@ describe('router decision timing', () => {
       // Polled every 2 s from 0.5 s to 20.5 s, then never again.
       const { changes$, effects$ } = plan(scheduler, cold(marbleAt(range(500, 20_500, 2_000), 'c')));
       expectObservable(effects$, '^ 120s !').toBe('', {});
-      // After the 2nd call (2.5 s) the predicted 30 calls/min x 86 % hits is worth a stream: the 3 s plan subscribes.
-      // Dropped when 60 000 / (t - 20 500) x 0.865 falls under 1 / 1.5: first at the 99 s plan (98 s still keeps it).
-      expectObservable(changes$, '^ 120s !').toBe(marbleOf([[3_000, 's'], [99_000, 'u']]), {
+      // After the 2nd call (2.5 s) the predicted 30 calls/min x 86 % hits (prior gap 1 s) is worth a stream: the
+      // 3 s plan subscribes. The stream then shows a 500 ms gap (98 % hits); dropped when
+      // 60 000 / (t - 20 500) x 0.982 falls under 1 / 1.5: first at the 109 s plan (108 s still keeps it).
+      expectObservable(changes$, '^ 120s !').toBe(marbleOf([[3_000, 's'], [109_000, 'u']]), {
         s: 'subscribe:KRW-BTC',
         u: 'unsubscribe:KRW-BTC',
       });
@@ -70,7 +73,7 @@ describe('router decision timing', () => {
     const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
     scheduler.run(({ cold, expectObservable, flush }) => {
       const calls = cold(marbleAt(range(500, 250_500, 2_000), 'c'));
-      const drops = cold(marbleAt([10_500, 20_500, 30_500, 70_500, 80_500, 90_500], 'd'));
+      const drops = cold(marbleAt([10_500, 20_500, 30_500, 40_500, 70_500, 80_500, 90_500, 100_500], 'd'));
       const { router, changes$, effects$ } = plan(scheduler, calls, drops);
       const routes: string[] = [];
       const ask = (): void => {
@@ -80,16 +83,16 @@ describe('router decision timing', () => {
       scheduler.schedule(ask, 45_000);
       scheduler.schedule(ask, 65_000);
       expectObservable(effects$, '^ 250s !').toBe('', {});
-      // 3 drops within 60 s: back-off for 30 s at 30.5 s (the 31 s plan drops the market), resume and
-      // subscribe at the 61 s plan; 3 more drops at 90.5 s: 60 s back-off, back at the 151 s plan.
+      // 4 drops within 60 s: back-off for 20 s at 40.5 s (the 41 s plan drops the market), resume and
+      // subscribe at the 61 s plan; 4 more drops at 100.5 s: 40 s back-off, back at the 141 s plan.
       const expected = marbleOf([
         [3_000, 's'],
-        [30_500, 'b'],
-        [31_000, 'u'],
+        [40_500, 'b'],
+        [41_000, 'u'],
         [61_000, '(rs)'],
-        [90_500, 'b'],
-        [91_000, 'u'],
-        [151_000, '(rs)'],
+        [100_500, 'b'],
+        [101_000, 'u'],
+        [141_000, '(rs)'],
       ]);
       expectObservable(changes$, '^ 250s !').toBe(expected, {
         s: 'subscribe:KRW-BTC',
@@ -99,8 +102,8 @@ describe('router decision timing', () => {
       });
       flush();
       // A call without a fresh value: REST during the back-off because of it; after it the market is held
-      // again and waits for its next value (prior gap 1 s: within 250 ms 22 % of the time).
-      expect(routes).toEqual(['rest: socket backing off', 'wait: next stream value within 250 ms with 22 % (gap 1000 ms)']);
+      // again and waits for its next value (the 500 ms gap learned while held: within 250 ms 39 % of the time).
+      expect(routes).toEqual(['rest: socket backing off', 'wait: next stream value within 250 ms with 39 % (gap 500 ms)']);
     });
   });
 
