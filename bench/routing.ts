@@ -1,9 +1,10 @@
 /**
  * `npm run bench -- routing`: the adaptive router against always-REST, always-stream, today's rule and
- * an offline oracle, on eight traces (four for development, four held out) replayed in virtual time
+ * an offline oracle, on eleven traces (seven for development, four held out) replayed in virtual time
  * (see `routing-sim.ts` for the network model and `routing-traces.ts` for the traces). Per trace and for
  * the held-out set: accuracy versus the oracle (socket or REST, per call and market), response time
- * p50/p99, REST requests, stream-minutes, subscription changes, freshness violations and the cost total
+ * p50/p99, REST requests, stream-minutes, subscription changes, freshness violations, socket answers
+ * from a degraded (lagging) socket, and the cost total
  * (REST request 1, stream-minute 1, subscription change 1). Ends with the summary line of issue 14.
  */
 import { quantile } from './stats.js';
