@@ -1,7 +1,7 @@
 /**
  * Marble specs of the router's decision timing, in virtual time: when it subscribes ahead (the
- * predicted rate crosses the threshold), when it drops a market whose use faded, and how it backs off
- * a flapping socket (and doubles the back-off on the next episode).
+ * predicted rate crosses the threshold), when it drops a market whose use faded, how it backs off
+ * a flapping socket (and doubles the back-off on the next episode), a lagging socket, and a silent stream.
  */
 import { describe, expect, it } from 'vitest';
 import { ignoreElements, interval, map, merge, tap, type Observable } from 'rxjs';
@@ -117,5 +117,44 @@ describe('router decision timing', () => {
       // Three 429s raise the 429 share to 0.66: a request weighs 7.6 and the saving crosses 1.5 at the next plan.
       expectObservable(changes$, '^ 200s !').toBe(marbleAt([101_000], 's'), { s: 'subscribe:KRW-BTC' });
     });
+  });
+  it('should leave a lagging socket for REST, try it again backoffMs after its last lagged frame, and answer from it only once a frame shows it caught up', () => {
+    let now = 0;
+    const router = new ChannelRouter({ now: () => now });
+    const changes: string[] = [];
+    router.changes$.subscribe((c) => changes.push(`${c.action}@${c.at}`));
+    const routes: string[] = [];
+    const ask = (age: number): void => void routes.push(`${router.route('KRW-BTC', 2_000, age).source}@${now}`);
+    // Frames with 1.5 s of delivery lag at 3.0, 3.5 and 4.0 s, 20 ms at 2.5 and 26 s (delivered while held).
+    const frames = new Map([[2_500, 20], [3_000, 1_500], [3_500, 1_500], [4_000, 1_500], [26_000, 20]]);
+    for (now = 0; now <= 27_000; now += 500) {
+      if (now % 1_000 === 0) router.called('KRW-BTC', 2_000);
+      const lag = frames.get(now);
+      if (lag !== undefined && router.held.has('KRW-BTC')) router.streamValue('KRW-BTC', now - lag, now);
+      if (now === 3_000 || now === 25_500 || now === 26_000) ask(10);
+      if (now % 1_000 === 0) router.tick();
+    }
+    // Subscribed at the 1 s plan; the first lagged frame (3 s, EWMA 464 ms > 50 ms REST + 200 ms) sends calls
+    // to REST and the 3 s plan lets the market go (the 3.5 and 4 s frames never come); more than 20 s after
+    // that frame the 24 s plan takes it up again, but calls stay on REST until the 26 s frame measures the
+    // socket afresh.
+    expect(changes).toEqual(['subscribe@1000', 'unsubscribe@3000', 'subscribe@24000']);
+    expect(routes).toEqual(['rest@3000', 'rest@25500', 'stream@26000']);
+  });
+
+  it('should drop a held market whose stream stays silent, and not take it up again at once', () => {
+    let now = 0;
+    const router = new ChannelRouter({ now: () => now });
+    const changes: string[] = [];
+    router.changes$.subscribe((c) => changes.push(`${c.action}@${c.at}`));
+    // Asked every 10 s (6 calls/min); the stream never sends a value.
+    for (now = 0; now <= 60_000; now += 500) {
+      if (now % 10_000 === 500) router.called('KRW-BTC', 2_000);
+      if (now % 1_000 === 0) router.tick();
+    }
+    // With the prior 1 s gap, 6 x 86 % hits is worth a stream: the 11 s plan subscribes. Silence is then the
+    // least gap: the saving 6 x (1 - exp(-2 000 / silence)) falls under 1 / 1.5 once the silence passes
+    // 16 978 ms (the 28 s plan); the 17 s it learned keeps the market off (saving 0.67 < 1.5).
+    expect(changes).toEqual(['subscribe@11000', 'unsubscribe@28000']);
   });
 });
