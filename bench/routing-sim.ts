@@ -18,6 +18,14 @@ export const BENCH_COSTS: RoutingCosts = DEFAULT_ROUTING_COSTS;
 const SUBSCRIBE_MS = 30;
 /** Stream delivery lag outside lag episodes. */
 const BASE_LAG_MS = 20;
+/**
+ * The socket counts as degraded for an answer whose value was delivered later than a REST reply comes
+ * (the issue's "lag above REST latency"): the REST model's mean latency, 25 + 15 + 1 % x 200 ms. Such an
+ * answer is no better than REST, so the oracle never gives it and the benchmark counts it for every
+ * policy (`lagged`). Normal frames lag 20 ms; an episode adds 1.5 s or so: any threshold in between
+ * classifies the same answers.
+ */
+export const DEGRADED_LAG_MS = 42;
 /** Plans are revisited every second (the router's default `planIntervalMs`). */
 const PLAN_MS = 1_000;
 const TICKER_RULE = UPBIT_RATE_LIMITS.find((rule) => rule.group === 'ticker')!;
@@ -35,6 +43,8 @@ export interface PolicyRun {
   readonly streamMinutes: number;
   readonly changes: number;
   readonly violations: number;
+  /** Socket answers from a value delivered with lag above {@link DEGRADED_LAG_MS} (a degraded socket). */
+  readonly lagged: number;
   /** Most markets held at once, most subscription frames in any 1 s and 60 s, most requests in any 1 s. */
   readonly peaks: { readonly held: number; readonly frames1s: number; readonly frames60s: number; readonly requests1s: number };
 }
@@ -114,6 +124,12 @@ function upperBound(times: Float64Array, t: number): number {
   return lo;
 }
 
+/** A value at hand: when it was received and how late it was delivered (receipt minus exchange time). */
+export interface HeldValue {
+  readonly at: number;
+  readonly lag: number;
+}
+
 /**
  * The network of one trace: frame receipt times per market (trade time plus lag, none while the socket
  * is down), the snapshot a subscription or a reconnect gets, and REST exchanges.
@@ -129,7 +145,7 @@ export class TraceNetworkModel {
     for (const [market, times] of trades) {
       const kept: [number, number][] = [];
       for (const t of times) {
-        const lag = BASE_LAG_MS + (trace.network.lag.find(([from, to]) => t >= from && t < to)?.[2] ?? 0);
+        const lag = this.lagAt(t);
         if (!within(trace.network.down, t + lag)) kept.push([t + lag, t]);
       }
       kept.sort((a, b) => a[0] - b[0]);
@@ -142,27 +158,41 @@ export class TraceNetworkModel {
     return !within(this.trace.network.down, t);
   }
 
-  /** Receipt time of the freshest value a subscription live since `since` holds at `t` (snapshots included). */
-  lastValue(market: string, since: number, t: number): number | undefined {
+  /** Delivery lag of a frame the exchange sends at `t` (the base lag plus any episode's). */
+  lagAt(t: number): number {
+    return BASE_LAG_MS + (this.trace.network.lag.find(([from, to]) => t >= from && t < to)?.[2] ?? 0);
+  }
+
+  /**
+   * The freshest value received in `[since, t]` by a subscription live through it: frames, reconnect
+   * snapshots, and the subscription's own snapshot when `subscribedAt` is `since` (pass `-Infinity` for
+   * a subscription older than the window, which gets no snapshot in it).
+   */
+  lastValue(market: string, since: number, t: number, subscribedAt = since): HeldValue | undefined {
     const frames = this.frames.get(market)!;
     const i = upperBound(frames, t) - 1;
-    let best = i >= 0 && frames[i]! >= since ? frames[i]! : undefined;
-    const snapshot = this.#snapshotBefore(since, t);
-    if (snapshot !== undefined && (best === undefined || snapshot > best)) best = snapshot;
+    let best = i >= 0 && frames[i]! >= since ? { at: frames[i]!, lag: frames[i]! - this.exchangeTimes.get(market)![i]! } : undefined;
+    const snapshot = this.#snapshotBefore(since, t, subscribedAt === since);
+    if (snapshot !== undefined && (best === undefined || snapshot.at > best.at)) best = snapshot;
     return best;
   }
 
-  /** Receipt time of the first frame after `t` up to `t + waitMs`. */
-  nextValue(market: string, t: number, waitMs: number): number | undefined {
+  /** The first frame after `t` up to `t + waitMs`. */
+  nextValue(market: string, t: number, waitMs: number): HeldValue | undefined {
     const frames = this.frames.get(market)!;
-    const next = frames[upperBound(frames, t)];
-    return next !== undefined && next <= t + waitMs ? next : undefined;
+    const i = upperBound(frames, t);
+    const next = frames[i];
+    return next !== undefined && next <= t + waitMs ? { at: next, lag: next - this.exchangeTimes.get(market)![i]! } : undefined;
   }
 
-  /** The latest snapshot in `[since, t]`: at subscription and at each reconnect, when the socket is up. */
-  #snapshotBefore(since: number, t: number): number | undefined {
-    let best = this.socketUp(since) && since + BASE_LAG_MS <= t ? since + BASE_LAG_MS : undefined;
-    for (const [, to] of this.trace.network.down) if (to >= since && to + BASE_LAG_MS <= t && (best === undefined || to + BASE_LAG_MS > best)) best = to + BASE_LAG_MS;
+  /** The latest snapshot in `[since, t]`: at subscription and at each reconnect, when the socket is up, as late as frames sent then. */
+  #snapshotBefore(since: number, t: number, subscribing: boolean): HeldValue | undefined {
+    let best: HeldValue | undefined;
+    const reconnects = this.trace.network.down.map(([, to]) => to).filter((to) => to >= since);
+    for (const sent of subscribing ? [since, ...reconnects] : reconnects) {
+      const lag = this.lagAt(sent);
+      if (this.socketUp(sent) && sent + lag <= t && (best === undefined || sent + lag > best.at)) best = { at: sent + lag, lag };
+    }
     return best;
   }
 }
@@ -223,7 +253,7 @@ export function runPolicy(trace: Trace, net: TraceNetworkModel, build: (now: () 
   const held = new Map<string, number>(trace.userStreams.map((m) => [m, -Infinity]));
   const cursors = new Map<string, number>();
   const sentFrames: number[] = [];
-  const run = { served: [] as Served[], latencies: [] as number[], streamMs: 0, changes: 0, violations: 0, peakHeld: 0 };
+  const run = { served: [] as Served[], latencies: [] as number[], streamMs: 0, changes: 0, violations: 0, lagged: 0, peakHeld: 0 };
   const drops = trace.network.down.map(([from]) => from);
   /** Delivers the frames of held markets up to `t` to the policy, and the drops. */
   const advance = (t: number): void => {
@@ -263,14 +293,18 @@ export function runPolicy(trace: Trace, net: TraceNetworkModel, build: (now: () 
         policy.called(market, call.maxAgeMs, 1 / call.markets.length);
         const since = held.get(market);
         const last = since === undefined ? undefined : net.lastValue(market, since, now);
-        const decision = policy.route(market, call.maxAgeMs, last === undefined ? undefined : now - last, since !== undefined);
+        const decision = policy.route(market, call.maxAgeMs, last === undefined ? undefined : now - last.at, since !== undefined);
         if (decision.source === 'stream' && last !== undefined) {
           answer(slot, 'socket', 0);
-          if (last < now - call.maxAgeMs) run.violations += 1;
+          if (last.at < now - call.maxAgeMs) run.violations += 1;
+          if (last.lag > DEGRADED_LAG_MS) run.lagged += 1;
           continue;
         }
         const next = decision.source === 'wait' && since !== undefined ? net.nextValue(market, now, decision.waitMs) : undefined;
-        if (next !== undefined) answer(slot, 'socket', next - now);
+        if (next !== undefined) {
+          answer(slot, 'socket', next.at - now);
+          if (next.lag > DEGRADED_LAG_MS) run.lagged += 1;
+        }
         else if (decision.source === 'wait') waited.push([slot, decision.waitMs]);
         else toRest.push(slot);
       }
@@ -309,6 +343,7 @@ export function runPolicy(trace: Trace, net: TraceNetworkModel, build: (now: () 
     streamMinutes: run.streamMs / 60_000,
     changes: run.changes,
     violations: run.violations,
+    lagged: run.lagged,
     peaks: { held: run.peakHeld, frames1s: peakIn(1_000), frames60s: peakIn(60_000), requests1s: rest.peak1s },
   };
 }
@@ -327,11 +362,14 @@ export interface OracleRun {
   readonly changes: number;
 }
 
+/** No value at hand. */
+const NONE: HeldValue = { at: -Infinity, lag: 0 };
+
 /** One state of the oracle's DP after a call: off the socket, or held with the freshest value received at `value`. */
 interface OracleState {
   readonly cost: number;
   readonly held: boolean;
-  readonly value: number;
+  readonly value: HeldValue;
   readonly served: Served;
   readonly latency: number;
   readonly parent: OracleState | undefined;
@@ -363,7 +401,7 @@ export function runOracle(trace: Trace, net: TraceNetworkModel, costs: RoutingCo
   for (const [market, calls] of byMarket) {
     // Each market's REST exchanges in time order (the oracle's requests are shares of batches anyway).
     const restModel = new RestModel(trace, seed++);
-    let states: OracleState[] = [{ cost: 0, held: user.has(market), value: -Infinity, served: 'rest', latency: 0, parent: undefined, requests: 0, streamMs: 0, changes: 0 }];
+    let states: OracleState[] = [{ cost: 0, held: user.has(market), value: NONE, served: 'rest', latency: 0, parent: undefined, requests: 0, streamMs: 0, changes: 0 }];
     let previous = 0;
     for (const call of calls) {
       const reply = restModel.request(call.at);
@@ -373,37 +411,41 @@ export function runOracle(trace: Trace, net: TraceNetworkModel, costs: RoutingCo
       const next: OracleState[] = [];
       for (const state of states) {
         const base = { parent: state };
-        const viaRest = (cost: number, held: boolean, value: number, extra: Partial<OracleState>): OracleState => ({
+        const viaRest = (cost: number, held: boolean, value: HeldValue, extra: Partial<OracleState>): OracleState => ({
           ...base, cost: cost + restCost, held, value, served: 'rest', latency: restLatency,
           requests: state.requests + call.share * attempts, streamMs: state.streamMs, changes: state.changes, ...extra,
         });
+        /** A value the oracle may answer with: received within `maxAgeMs` and not from a degraded socket. */
+        const usable = (v: HeldValue): boolean => v.at >= call.at - call.maxAgeMs && v.lag <= DEGRADED_LAG_MS;
         if (user.has(market)) {
-          const last = net.lastValue(market, -Infinity, call.at) ?? -Infinity;
-          next.push(last >= call.at - call.maxAgeMs ? { ...base, cost: state.cost, held: true, value: last, served: 'socket', latency: 0, requests: state.requests, streamMs: state.streamMs, changes: state.changes } : viaRest(state.cost, true, last, {}));
+          const last = net.lastValue(market, -Infinity, call.at) ?? NONE;
+          next.push(usable(last) ? { ...base, cost: state.cost, held: true, value: last, served: 'socket', latency: 0, requests: state.requests, streamMs: state.streamMs, changes: state.changes } : viaRest(state.cost, true, last, {}));
           continue;
         }
         if (!state.held) {
-          next.push(viaRest(state.cost, false, -Infinity, {}));
-          // Subscribe just in time: the snapshot answers.
-          const since = call.at - SUBSCRIBE_MS - BASE_LAG_MS;
-          const snap = net.socketUp(since) ? call.at : undefined;
+          next.push(viaRest(state.cost, false, NONE, {}));
+          // Subscribe just in time: the snapshot answers, as late as the socket delivers now.
+          const lag = net.lagAt(call.at);
+          const since = call.at - SUBSCRIBE_MS - lag;
           const cost = state.cost + costs.subscriptionChange + (costs.streamMinute * (call.at - since)) / 60_000;
           const extra = { changes: state.changes + 1, streamMs: state.streamMs + (call.at - since) };
-          if (snap !== undefined) next.push({ ...base, ...extra, cost, held: true, value: snap, served: 'socket', latency: 0, requests: state.requests });
+          const snap = { at: call.at, lag };
+          if (net.socketUp(since) && usable(snap)) next.push({ ...base, ...extra, cost, held: true, value: snap, served: 'socket', latency: 0, requests: state.requests });
           continue;
         }
         const heldMs = call.at - previous;
         const kept = state.cost + (costs.streamMinute * heldMs) / 60_000;
         const keptExtra = { streamMs: state.streamMs + heldMs, changes: state.changes };
-        const value = Math.max(state.value, net.lastValue(market, previous, call.at) ?? -Infinity);
-        if (value >= call.at - call.maxAgeMs) next.push({ ...base, ...keptExtra, cost: kept, held: true, value, served: 'socket', latency: 0, requests: state.requests });
+        const latest = net.lastValue(market, previous, call.at, -Infinity);
+        const value = latest !== undefined && latest.at > state.value.at ? latest : state.value;
+        if (usable(value)) next.push({ ...base, ...keptExtra, cost: kept, held: true, value, served: 'socket', latency: 0, requests: state.requests });
         else {
           const arrival = net.nextValue(market, call.at, wait);
-          if (arrival !== undefined) next.push({ ...base, ...keptExtra, cost: kept, held: true, value: arrival, served: 'socket', latency: arrival - call.at, requests: state.requests });
+          if (arrival !== undefined && arrival.lag <= DEGRADED_LAG_MS) next.push({ ...base, ...keptExtra, cost: kept, held: true, value: arrival, served: 'socket', latency: arrival.at - call.at, requests: state.requests });
           else next.push(viaRest(kept, true, value, keptExtra));
         }
         // Drop right after the previous call.
-        next.push(viaRest(state.cost + costs.subscriptionChange, false, -Infinity, { changes: state.changes + 1 }));
+        next.push(viaRest(state.cost + costs.subscriptionChange, false, NONE, { changes: state.changes + 1 }));
       }
       states = prune(next);
       previous = call.at;
@@ -424,7 +466,7 @@ export function runOracle(trace: Trace, net: TraceNetworkModel, costs: RoutingCo
 /** Keeps the states no other beats on both cost and freshness of the held value. */
 function prune(states: readonly OracleState[]): OracleState[] {
   const off = states.filter((s) => !s.held).reduce<OracleState | undefined>((a, b) => (a === undefined || b.cost < a.cost ? b : a), undefined);
-  const held = states.filter((s) => s.held).sort((a, b) => b.value - a.value || a.cost - b.cost);
+  const held = states.filter((s) => s.held).sort((a, b) => b.value.at - a.value.at || a.cost - b.cost);
   const kept: OracleState[] = off === undefined ? [] : [off];
   let cheapest = Infinity;
   for (const s of held) {

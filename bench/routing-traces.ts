@@ -68,7 +68,7 @@ function poisson(random: () => number, market: string, perMinute: number, from: 
 
 const sorted = (calls: TraceCall[]): TraceCall[] => calls.sort((a, b) => a.at - b.at);
 
-/** Every trace: four for development, four held out. */
+/** Every trace: seven for development (three added in the second pass), four held out. */
 export function buildTraces(): Trace[] {
   const r = (seed: number): (() => number) => seededRandom(seed);
   const ten = 10 * MINUTE;
@@ -80,6 +80,9 @@ export function buildTraces(): Trace[] {
   const hot2 = r(6);
   const degrade = r(7);
   const limited = r(8);
+  const lagDev = r(9);
+  const limitedDev = r(10);
+  const tailDev = r(11);
   return [
     {
       name: 'steady-polling',
@@ -125,6 +128,37 @@ export function buildTraces(): Trace[] {
       userStreams: [],
       network: { down: [120_000, 140_000, 160_000, 180_000].map((at) => [at, at + 2_000] as const), lag: [], rateLimited: [] },
       calls: sorted(['KRW-BTC', 'KRW-ETH', 'KRW-DOGE'].flatMap((m) => periodic(flap, m, 1_500, 0, ten, 2_000))),
+    },
+    // Added by the second routing pass (development only): a lag episode with drops, a 429 episode and
+    // a long tail, so that degradation and tails are tuned without looking at the held-out traces.
+    {
+      name: 'socket-lag-dev',
+      set: 'development',
+      durationMs: ten,
+      userStreams: [],
+      network: {
+        down: Array.from({ length: 8 }, (_, i) => 240_000 + i * 14_000).map((at) => [at, at + 2_000] as const),
+        lag: [[230_000, 370_000, 1_200]],
+        rateLimited: [],
+      },
+      calls: sorted(['KRW-SOL', 'KRW-ADA', 'KRW-TRX', 'KRW-LINK'].flatMap((m) => periodic(lagDev, m, 1_200, 0, ten, 2_500))),
+    },
+    {
+      name: 'rest-429-dev',
+      set: 'development',
+      durationMs: ten,
+      userStreams: [],
+      network: { down: [], lag: [], rateLimited: [[200_000, 330_000, 0.6]] },
+      calls: sorted(KRW.slice(10, 16).flatMap((m) => periodic(limitedDev, m, 2_500, 0, ten, 2_000))),
+    },
+    {
+      name: 'long-tail-dev',
+      set: 'development',
+      durationMs: ten,
+      userStreams: [],
+      network: NO_NETWORK_EVENTS,
+      // Zipf-like over other markets than the held-out tail's order: the k-th is asked 20 / k times a minute.
+      calls: sorted(KRW.slice(0, 60).reverse().flatMap((m, k) => poisson(tailDev, m, 20 / (k + 1), 0, ten, 2_000))),
     },
     {
       name: 'long-tail',

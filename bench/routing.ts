@@ -1,14 +1,15 @@
 /**
  * `npm run bench -- routing`: the adaptive router against always-REST, always-stream, today's rule and
- * an offline oracle, on eight traces (four for development, four held out) replayed in virtual time
+ * an offline oracle, on eleven traces (seven for development, four held out) replayed in virtual time
  * (see `routing-sim.ts` for the network model and `routing-traces.ts` for the traces). Per trace and for
  * the held-out set: accuracy versus the oracle (socket or REST, per call and market), response time
- * p50/p99, REST requests, stream-minutes, subscription changes, freshness violations and the cost total
+ * p50/p99, REST requests, stream-minutes, subscription changes, freshness violations, socket answers
+ * from a degraded (lagging) socket, and the cost total
  * (REST request 1, stream-minute 1, subscription change 1). Ends with the summary line of issue 14.
  */
 import { quantile } from './stats.js';
 import { buildTraces, streamTimes, type Trace } from './routing-traces.js';
-import { adaptive, alwaysRest, alwaysStream, costOf, runOracle, runPolicy, todaysRule, TraceNetworkModel, type OracleRun, type Policy, type PolicyRun, type Served } from './routing-sim.js';
+import { adaptive, alwaysRest, DEGRADED_LAG_MS, alwaysStream, costOf, runOracle, runPolicy, todaysRule, TraceNetworkModel, type OracleRun, type Policy, type PolicyRun, type Served } from './routing-sim.js';
 
 /** The measures of one policy (or the oracle) over one or more traces. */
 interface Measures {
@@ -19,6 +20,7 @@ interface Measures {
   streamMinutes: number;
   changes: number;
   violations: number;
+  lagged: number;
 }
 
 const POLICIES: readonly ((now: () => number) => Policy)[] = [alwaysRest, alwaysStream, todaysRule, adaptive];
@@ -33,6 +35,7 @@ function merge(a: Measures | undefined, b: Measures): Measures {
     streamMinutes: a.streamMinutes + b.streamMinutes,
     changes: a.changes + b.changes,
     violations: a.violations + b.violations,
+    lagged: a.lagged + b.lagged,
   };
 }
 
@@ -49,18 +52,19 @@ function row(name: string, m: Measures): string {
     pad(m.streamMinutes.toFixed(1), 8),
     pad(m.changes.toFixed(0), 7),
     pad(String(m.violations), 5),
+    pad(String(m.lagged), 6),
     pad(costOf(m).toFixed(1), 8),
   ].join(' ');
 }
 
-const HEADER = `${'policy'.padEnd(14)} ${pad('accuracy', 8)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('REST', 8)} ${pad('strm-min', 8)} ${pad('changes', 7)} ${pad('fresh', 5)} ${pad('cost', 8)}`;
+const HEADER = `${'policy'.padEnd(14)} ${pad('accuracy', 8)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('REST', 8)} ${pad('strm-min', 8)} ${pad('changes', 7)} ${pad('fresh', 5)} ${pad('lagged', 6)} ${pad('cost', 8)}`;
 
 function fromPolicy(run: PolicyRun, oracle: OracleRun): Measures {
-  return { served: run.served, oracle: oracle.served, latencies: run.latencies, requests: run.requests, streamMinutes: run.streamMinutes, changes: run.changes, violations: run.violations };
+  return { served: run.served, oracle: oracle.served, latencies: run.latencies, requests: run.requests, streamMinutes: run.streamMinutes, changes: run.changes, violations: run.violations, lagged: run.lagged };
 }
 
 function fromOracle(oracle: OracleRun): Measures {
-  return { served: oracle.served, oracle: oracle.served, latencies: oracle.latencies, requests: oracle.requests, streamMinutes: oracle.streamMinutes, changes: oracle.changes, violations: 0 };
+  return { served: oracle.served, oracle: oracle.served, latencies: oracle.latencies, requests: oracle.requests, streamMinutes: oracle.streamMinutes, changes: oracle.changes, violations: 0, lagged: 0 };
 }
 
 /** Runs every policy and the oracle on `trace`; prints its table; returns the measures by policy name. */
@@ -88,6 +92,7 @@ function runTrace(trace: Trace): Map<string, Measures> {
 /** Every trace, the held-out totals and the summary line. */
 export async function benchRouting(): Promise<void> {
   console.log('cost model: REST request 1, stream-minute 1, subscription change 1; accuracy = same source class (socket or REST) as the oracle');
+  console.log(`fresh = answers received more than maxAgeMs before the call; lagged = socket answers delivered with lag above REST latency (${DEGRADED_LAG_MS} ms: a degraded socket, never an oracle answer)`);
   const sets = { development: new Map<string, Measures>(), 'held-out': new Map<string, Measures>() };
   for (const trace of buildTraces()) {
     const results = runTrace(trace);
@@ -104,6 +109,7 @@ export async function benchRouting(): Promise<void> {
   const cost = costOf(routed) / costOf(held.get('oracle')!);
   const versusToday = costOf(routed) / costOf(held.get("today's rule")!);
   console.log(`\nadaptive vs today's rule (held-out): cost ${versusToday.toFixed(2)}x, p50 ${(quantile(routed.latencies, 0.5) / quantile(held.get("today's rule")!.latencies, 0.5)).toFixed(2)}x`);
+  console.log(`adaptive lagged-socket answers (held-out): ${routed.lagged}`);
   console.log(
     `routing held-out: accuracy ${accuracy(routed).toFixed(3)} (target >= 0.95), p50 vs always-REST ${p50.toFixed(2)} (target <= 0.5), cost vs oracle ${cost.toFixed(2)}, freshness violations ${routed.violations}`,
   );

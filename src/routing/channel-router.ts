@@ -29,9 +29,9 @@ export const DEFAULT_ROUTING_TUNING: RoutingTuning = {
   defaultMaxAgeMs: 2_000,
   priorStreamGapMs: 1_000,
   priorRestLatencyMs: 50,
-  flapDrops: 3,
+  flapDrops: 4,
   flapWindowMs: 60_000,
-  backoffMs: 30_000,
+  backoffMs: 20_000,
   rateLimitPenalty: 10,
   maxWaitMs: 250,
   minWaitHit: 0.1,
@@ -122,7 +122,7 @@ export class ChannelRouter {
     const asked = maxAgeMs ?? this.#tuning.defaultMaxAgeMs;
     const state = this.#markets.get(market);
     if (state === undefined) {
-      this.#markets.set(market, { callGapMs: undefined, lastCallAt: now, maxAgeMs: asked, restShare, streamGapMs: undefined, streamLagMs: undefined, lastValueAt: undefined });
+      this.#markets.set(market, { callGapMs: undefined, lastCallAt: now, maxAgeMs: asked, restShare, streamGapMs: undefined, streamLagMs: undefined, lastValueAt: undefined, heldSince: undefined });
       return;
     }
     const { alpha } = this.#tuning;
@@ -141,12 +141,23 @@ export class ChannelRouter {
    * ```
    */
   streamValue(market: string, exchangeTime: number, receivedAt: number): void {
-    const state = this.#markets.get(market);
-    if (state === undefined) return;
     const { alpha } = this.#tuning;
-    if (state.lastValueAt !== undefined && receivedAt > state.lastValueAt) state.streamGapMs = ewma(state.streamGapMs, receivedAt - state.lastValueAt, alpha);
+    const lag = Math.max(0, receivedAt - exchangeTime);
+    const state = this.#markets.get(market);
+    const since = state?.heldSince ?? -Infinity;
+    // A value replayed from before the subscription says nothing about the socket now; a lag older than
+    // `backoffMs` is not averaged in: the socket is measured afresh.
+    if (receivedAt > since) {
+      const net = this.#network;
+      const previous = net.socketLagAt !== undefined && receivedAt - net.socketLagAt <= this.#tuning.backoffMs ? net.socketLagMs : undefined;
+      net.socketLagMs = ewma(previous, lag, alpha);
+      net.socketLagAt = receivedAt;
+    }
+    if (state === undefined) return;
+    // Only gaps within one subscription: the time the market was not held says nothing about the stream.
+    if (state.lastValueAt !== undefined && receivedAt > state.lastValueAt && state.lastValueAt >= since) state.streamGapMs = ewma(state.streamGapMs, receivedAt - state.lastValueAt, alpha);
     state.lastValueAt = receivedAt;
-    state.streamLagMs = ewma(state.streamLagMs, Math.max(0, receivedAt - exchangeTime), alpha);
+    state.streamLagMs = ewma(state.streamLagMs, lag, alpha);
   }
 
   /**
@@ -199,12 +210,13 @@ export class ChannelRouter {
   route(market: string, maxAgeMs: number, streamAgeMs: number | undefined): RouteDecision {
     const state = this.#markets.get(market);
     const rest = this.#network.restLatencyMs;
-    if (this.#lagging(state) && this.#held.has(market)) {
-      return { source: 'rest', waitMs: 0, reason: `stream lag ${fmt(state?.streamLagMs ?? 0)} ms > REST latency ${fmt(rest)} ms + ${this.#tuning.lagMarginMs} ms` };
+    // A lag seen last is trusted for answers until a newer frame says otherwise, however old it is.
+    if (this.#lagging(false) && this.#held.has(market)) {
+      return { source: 'rest', waitMs: 0, reason: `socket lag ${fmt(this.#network.socketLagMs ?? 0)} ms > REST latency ${fmt(rest)} ms + ${this.#tuning.lagMarginMs} ms` };
     }
     if (streamAgeMs !== undefined && streamAgeMs <= maxAgeMs) return { source: 'stream', waitMs: 0, reason: `stream value ${fmt(streamAgeMs)} ms old <= ${fmt(maxAgeMs)} ms asked` };
     if (!this.#held.has(market) || this.#backoff()) return { source: 'rest', waitMs: 0, reason: this.#backoff() ? 'socket backing off' : 'not on the socket' };
-    const gap = state?.streamGapMs ?? this.#tuning.priorStreamGapMs;
+    const gap = this.#streamGap(market, state, this.#now());
     const { maxWaitMs, minWaitHit } = this.#tuning;
     // Frames as a Poisson process: the chance the next one comes within the longest wait.
     const hit = 1 - Math.exp(-maxWaitMs / gap);
@@ -234,13 +246,23 @@ export class ChannelRouter {
     const frames = (list: readonly string[]): number => (list.length > 0 ? 1 : 0);
     const dropped = unsubscribe.length > 0 && this.#budget.allows(now, 1) ? unsubscribe : [];
     this.#budget.spend(now, frames(dropped));
-    for (const market of dropped) this.#held.delete(market);
+    for (const market of dropped) {
+      // What the silence taught outlives the subscription: a quiet market is not taken up again at once.
+      const state = this.#markets.get(market);
+      if (state !== undefined) {
+        state.streamGapMs = this.#streamGap(market, state, now);
+        state.heldSince = undefined;
+      }
+      this.#held.delete(market);
+    }
     const room = this.#maxSubscriptions - this.#held.size;
     const added = subscribe.length > 0 && room > 0 && this.#budget.allows(now, 1) ? subscribe.slice(0, room) : [];
     this.#budget.spend(now, frames(added));
-    for (const market of added) this.#held.add(market);
+    for (const market of added) this.#subscribed(market, now);
     for (const market of dropped) this.#emit(market, 'unsubscribe', this.#why(market, now, false));
     for (const market of added) this.#emit(market, 'subscribe', this.#why(market, now, true));
+    // A saved subscription time outlives a restart only for a market taken up again at once.
+    for (const [market, state] of this.#markets) if (!this.#held.has(market)) state.heldSince = undefined;
     this.#forget(now);
     return { subscribe: added, unsubscribe: dropped };
   }
@@ -313,8 +335,8 @@ export class ChannelRouter {
     // A market gone quiet fades: the silence since its last call is a lower bound on its next gap.
     const gap = Math.max(state.callGapMs, now - state.lastCallAt, 1);
     const callsPerMinute = 60_000 / gap;
-    const streamGap = state.streamGapMs ?? this.#tuning.priorStreamGapMs;
-    const hitRate = this.#lagging(state) ? 0 : 1 - Math.exp(-state.maxAgeMs / streamGap);
+    const streamGap = this.#streamGap(market, state, now);
+    const hitRate = this.#lagging() ? 0 : 1 - Math.exp(-state.maxAgeMs / streamGap);
     const saving = (callsPerMinute * hitRate * state.restShare * this.#costs.restRequest * this.#restPenalty()) / this.#costs.streamMinute;
     return { callsPerMinute, hitRate, saving };
   }
@@ -325,10 +347,42 @@ export class ChannelRouter {
     return `${fmt(callsPerMinute)} calls/min x ${fmt(hitRate * 100)} % stream hits x ${fmt(this.#markets.get(market)?.restShare ?? 1)} request each: saving ${fmt(saving)} per stream-minute, ${verdict}`;
   }
 
-  /** The stream delivers later than a REST reply would (exchange time to receipt, past the margin for clock skew). */
-  #lagging(state: MarketState | undefined): boolean {
-    const lag = state?.streamLagMs;
-    return lag !== undefined && lag > this.#network.restLatencyMs + this.#tuning.lagMarginMs;
+  /** Holds `market` from `now`; a lag estimate too old to trust is measured afresh by the new frames. */
+  #subscribed(market: string, now: number): void {
+    this.#held.add(market);
+    const state = this.#markets.get(market);
+    if (state === undefined) return;
+    // A router started from saved state keeps the saved subscription time of what it takes up again.
+    state.heldSince ??= now;
+    if (this.#lagStale(state, now)) state.streamLagMs = undefined;
+  }
+
+  /**
+   * The gap between stream values expected for `market`: the learned EWMA (the prior before two values),
+   * but while held at least the silence since its last value or its subscription, so a quiet market
+   * shows itself before it has sent two frames.
+   */
+  #streamGap(market: string, state: MarketState | undefined, now: number): number {
+    const learned = state?.streamGapMs ?? this.#tuning.priorStreamGapMs;
+    const since = state?.heldSince;
+    if (since === undefined || !this.#held.has(market)) return learned;
+    return Math.max(learned, now - Math.max(since, state?.lastValueAt ?? since));
+  }
+
+  /**
+   * The socket delivers later than a REST reply would (exchange time to receipt over every market's
+   * frames, past the margin for clock skew). For planning a lag last seen more than `backoffMs` ago is
+   * not trusted, so the socket is tried again; for answers (`planning: false`) it holds until a newer
+   * frame measures the socket afresh.
+   */
+  #lagging(planning = true): boolean {
+    const { socketLagMs, socketLagAt, restLatencyMs } = this.#network;
+    if (socketLagMs === undefined || socketLagAt === undefined || (planning && this.#now() - socketLagAt > this.#tuning.backoffMs)) return false;
+    return socketLagMs > restLatencyMs + this.#tuning.lagMarginMs;
+  }
+
+  #lagStale(state: MarketState, now: number): boolean {
+    return state.lastValueAt === undefined || now - state.lastValueAt > this.#tuning.backoffMs;
   }
 
   /** REST requests weigh more while the exchange answers 429. */

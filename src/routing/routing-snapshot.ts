@@ -47,6 +47,8 @@ export function readSnapshot(value: unknown): RoutingSnapshot {
     drops: drops.map((at, i) => finite(at, `state.network.drops[${i}]`)),
     episodes: finite(net['episodes'], 'state.network.episodes'),
     backoffUntil: finite(net['backoffUntil'], 'state.network.backoffUntil'),
+    socketLagMs: optional(net['socketLagMs'], 'state.network.socketLagMs'),
+    socketLagAt: optional(net['socketLagAt'], 'state.network.socketLagAt'),
   };
   const markets: Record<string, MarketEstimates> = {};
   for (const [market, raw] of Object.entries(record(root['markets'], 'state.markets'))) {
@@ -60,6 +62,7 @@ export function readSnapshot(value: unknown): RoutingSnapshot {
       streamGapMs: optional(m['streamGapMs'], `${path}.streamGapMs`),
       streamLagMs: optional(m['streamLagMs'], `${path}.streamLagMs`),
       lastValueAt: optional(m['lastValueAt'], `${path}.lastValueAt`),
+      heldSince: optional(m['heldSince'], `${path}.heldSince`),
     };
   }
   return { version: 1, network, markets };

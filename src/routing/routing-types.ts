@@ -57,11 +57,11 @@ export interface RoutingTuning {
   readonly priorStreamGapMs: number;
   /** REST latency assumed before any reply (ms). @default 50 */
   readonly priorRestLatencyMs: number;
-  /** Socket drops within `flapWindowMs` that count as flapping. @default 3 */
+  /** Socket drops within `flapWindowMs` that count as flapping. @default 4 */
   readonly flapDrops: number;
   /** @default 60_000 */
   readonly flapWindowMs: number;
-  /** First back-off after flapping, doubled by each further episode up to 16 times (ms). @default 30_000 */
+  /** First back-off after flapping, doubled by each further episode up to 16 times (ms); also how long a measured socket lag keeps the plan off the socket. @default 20_000 */
   readonly backoffMs: number;
   /** Extra weight on a REST request per unit of recent 429 share (0..1). @default 10 */
   readonly rateLimitPenalty: number;
@@ -127,6 +127,8 @@ export interface MarketEstimates {
   readonly streamLagMs: number | undefined;
   /** Receipt of the latest stream value (router clock, ms). */
   readonly lastValueAt: number | undefined;
+  /** When the router subscribed the market it holds (router clock, ms); `undefined` when not held. */
+  readonly heldSince?: number | undefined;
 }
 
 /** The exchange-wide estimates (the other part of the saved state). */
@@ -141,6 +143,10 @@ export interface NetworkEstimates {
   readonly episodes: number;
   /** The socket is not reopened for subscriptions before this time (ms). */
   readonly backoffUntil: number;
+  /** EWMA of the delivery lag (exchange time to receipt) over every market's frames (ms). */
+  readonly socketLagMs?: number | undefined;
+  /** Receipt of the frame that last updated `socketLagMs` (router clock, ms). */
+  readonly socketLagAt?: number | undefined;
 }
 
 /**

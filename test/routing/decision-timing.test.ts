@@ -1,7 +1,7 @@
 /**
  * Marble specs of the router's decision timing, in virtual time: when it subscribes ahead (the
- * predicted rate crosses the threshold), when it drops a market whose use faded, and how it backs off
- * a flapping socket (and doubles the back-off on the next episode).
+ * predicted rate crosses the threshold), when it drops a market whose use faded, how it backs off
+ * a flapping socket (and doubles the back-off on the next episode), a lagging socket, and a silent stream.
  */
 import { describe, expect, it } from 'vitest';
 import { ignoreElements, interval, map, merge, tap, type Observable } from 'rxjs';
@@ -34,6 +34,8 @@ function plan(scheduler: TestScheduler, calls: Observable<string>, drops: Observ
     calls.pipe(tap(() => router.called('KRW-BTC', 2_000))),
     drops.pipe(tap(() => router.socketDropped())),
     interval(1_000).pipe(tap(() => router.tick())),
+    // While held, the stream delivers a value every 500 ms, 20 ms after its exchange time.
+    interval(500).pipe(tap(() => router.held.has('KRW-BTC') && router.streamValue('KRW-BTC', scheduler.now() - 20, scheduler.now()))),
   ).pipe(ignoreElements());
   return { router, effects$, changes$: router.changes$.pipe(map((c) => `${c.action}:${c.market}`)) };
 }
@@ -45,9 +47,10 @@ describe('router decision timing', () => {
       // Polled every 2 s from 0.5 s to 20.5 s, then never again.
       const { changes$, effects$ } = plan(scheduler, cold(marbleAt(range(500, 20_500, 2_000), 'c')));
       expectObservable(effects$, '^ 120s !').toBe('', {});
-      // After the 2nd call (2.5 s) the predicted 30 calls/min x 86 % hits is worth a stream: the 3 s plan subscribes.
-      // Dropped when 60 000 / (t - 20 500) x 0.865 falls under 1 / 1.5: first at the 99 s plan (98 s still keeps it).
-      expectObservable(changes$, '^ 120s !').toBe(marbleOf([[3_000, 's'], [99_000, 'u']]), {
+      // After the 2nd call (2.5 s) the predicted 30 calls/min x 86 % hits (prior gap 1 s) is worth a stream: the
+      // 3 s plan subscribes. The stream then shows a 500 ms gap (98 % hits); dropped when
+      // 60 000 / (t - 20 500) x 0.982 falls under 1 / 1.5: first at the 109 s plan (108 s still keeps it).
+      expectObservable(changes$, '^ 120s !').toBe(marbleOf([[3_000, 's'], [109_000, 'u']]), {
         s: 'subscribe:KRW-BTC',
         u: 'unsubscribe:KRW-BTC',
       });
@@ -70,7 +73,7 @@ describe('router decision timing', () => {
     const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
     scheduler.run(({ cold, expectObservable, flush }) => {
       const calls = cold(marbleAt(range(500, 250_500, 2_000), 'c'));
-      const drops = cold(marbleAt([10_500, 20_500, 30_500, 70_500, 80_500, 90_500], 'd'));
+      const drops = cold(marbleAt([10_500, 20_500, 30_500, 40_500, 70_500, 80_500, 90_500, 100_500], 'd'));
       const { router, changes$, effects$ } = plan(scheduler, calls, drops);
       const routes: string[] = [];
       const ask = (): void => {
@@ -80,16 +83,16 @@ describe('router decision timing', () => {
       scheduler.schedule(ask, 45_000);
       scheduler.schedule(ask, 65_000);
       expectObservable(effects$, '^ 250s !').toBe('', {});
-      // 3 drops within 60 s: back-off for 30 s at 30.5 s (the 31 s plan drops the market), resume and
-      // subscribe at the 61 s plan; 3 more drops at 90.5 s: 60 s back-off, back at the 151 s plan.
+      // 4 drops within 60 s: back-off for 20 s at 40.5 s (the 41 s plan drops the market), resume and
+      // subscribe at the 61 s plan; 4 more drops at 100.5 s: 40 s back-off, back at the 141 s plan.
       const expected = marbleOf([
         [3_000, 's'],
-        [30_500, 'b'],
-        [31_000, 'u'],
+        [40_500, 'b'],
+        [41_000, 'u'],
         [61_000, '(rs)'],
-        [90_500, 'b'],
-        [91_000, 'u'],
-        [151_000, '(rs)'],
+        [100_500, 'b'],
+        [101_000, 'u'],
+        [141_000, '(rs)'],
       ]);
       expectObservable(changes$, '^ 250s !').toBe(expected, {
         s: 'subscribe:KRW-BTC',
@@ -99,8 +102,8 @@ describe('router decision timing', () => {
       });
       flush();
       // A call without a fresh value: REST during the back-off because of it; after it the market is held
-      // again and waits for its next value (prior gap 1 s: within 250 ms 22 % of the time).
-      expect(routes).toEqual(['rest: socket backing off', 'wait: next stream value within 250 ms with 22 % (gap 1000 ms)']);
+      // again and waits for its next value (the 500 ms gap learned while held: within 250 ms 39 % of the time).
+      expect(routes).toEqual(['rest: socket backing off', 'wait: next stream value within 250 ms with 39 % (gap 500 ms)']);
     });
   });
 
@@ -114,5 +117,44 @@ describe('router decision timing', () => {
       // Three 429s raise the 429 share to 0.66: a request weighs 7.6 and the saving crosses 1.5 at the next plan.
       expectObservable(changes$, '^ 200s !').toBe(marbleAt([101_000], 's'), { s: 'subscribe:KRW-BTC' });
     });
+  });
+  it('should leave a lagging socket for REST, try it again backoffMs after its last lagged frame, and answer from it only once a frame shows it caught up', () => {
+    let now = 0;
+    const router = new ChannelRouter({ now: () => now });
+    const changes: string[] = [];
+    router.changes$.subscribe((c) => changes.push(`${c.action}@${c.at}`));
+    const routes: string[] = [];
+    const ask = (age: number): void => void routes.push(`${router.route('KRW-BTC', 2_000, age).source}@${now}`);
+    // Frames with 1.5 s of delivery lag at 3.0, 3.5 and 4.0 s, 20 ms at 2.5 and 26 s (delivered while held).
+    const frames = new Map([[2_500, 20], [3_000, 1_500], [3_500, 1_500], [4_000, 1_500], [26_000, 20]]);
+    for (now = 0; now <= 27_000; now += 500) {
+      if (now % 1_000 === 0) router.called('KRW-BTC', 2_000);
+      const lag = frames.get(now);
+      if (lag !== undefined && router.held.has('KRW-BTC')) router.streamValue('KRW-BTC', now - lag, now);
+      if (now === 3_000 || now === 25_500 || now === 26_000) ask(10);
+      if (now % 1_000 === 0) router.tick();
+    }
+    // Subscribed at the 1 s plan; the first lagged frame (3 s, EWMA 464 ms > 50 ms REST + 200 ms) sends calls
+    // to REST and the 3 s plan lets the market go (the 3.5 and 4 s frames never come); more than 20 s after
+    // that frame the 24 s plan takes it up again, but calls stay on REST until the 26 s frame measures the
+    // socket afresh.
+    expect(changes).toEqual(['subscribe@1000', 'unsubscribe@3000', 'subscribe@24000']);
+    expect(routes).toEqual(['rest@3000', 'rest@25500', 'stream@26000']);
+  });
+
+  it('should drop a held market whose stream stays silent, and not take it up again at once', () => {
+    let now = 0;
+    const router = new ChannelRouter({ now: () => now });
+    const changes: string[] = [];
+    router.changes$.subscribe((c) => changes.push(`${c.action}@${c.at}`));
+    // Asked every 10 s (6 calls/min); the stream never sends a value.
+    for (now = 0; now <= 60_000; now += 500) {
+      if (now % 10_000 === 500) router.called('KRW-BTC', 2_000);
+      if (now % 1_000 === 0) router.tick();
+    }
+    // With the prior 1 s gap, 6 x 86 % hits is worth a stream: the 11 s plan subscribes. Silence is then the
+    // least gap: the saving 6 x (1 - exp(-2 000 / silence)) falls under 1 / 1.5 once the silence passes
+    // 16 978 ms (the 28 s plan); the 17 s it learned keeps the market off (saving 0.67 < 1.5).
+    expect(changes).toEqual(['subscribe@11000', 'unsubscribe@28000']);
   });
 });

@@ -10,7 +10,7 @@ import type { StatusEvent, Ticker } from 'market-data-backbone';
 import { ChannelRouter } from '../../src/routing/channel-router.js';
 import { RoutedTickers, type RoutedTickerSource } from '../../src/routing/routed-tickers.js';
 import { buildTraces, streamTimes } from '../../bench/routing-traces.js';
-import { adaptive, runPolicy, TraceNetworkModel } from '../../bench/routing-sim.js';
+import { adaptive, alwaysStream, runPolicy, TraceNetworkModel } from '../../bench/routing-sim.js';
 
 const MARKETS = ['A', 'B', 'C', 'D', 'E', 'F'];
 
@@ -138,14 +138,31 @@ describe('routing properties', () => {
       const run = runPolicy(trace, new TraceNetworkModel(trace, streamTimes(markets, trace.durationMs + 60_000)), adaptive);
       // Upbit: no cap on subscriptions per connection (the router's own bound is the markets asked for),
       // 5 frames/s and 100/min (the router keeps to half), 10 ticker requests/s.
-      expect({ trace: trace.name, held: run.peaks.held <= markets.size, frames1s: run.peaks.frames1s <= 2, frames60s: run.peaks.frames60s <= 50, requests1s: run.peaks.requests1s <= 10 }).toEqual({
+      // And it never answers older than asked, nor from a value a lagging socket delivered.
+      expect({ trace: trace.name, held: run.peaks.held <= markets.size, frames1s: run.peaks.frames1s <= 2, frames60s: run.peaks.frames60s <= 50, requests1s: run.peaks.requests1s <= 10, violations: run.violations, lagged: run.lagged }).toEqual({
         trace: trace.name,
         held: true,
         frames1s: true,
         frames60s: true,
         requests1s: true,
+        violations: 0,
+        lagged: 0,
       });
     }
+  });
+
+  it('should model what a degraded socket delivers: lagged values counted, snapshots only at subscription and reconnect', () => {
+    const trace = buildTraces().find((t) => t.name === 'socket-lag-dev')!;
+    const markets = new Set(trace.calls.flatMap((c) => c.markets));
+    const net = new TraceNetworkModel(trace, streamTimes(markets, trace.durationMs + 60_000));
+    // Always-stream answers from the socket through the 1.2 s lag episode: those answers are counted.
+    expect(runPolicy(trace, net, alwaysStream).lagged).toBeGreaterThan(0);
+    // A subscription made at 100 s holds its snapshot 20 ms later; one older than the window holds none there.
+    const quiet = [...markets].find((m) => net.nextValue(m, 100_000, 1_000) === undefined)!;
+    expect(net.lastValue(quiet, 100_000, 100_500)).toEqual({ at: 100_020, lag: 20 });
+    expect(net.lastValue(quiet, 100_000, 100_500, -Infinity)).toBeUndefined();
+    // During the episode a subscription's snapshot is as late as the frames.
+    expect(net.lastValue(quiet, 300_000, 302_000)?.lag).toBe(1_220);
   });
 
   it('should decide the same after save and load as the router that saved', () => {
