@@ -21,7 +21,7 @@ import type { FetchLike } from '../src/transport/http/rest-client.js';
 import type { WebSocketFactory, WebSocketLike } from '../src/transport/ws/websocket-factory.js';
 import { makeWorkload } from './binance-depth.js';
 import { makeFrames } from './frames.js';
-import { fmt, quantile, ratioRange, report } from './stats.js';
+import { collectGarbage, fmt, quantile, ratioRange, report } from './stats.js';
 
 const FRAMES = Math.max(100, Number(process.env['BENCH_FRAMES'] ?? 20_000));
 const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
@@ -99,8 +99,10 @@ interface Run {
   readonly cpuMs: number;
 }
 
-/** Runs `work` and meters it: wall and process CPU from the start until it resolves. */
+/** Runs `work` and meters it: wall and process CPU from the start until it resolves (after a full GC). */
 async function metered(work: () => Promise<number>): Promise<Run> {
+  // Each run starts on a clean heap: garbage the previous run left is not collected on this one's time.
+  collectGarbage();
   const wall = performance.now();
   const cpu = process.cpuUsage();
   const events = await work();
