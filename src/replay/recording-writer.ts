@@ -101,6 +101,11 @@ export class RecordingWriter {
   #used = 0;
   #chunkLines = 0;
   #chunkTime = 0;
+  /** The last frame's `time \t frame \t id \t`. */
+  readonly #head = Buffer.alloc(FRAME_HEAD_BYTES);
+  #headLength = 0;
+  #headTime = -1;
+  #headId = -1;
   /** Bytes gzip and the file held at the last hand-over (refreshed before a line is dropped). */
   #queued = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -180,11 +185,22 @@ export class RecordingWriter {
 
   /** Writes `time \t frame \t id \t` into the chunk, which has room for it. */
   #frameHead(time: number, id: number): void {
+    // Frames come many to a millisecond and mostly on one connection: the head of the last frame is
+    // kept and copied while time and id stay the same.
+    if (time !== this.#headTime || id !== this.#headId) {
+      const head = this.#head;
+      let at = writeDigits(head, 0, time);
+      for (let i = 0; i < FRAME_KIND.length; i++) head[at++] = FRAME_KIND[i] ?? TAB;
+      at = writeDigits(head, at, id);
+      head[at++] = TAB;
+      this.#headLength = at;
+      this.#headTime = time;
+      this.#headId = id;
+    }
     const chunk = this.#chunk;
-    let at = writeDigits(chunk, this.#used, time);
-    for (let i = 0; i < FRAME_KIND.length; i++) chunk[at++] = FRAME_KIND[i] ?? TAB;
-    at = writeDigits(chunk, at, id);
-    chunk[at++] = TAB;
+    const head = this.#head;
+    let at = this.#used;
+    for (let i = 0; i < this.#headLength; i++) chunk[at++] = head[i] ?? TAB;
     this.#used = at;
   }
 
