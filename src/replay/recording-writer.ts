@@ -53,9 +53,9 @@ const HOUR_MS = 3_600_000;
  * frame the recorder only copies the frame's bytes (no string building, no escaping, no per-line
  * stream call), and zlib compresses large blocks on its thread.
  */
-const CHUNK_BYTES = 64 * 1024;
+const CHUNK_BYTES = 256 * 1024;
 /** Chunks kept for reuse (a burst may leave more with gzip; those are garbage once read). */
-const SPARE_CHUNKS = 16;
+const SPARE_CHUNKS = 8;
 /** And at most this long, so a quiet recording still reaches the disk. */
 const CHUNK_DELAY_MS = 250;
 const TAB = 9;
