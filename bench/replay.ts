@@ -9,6 +9,11 @@
  *   flushed) with the recorder as the backbone's tap, over the same run without it;
  * - bytes per recorded frame after gzip.
  *
+ * The live baseline above is an in-memory socket: no network, no `ws` framing, no per-frame buffers, so
+ * it is stricter than a live stream. For the Upbit cases the same frames also come from a `ws` server in
+ * another process over loopback (as in `bench -- ws`); replay and the recorder are also printed against
+ * that live stream.
+ *
  * Rounds alternate live, recorded live and replay; ratios are per round, medians printed with their range.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -18,10 +23,11 @@ import type { Observable } from 'rxjs';
 import { MarketDataBackbone, type MarketDataBackboneOptions } from '../src/index.js';
 import { createRecorder, openRecording, recordingFiles } from '../src/replay/index.js';
 import type { FetchLike } from '../src/transport/http/rest-client.js';
-import type { WebSocketFactory, WebSocketLike } from '../src/transport/ws/websocket-factory.js';
+import { nodeWebSocketFactory, type WebSocketFactory, type WebSocketLike } from '../src/transport/ws/websocket-factory.js';
 import { makeWorkload } from './binance-depth.js';
 import { makeFrames } from './frames.js';
-import { fmt, quantile, ratioRange, report } from './stats.js';
+import { startPushProcess } from './push-server.js';
+import { collectGarbage, fmt, quantile, ratioRange, report } from './stats.js';
 
 const FRAMES = Math.max(100, Number(process.env['BENCH_FRAMES'] ?? 20_000));
 const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
@@ -29,6 +35,8 @@ const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
 /** One workload: the frames a socket sends after the subscription, the REST body it needs, the stream. */
 interface Case {
   readonly name: string;
+  /** The same frames from a `ws` server in another process over loopback (`push-server.ts`), when it has them. */
+  readonly wire?: 'ticker' | 'trade';
   readonly exchange: 'upbit' | 'binance';
   readonly frames: readonly string[];
   /** Body of every REST reply (Binance's depth snapshot). */
@@ -39,8 +47,8 @@ interface Case {
 function cases(): Case[] {
   const depth = makeWorkload(7);
   return [
-    { name: 'upbit tickers', exchange: 'upbit', frames: makeFrames('ticker', FRAMES).map(String), restBody: '[]', open: (b) => b.streamTicker('KRW-BTC') },
-    { name: 'upbit trades', exchange: 'upbit', frames: makeFrames('trade', FRAMES).map(String), restBody: '[]', open: (b) => b.streamTrades('KRW-BTC') },
+    { name: 'upbit tickers', wire: 'ticker', exchange: 'upbit', frames: makeFrames('ticker', FRAMES).map(String), restBody: '[]', open: (b) => b.streamTicker('KRW-BTC') },
+    { name: 'upbit trades', wire: 'trade', exchange: 'upbit', frames: makeFrames('trade', FRAMES).map(String), restBody: '[]', open: (b) => b.streamTrades('KRW-BTC') },
     {
       name: 'binance diff books',
       exchange: 'binance',
@@ -99,8 +107,10 @@ interface Run {
   readonly cpuMs: number;
 }
 
-/** Runs `work` and meters it: wall and process CPU from the start until it resolves. */
+/** Runs `work` and meters it: wall and process CPU from the start until it resolves (after a full GC). */
 async function metered(work: () => Promise<number>): Promise<Run> {
+  // Each run starts on a clean heap: garbage the previous run left is not collected on this one's time.
+  collectGarbage();
   const wall = performance.now();
   const cpu = process.cpuUsage();
   const events = await work();
@@ -132,6 +142,30 @@ async function live(c: Case, options: MarketDataBackboneOptions): Promise<number
   return events;
 }
 
+/**
+ * The live pipeline over a real socket: `ws` frames from the push server over loopback (its sending is
+ * another process's CPU). Resolves once every frame gave its value.
+ */
+async function liveOverLoopback(url: string, c: Case, options: MarketDataBackboneOptions): Promise<number> {
+  const backbone = new MarketDataBackbone({
+    ...QUIET,
+    ...options,
+    defaultExchange: c.exchange,
+    fetch: answering(c.restBody),
+    exchanges: { [c.exchange]: { wsUrl: url, webSocketFactory: await nodeWebSocketFactory() } },
+  });
+  let events = 0;
+  await new Promise<void>((resolve) => {
+    const subscription = c.open(backbone).subscribe(() => {
+      if (++events < c.frames.length) return;
+      subscription.unsubscribe();
+      resolve();
+    });
+  });
+  await backbone.close();
+  return events;
+}
+
 async function replay(dir: string, c: Case): Promise<number> {
   const recording = await openRecording(dir);
   const backbone = new MarketDataBackbone({ ...QUIET, defaultExchange: c.exchange, replay: { from: recording, speed: 'max' } });
@@ -148,6 +182,9 @@ async function replay(dir: string, c: Case): Promise<number> {
  */
 export async function benchReplay(): Promise<void> {
   for (const c of cases()) {
+    const server = c.wire === undefined ? undefined : await startPushProcess(c.wire, c.frames.length);
+    const wireReplayRatios: number[] = [];
+    const wireOverheads: number[] = [];
     const replayRatios: number[] = [];
     const replayCpuRatios: number[] = [];
     const overheads: number[] = [];
@@ -168,6 +205,24 @@ export async function benchReplay(): Promise<void> {
           return events;
         });
         const played = await metered(() => replay(dir, c));
+        if (server !== undefined) {
+          const wire = await metered(() => liveOverLoopback(server.url, c, {}));
+          const wireDir = mkdtempSync(join(tmpdir(), 'bench-replay-wire-'));
+          try {
+            const wireRecorder = await createRecorder({ dir: wireDir, maxBufferBytes: 256 * 1024 * 1024 });
+            const wireRecorded = await metered(async () => {
+              const events = await liveOverLoopback(server.url, c, { tap: wireRecorder });
+              await wireRecorder.close();
+              return events;
+            });
+            if (round >= 0) {
+              wireReplayRatios.push(played.events / played.cpuMs / (wire.events / wire.cpuMs));
+              wireOverheads.push((wireRecorded.cpuMs - wire.cpuMs) / wire.cpuMs);
+            }
+          } finally {
+            rmSync(wireDir, { recursive: true, force: true });
+          }
+        }
         liveEvents = plain.events;
         replayed = played.events;
         if (round < 0) continue;
@@ -181,10 +236,15 @@ export async function benchReplay(): Promise<void> {
         rmSync(dir, { recursive: true, force: true });
       }
     }
+    await server?.close();
+    const percent = (values: readonly number[]): string =>
+      values.length === 0 ? 'n/a (no loopback server for this case)' : `${fmt(quantile(values, 0.5) * 100, 1)} %   (rounds ${fmt(Math.min(...values) * 100, 1, 0)} - ${fmt(Math.max(...values) * 100, 1, 0)} %)`;
     report(`${c.name}: ${c.frames.length} frames, ${liveEvents} events live, ${replayed} replayed`, [
       ['replay at max / live, events per wall s (target >= 0.9)', ratioRange(replayRatios)],
       ['replay at max / live, events per CPU s', ratioRange(replayCpuRatios)],
-      ['recorder CPU overhead on the live stream (target <= 10 %)', `${fmt(quantile(overheads, 0.5) * 100, 1)} %   (rounds ${fmt(Math.min(...overheads) * 100, 1, 0)} - ${fmt(Math.max(...overheads) * 100, 1, 0)} %)`],
+      ['recorder CPU overhead on the live stream (target <= 10 %)', percent(overheads)],
+      ['over loopback: replay at max / live over a ws socket, events per CPU s', wireReplayRatios.length === 0 ? 'n/a (no loopback server for this case)' : ratioRange(wireReplayRatios)],
+      ['over loopback: recorder CPU overhead on the ws stream', percent(wireOverheads)],
       ['bytes per recorded frame after gzip', fmt(bytesPerFrame, 1)],
     ]);
   }

@@ -12,7 +12,7 @@ import type { RecordingWriteError } from '../errors/index.js';
 import type { FetchLike } from '../transport/http/rest-client.js';
 import { resolveWebSocketFactory, type WebSocketFactory, type WebSocketLike } from '../transport/ws/websocket-factory.js';
 import { canPing, type PingingSocket } from '../transport/ws/ws-socket.js';
-import { formatFrame, formatRecord, type RecordKind } from './record-format.js';
+import { formatRecord, type RecordKind } from './record-format.js';
 import { RecordingWriter, type RecordingWriterOptions, type RecordingWriterStats } from './recording-writer.js';
 import { MarketDataBackbone } from '../backbone/backbone.js';
 
@@ -138,7 +138,7 @@ export class Recorder implements TransportTap {
     const onFrame = (data: unknown): void => {
       this.#frames++;
       const time = now();
-      this.#writer.write(time, formatFrame(time, id, data));
+      this.#writer.writeFrame(time, id, data);
     };
     const hook = <E>(handler: Handler, before: (event: E) => void): Handler =>
       handler === null ? null : (event: E) => {

@@ -58,22 +58,33 @@ export async function* readRecording(from: string, options: ReadRecordingOptions
   for (const file of recordingFiles(from)) {
     let line = 0;
     try {
-      let rest = '';
-      const gunzip = createReadStream(file).pipe(createGunzip());
-      gunzip.setEncoding('utf8');
-      for await (const chunk of gunzip as AsyncIterable<string>) {
-        const text = rest + chunk;
-        const lines = text.split('\n');
-        rest = lines.pop() ?? '';
+      // Bytes, not text: lines are found with indexOf, and only each payload becomes a string.
+      let rest: Buffer | undefined;
+      const gunzip = createReadStream(file, { highWaterMark: READ_BYTES }).pipe(createGunzip({ chunkSize: READ_BYTES }));
+      for await (const chunk of gunzip as AsyncIterable<Buffer>) {
         const batch: ReadRecord[] = [];
-        for (const entry of lines) {
+        let start = 0;
+        if (rest !== undefined) {
+          const end = chunk.indexOf(NEWLINE);
+          if (end < 0) {
+            rest = Buffer.concat([rest, chunk]);
+            continue;
+          }
+          const joined = Buffer.concat([rest, chunk.subarray(0, end)]);
+          rest = undefined;
           line++;
-          if (entry === '') continue;
-          batch.push(parseRecord(entry, file, line));
+          if (joined.length > 0) batch.push(parseRecordBytes(joined, 0, joined.length, file, line));
+          start = end + 1;
         }
-        yield batch;
+        for (let end = chunk.indexOf(NEWLINE, start); end >= 0; end = chunk.indexOf(NEWLINE, start)) {
+          line++;
+          if (end > start) batch.push(parseRecordBytes(chunk, start, end, file, line));
+          start = end + 1;
+        }
+        if (start < chunk.length) rest = Buffer.from(chunk.subarray(start));
+        if (batch.length > 0) yield batch;
       }
-      if (rest !== '') throw new RecordingFormatError(`Recording file ends inside a line: ${file} line ${line + 1}`, { file, line: line + 1 });
+      if (rest !== undefined) throw new RecordingFormatError(`Recording file ends inside a line: ${file} line ${line + 1}`, { file, line: line + 1 });
     } catch (error) {
       const failure = error instanceof RecordingFormatError
         ? error
@@ -82,4 +93,40 @@ export async function* readRecording(from: string, options: ReadRecordingOptions
       options.onCorrupt?.(failure);
     }
   }
+}
+
+/** Compressed bytes read and decompressed bytes produced at a time. */
+const READ_BYTES = 256 * 1024;
+const NEWLINE = 10;
+const TAB = 9;
+const DIGIT_0 = 48;
+/** `frame\t` */
+const FRAME_KIND = Buffer.from('frame\t');
+
+/**
+ * The record in `bytes[start, end)`: time, kind and id read from the bytes, the payload decoded once.
+ * Anything unusual (a time that is not a plain integer, another kind) goes through {@link parseRecord},
+ * which also names file and line when the line is no record.
+ */
+function parseRecordBytes(bytes: Buffer, start: number, end: number, file: string, line: number): ReadRecord {
+  let at = start;
+  let time = 0;
+  for (let byte = bytes[at] ?? 0; byte !== TAB && at < end && byte >= DIGIT_0 && byte <= DIGIT_0 + 9; byte = bytes[++at] ?? 0) time = time * 10 + byte - DIGIT_0;
+  const frame = at > start && at - start < 16 && bytes[at] === TAB && isFrameKind(bytes, at + 1, end);
+  if (frame) {
+    at += 1 + FRAME_KIND.length;
+    const idStart = at;
+    let id = 0;
+    for (let byte = bytes[at] ?? 0; at < end && byte >= DIGIT_0 && byte <= DIGIT_0 + 9; byte = bytes[++at] ?? 0) id = id * 10 + byte - DIGIT_0;
+    if (at > idStart && at - idStart < 16 && at < end && bytes[at] === TAB) {
+      return { time, kind: 'frame', id, payload: bytes.toString('utf8', at + 1, end), file, line };
+    }
+  }
+  return parseRecord(bytes.toString('utf8', start, end), file, line);
+}
+
+function isFrameKind(bytes: Buffer, at: number, end: number): boolean {
+  if (at + FRAME_KIND.length > end) return false;
+  for (let i = 0; i < FRAME_KIND.length; i++) if (bytes[at + i] !== FRAME_KIND[i]) return false;
+  return true;
 }

@@ -12,6 +12,7 @@ import {
   RecordingFormatError,
   RecordingWriteError,
   RecordingWriter,
+  frameData,
   type ReadRecord,
 } from 'market-data-backbone/replay';
 
@@ -92,6 +93,30 @@ describe('recording files', () => {
     await backbone.close();
     expect(summary.corrupt.map((error) => [error.file, error.line])).toEqual([[first, 2]]);
     expect(summary.frames).toBe(30);
+  });
+});
+
+describe('RecordingWriter.writeFrame', () => {
+  it('should read every kind of frame back as the socket delivered it, across chunks', async () => {
+    const dir = tempDir();
+    const writer = new RecordingWriter({ dir });
+    const big = `{"n":"${'é'.repeat(70_000)}"}`;
+    const frames: (string | Buffer)[] = [
+      '{"type":"ticker","code":"KRW-BTC"}',
+      Buffer.from('{"ty":"trade","m":"원화"}', 'utf8'),
+      'two\nlines\r',
+      Buffer.from([0xff, 0x00, 0x0a, 0x80]),
+      big,
+      ...Array.from({ length: 2_000 }, (_, i) => `{"i":${i}}`),
+    ];
+    frames.forEach((frame, i) => writer.writeFrame(HOUR_12 + i, 7, frame));
+    await writer.close();
+
+    const read = (await readAll(dir)).filter((r) => r.kind.startsWith('frame'));
+    expect(read.map((r) => [r.time, r.id])).toEqual(frames.map((_, i) => [HOUR_12 + i, 7]));
+    expect(read.map((r) => frameData(r))).toEqual(frames.map((frame) => (Buffer.isBuffer(frame) && frame[0] !== 0xff ? frame.toString('utf8') : frame)));
+    expect(read.slice(0, 4).map((r) => r.kind)).toEqual(['frame', 'frame', 'frame-json', 'frame-bin']);
+    expect(writer.stats.lines).toBe(frames.length + 1);
   });
 });
 
