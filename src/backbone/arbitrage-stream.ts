@@ -6,7 +6,7 @@
 import { combineLatest, defer, filter, from, map, of, switchMap, throwError, type Observable, type SchedulerLike } from 'rxjs';
 import { arbitrage, toFxRate } from '../../operators/arbitrage.js';
 import { checkCount, checkOptions, invalid } from '../client/arguments.js';
-import { MarketDataError, UnknownSymbolError } from '../errors/index.js';
+import { InvalidArgumentError, MarketDataError, UnknownSymbolError } from '../errors/index.js';
 import type { ExchangeId } from '../exchanges/registry.js';
 import { exchangeAdapters, isExchangeId } from '../exchanges/registry.js';
 import type { ArbitrageOptions, ArbitrageSnapshot, FxRate } from '../model/arbitrage.js';
@@ -178,7 +178,8 @@ function parseFxSource(fx: string): { readonly exchange: ExchangeId; readonly sy
   const [exchange = '', pair = ''] = fx.split(':');
   const symbol = parseUnifiedSymbol(pair);
   if (!isExchangeId(exchange) || symbol === undefined) {
-    throw new MarketDataError(`fx must be 'usdt', 'official', 'both' or exchange:BASE/QUOTE with one of ${Object.keys(exchangeAdapters).join(', ')} as the exchange, got '${fx}'`);
+    const why = `fx must be 'usdt', 'official', 'both' or exchange:BASE/QUOTE with one of ${Object.keys(exchangeAdapters).join(', ')} as the exchange, got '${fx}'`;
+    throw new InvalidArgumentError(why, { argument: 'options.fx', value: fx });
   }
   return { exchange, symbol };
 }
@@ -199,6 +200,11 @@ export function checkArbitrageArguments(
 ): StreamArbitrageOptions {
   const merged = Array.isArray(exchangesOrOptions) ? { ...checkOptions(options), exchanges: exchangesOrOptions } : checkOptions(exchangesOrOptions as StreamArbitrageOptions);
   checkLegOptions(base, merged);
+  const { fx } = merged;
+  if (fx !== undefined && !PREMIUM_BASES.some((mode) => mode === fx)) {
+    if (typeof fx !== 'string') invalid('options.fx', fx, "fx is 'usdt', 'official', 'both' or exchange:BASE/QUOTE");
+    parseFxSource(fx); // a bad one is refused here, before any request
+  }
   return merged as StreamArbitrageOptions;
 }
 

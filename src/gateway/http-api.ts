@@ -120,7 +120,10 @@ const ROUTES: Readonly<Record<string, Route>> = {
   '/v1/arbitrage': async (context, query) => {
     const exchanges = required(query, 'exchanges').split(',') as ExchangeId[];
     checkServed(context.exchanges, ...exchanges);
-    const snapshot$ = context.source.streamArbitrage(required(query, 'base'), exchanges).pipe(timeout({ first: context.arbitrageTimeoutMs }));
+    // `fx`: the premium's bases (usdt, official, both) or a market rate (upbit:USDT/KRW); the library checks it.
+    const fx = query.get('fx');
+    const options = fx === null || fx === '' ? {} : { fx };
+    const snapshot$ = context.source.streamArbitrage(required(query, 'base'), exchanges, options).pipe(timeout({ first: context.arbitrageTimeoutMs }));
     return JSON.stringify(await firstValueFrom(snapshot$));
   },
 };

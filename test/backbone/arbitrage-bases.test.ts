@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import { Big, MarketDataBackbone } from 'market-data-backbone';
 import { startBinanceSimulator, startFxSimulator, startUpbitSimulator } from 'market-data-backbone/testing';
+import { startGateway } from '../gateway/helpers.js';
 import type { BasePremium, TetherPremium } from '../../src/model/premium-bases.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -60,5 +61,30 @@ describe('streamArbitrage with fx: both', () => {
     expect(coinVsUsdt.premium!.minus(2).abs().lt('0.3')).toBe(true);
     expect(coinVsFx.fxQuoteAgeMs).toBe(tether.fxQuoteAgeMs);
     expect(coinVsFx.stale).toBe(false);
+  });
+
+  it('is served by the gateway too: GET /v1/arbitrage?fx=both has both bases and the USDT premium, as exact strings', async () => {
+    const upbit = await startUpbitSimulator({ limitClock: { now: () => Date.now() } });
+    const binance = await startBinanceSimulator({ model: upbit.model, premium: 0.02, limitClock: { now: () => Date.now() } });
+    const fx = await startFxSimulator({ model: upbit.model, tetherPremium: 0.01 });
+    const backbone = new MarketDataBackbone({
+      fx: { restUrl: fx.url },
+      exchanges: { upbit: { restUrl: upbit.url, wsUrl: upbit.wsUrl }, binance: { restUrl: binance.url, wsUrl: binance.wsUrl } },
+    });
+    const gateway = await startGateway(backbone);
+    cleanups.push(() => upbit.close(), () => binance.close(), () => fx.close(), () => backbone.close(), () => gateway.stop());
+    type Wire = { pairs: { premiums?: { usdt?: { premium?: string }; official?: { premium?: string } } }[]; tether?: { premium: string; reference: string } };
+    // The first snapshot may come before the bank's rate: ask until one has both bases.
+    let body: Wire | undefined;
+    for (let attempt = 0; attempt < 50 && (body?.tether === undefined || body.pairs[0]?.premiums?.official?.premium === undefined); attempt += 1) {
+      const reply = await fetch(`${gateway.url}/v1/arbitrage?base=BTC&exchanges=upbit,binance&fx=both`);
+      body = reply.status === 200 ? ((await reply.json()) as Wire) : undefined;
+      if (body?.tether === undefined) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const pair = body!.pairs[0]!;
+    expect(pair.premiums!.usdt!.premium).toMatch(/^-?\d+(\.\d+)?$/); // a decimal string, not a float
+    expect(body!.tether!.reference).toBe((await backbone.getFx('USD/KRW')).rate.toFixed());
+    const refused = await fetch(`${gateway.url}/v1/arbitrage?base=BTC&exchanges=upbit,binance&fx=bank`);
+    expect(refused.status).toBe(400);
   });
 });
