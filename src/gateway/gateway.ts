@@ -15,7 +15,7 @@ import { ClientSession, DEFAULT_LIMITS, type GatewayLimits, type SessionContext 
 import type { GatewayObserver, MetricsEndpoint } from './gateway-observer.js';
 import type { GatewaySource } from './gateway-source.js';
 import { bearerToken, GatewayTokens } from './gateway-token.js';
-import { answerApi, errorReply, HTTP_ROUTES, type HttpContext, type HttpReply } from './http-api.js';
+import { answerApi, errorReply, HTTP_ROUTES, liveTicker, type HttpContext, type HttpReply } from './http-api.js';
 import { StreamFanout } from './stream-fanout.js';
 
 /** Options of {@link createGateway}. */
@@ -79,6 +79,7 @@ export interface Gateway {
 }
 
 const STREAM_PATH = '/v1/stream';
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Creates a gateway over a backbone: HTTP routes answered from the live streams when fresh (else the
@@ -143,15 +144,21 @@ export function createGateway(source: GatewaySource, options: GatewayOptions = {
     return stale;
   };
 
-  const send = (response: ServerResponse, reply: HttpReply, contentType = 'application/json; charset=utf-8'): void => {
-    response.writeHead(reply.status, {
-      'content-type': contentType,
-      'content-length': Buffer.byteLength(reply.body),
-      'cache-control': 'no-store',
-      ...cors,
-      ...(draining ? { connection: 'close' } : {}),
-      ...reply.headers,
-    });
+  const jsonHeaders: readonly string[] = ['content-type', JSON_TYPE, 'cache-control', 'no-store', ...Object.entries(cors).flat()];
+  const send = (response: ServerResponse, reply: HttpReply, contentType = JSON_TYPE): void => {
+    const length = Buffer.byteLength(reply.body);
+    // The common answer (JSON, not draining, no extra header) takes a flat header list built once.
+    if (contentType === JSON_TYPE && !draining && reply.headers === undefined) response.writeHead(reply.status, [...jsonHeaders, 'content-length', String(length)]);
+    else {
+      response.writeHead(reply.status, {
+        'content-type': contentType,
+        'content-length': length,
+        'cache-control': 'no-store',
+        ...cors,
+        ...(draining ? { connection: 'close' } : {}),
+        ...reply.headers,
+      });
+    }
     response.end(reply.body);
   };
 
@@ -182,7 +189,7 @@ export function createGateway(source: GatewaySource, options: GatewayOptions = {
     const path = at < 0 ? url : url.slice(0, at);
     const known = path === '/healthz' || path === '/readyz' || (path === '/metrics' && options.metrics !== undefined) || HTTP_ROUTES.includes(path);
     if (!known) return false;
-    const started = performance.now();
+    const started = observer === undefined ? 0 : performance.now();
     inFlight += 1;
     const finish = (status: number): void => {
       observer?.httpRequest(path, status, (performance.now() - started) / 1_000);
@@ -194,7 +201,14 @@ export function createGateway(source: GatewaySource, options: GatewayOptions = {
       finish(405);
       return true;
     }
-    serve(path, new URLSearchParams(at < 0 ? '' : url.slice(at + 1)), response).then(finish, (error: unknown) => {
+    const query = new URLSearchParams(at < 0 ? '' : url.slice(at + 1));
+    const live = path === '/v1/ticker' ? liveTicker(httpContext, query) : undefined;
+    if (live !== undefined) {
+      send(response, { status: 200, body: live });
+      finish(200);
+      return true;
+    }
+    serve(path, query, response).then(finish, (error: unknown) => {
       const reply = errorReply(error);
       if (!response.headersSent) send(response, reply);
       finish(reply.status);

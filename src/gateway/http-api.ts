@@ -81,9 +81,32 @@ function liveData(context: HttpContext, key: StreamSpec, lease: boolean): string
   return context.scheduler.now() - feed.lastAt <= context.freshMs ? feed.latestData : undefined;
 }
 
+const tickerSpec = (context: HttpContext, query: URLSearchParams): StreamSpec =>
+  spec(context, { channel: 'ticker', exchange: query.get('exchange') ?? undefined, symbol: required(query, 'symbol') });
+
+/**
+ * The `/v1/ticker` answer when the live stream has a fresh one, synchronously (the hot path of polling
+ * clients: no promise, no request upstream); `undefined` when the route must go the asynchronous way
+ * (no fresh value, or a bad query, which that way answers with its error).
+ *
+ * @example
+ * ```ts
+ * const body = liveTicker(context, new URLSearchParams('symbol=KRW-BTC')) ?? (await answerApi(context, '/v1/ticker', query))?.body;
+ * ```
+ */
+export function liveTicker(context: HttpContext, query: URLSearchParams): string | undefined {
+  let ticker: StreamSpec;
+  try {
+    ticker = tickerSpec(context, query);
+  } catch {
+    return undefined;
+  }
+  return liveData(context, ticker, true);
+}
+
 const ROUTES: Readonly<Record<string, Route>> = {
   '/v1/ticker': async (context, query) => {
-    const ticker = spec(context, { channel: 'ticker', exchange: query.get('exchange') ?? undefined, symbol: required(query, 'symbol') });
+    const ticker = tickerSpec(context, query);
     const live = liveData(context, ticker, true);
     if (live !== undefined) return live;
     return JSON.stringify(await context.source.getTicker(ticker.symbol ?? '', { exchange: ticker.exchange as ExchangeId }));
